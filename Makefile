@@ -1,0 +1,140 @@
+# IPC Lab Workbook
+#
+#   make grade [LAB=NN] [SRC=labs|solutions|DIR] [FORMAT=text|json|gradescope|tap|junit|tsv]
+#   make test [LAB=NN]        the workbook's own self-test
+#   make help                 everything else
+
+SRC ?= labs
+LAB ?=
+FORMAT ?= text
+SUBMISSIONS ?=
+OUT ?= build/batch-reports
+
+BUILD := build
+include mk/flags.mk
+
+CORE_SRCS := $(wildcard grader/core/*.c)
+DRIVER_SRCS := $(wildcard grader/driver/*.c) grader/core/results.c
+SHIM_SRCS := $(wildcard grader/shims/*.c)
+DEFS := $(wildcard grader/suites/[0-9][0-9]-*.def)
+DOTS := $(wildcard diagrams/*.dot)
+SVGS := $(DOTS:.dot=.svg)
+HANDOUTS := $(wildcard handouts/*.md)
+
+# Build folders: build/core (grader library and shims), build/<src>/<lab>.
+CORE_DIR := $(BUILD)/core
+SAN_CORE_DIR := $(BUILD)/san/core
+DRIVER := $(BUILD)/ipcgrade
+SRC_BUILD := $(BUILD)/$(notdir $(abspath $(SRC)))
+
+GRADE = ./$(DRIVER) --root $(CURDIR) --src $(SRC) --build $(SRC_BUILD) \
+	--core $(CORE_DIR) --format $(FORMAT) $(if $(LAB),--lab $(LAB))
+
+.PHONY: all help grade test stubs diagrams html batch bench clean deps deps-test tools
+.DEFAULT_GOAL := all
+
+help:
+	@echo 'IPC Lab Workbook'
+	@echo '  make grade            grade your labs/ (LAB=03 for one lab)'
+	@echo '  make grade SRC=solutions   grade the reference solutions'
+	@echo '  make grade FORMAT=json     Gradescope results.json (also tap, junit, tsv)'
+	@echo '  make batch SUBMISSIONS=DIR [OUT=DIR]   grade a class, one folder per student'
+	@echo '  make test             the self-test (solutions pass, stubs and bugs fail, ...)'
+	@echo '  make diagrams         render diagrams/*.dot to SVG'
+	@echo '  make html             handouts as HTML in build/html/'
+	@echo '  make bench            lab 09 benchmark of every IPC mechanism'
+	@echo '  make stubs            regenerate labs/ from solutions/ (overwrites labs/)'
+	@echo '  make                  build everything;  make clean  removes build/'
+	@echo 'Variables: GRADER_SEED=N, GRADER_TIMEOUT_SCALE=2 (slow machine), NO_COLOR=1'
+
+deps:
+	@sh mk/deps.sh grade
+
+deps-test:
+	@sh mk/deps.sh test
+
+all: deps tools
+	@for lab in solutions/[0-9][0-9]-*/ labs/[0-9][0-9]-*/; do \
+		src=$${lab%%/*}; name=$$(basename $$lab); \
+		$(MAKE) -s --no-print-directory -f mk/lab.mk SRC=$$src LAB=$$name \
+			OUT=$(BUILD)/$$src/$$name CORE=$(CORE_DIR) || exit 1; \
+	done
+	@echo 'built: the grader, every lab of solutions/ and labs/'
+
+tools: $(DRIVER) $(CORE_DIR)/libgrader.a \
+	$(SHIM_SRCS:grader/shims/%.c=$(CORE_DIR)/shims/%.so)
+
+grade: deps
+	@$(MAKE) -s --no-print-directory tools
+	@$(GRADE)
+
+batch: deps
+	@test -n "$(SUBMISSIONS)" || { echo 'usage: make batch SUBMISSIONS=DIR [OUT=DIR]' >&2; exit 2; }
+	@$(MAKE) -s --no-print-directory tools
+	@./$(DRIVER) --root $(CURDIR) --src $(SUBMISSIONS) --build $(BUILD)/batch \
+		--core $(CORE_DIR) $(if $(LAB),--lab $(LAB)) --batch $(SUBMISSIONS) --out $(OUT)
+
+test: deps-test
+	@$(MAKE) -s --no-print-directory tools
+	@sh selftest/run $(LAB)
+
+stubs:
+	@sh tools/mkstubs solutions labs
+	@echo 'labs/ regenerated from solutions/'
+
+diagrams: $(SVGS)
+
+diagrams/%.svg: diagrams/%.dot
+	dot -Tsvg $< -o $@
+
+html: $(SVGS)
+	@mkdir -p $(BUILD)/html
+	@for md in $(HANDOUTS); do \
+		out=$(BUILD)/html/$$(basename $$md .md).html; \
+		pandoc --standalone --self-contained --resource-path=handouts \
+			--lua-filter=mk/md-links.lua --metadata title="$$(sed -n '1s/^# //p' $$md)" \
+			-o $$out $$md || exit 1; \
+	done
+	@echo 'handouts: $(BUILD)/html/'
+
+bench: deps
+	@$(MAKE) -s --no-print-directory tools
+	@sh mk/bench.sh
+
+clean:
+	rm -rf $(BUILD)
+
+# ---- the grader's own programs ----
+
+$(CORE_DIR)/obj/%.o: grader/core/%.c grader/core/*.h | $(CORE_DIR)/obj
+	$(CC) $(GRADER_CFLAGS) -c $< -o $@
+
+$(CORE_DIR)/libgrader.a: $(CORE_SRCS:grader/core/%.c=$(CORE_DIR)/obj/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SAN_CORE_DIR)/obj/%.o: grader/core/%.c grader/core/*.h | $(SAN_CORE_DIR)/obj
+	$(CC) $(GRADER_CFLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer -c $< -o $@
+
+$(SAN_CORE_DIR)/libgrader.a: $(CORE_SRCS:grader/core/%.c=$(SAN_CORE_DIR)/obj/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SAN_CORE_DIR)/shims/%.so $(CORE_DIR)/shims/%.so: grader/shims/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(WARNINGS) -O1 -fPIC -shared -o $@ $< -ldl
+
+$(CORE_DIR)/obj $(SAN_CORE_DIR)/obj:
+	@mkdir -p $@
+
+# The catalogue of every lab's items, rewritten only when it changes.
+$(BUILD)/catalogue.c: $(DEFS) tools/mkcatalogue FORCE
+	@mkdir -p $(BUILD)
+	@sh tools/mkcatalogue grader/suites > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+
+$(DRIVER): $(DRIVER_SRCS) $(BUILD)/catalogue.c grader/driver/*.h grader/core/results.h $(DEFS)
+	$(CC) $(GRADER_CFLAGS) -Igrader/driver -Igrader/core -I. -o $@ $(DRIVER_SRCS) $(BUILD)/catalogue.c
+
+.PHONY: FORCE
+FORCE:

@@ -1,0 +1,179 @@
+/*
+ * context.c - the run's private context as the tests see it: directories,
+ * names, the seed and its random streams, and small process helpers.
+ */
+#include "context.h"
+#include "grader.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct grader_context grader_ctx;
+
+static uint64_t stream_state;
+
+const char *grader_tmpdir(void) { return grader_ctx.tmpdir; }
+const char *grader_bindir(void) { return grader_ctx.bindir; }
+const char *grader_shimdir(void) { return grader_ctx.shimdir; }
+const char *grader_shm_prefix(void) { return grader_ctx.shm_prefix; }
+double grader_scale(void) { return grader_ctx.scale; }
+uint64_t grader_seed(void) { return grader_ctx.seed; }
+
+char *grader_tmp_path(char *buf, size_t size, const char *name)
+{
+	snprintf(buf, size, "%s/%s", grader_ctx.tmpdir, name);
+	return buf;
+}
+
+char *grader_shm_name(char *buf, size_t size, const char *what)
+{
+	snprintf(buf, size, "/%s-%s", grader_ctx.shm_prefix, what);
+	return buf;
+}
+
+/* splitmix64: small, well mixed, and the same on every machine. */
+static uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void grader_reseed_for(const char *test_name)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a of the name */
+
+	for (const char *p = test_name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	stream_state = grader_ctx.seed ^ h;
+}
+
+uint32_t grader_random(void)
+{
+	return (uint32_t)(splitmix64(&stream_state) >> 32);
+}
+
+uint32_t grader_random_between(uint32_t lo, uint32_t hi)
+{
+	uint64_t span = (uint64_t)hi - lo + 1;
+
+	if (hi <= lo)
+		return lo;
+	return lo + (uint32_t)(grader_random() % span);
+}
+
+void grader_random_text(char *buf, size_t len)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 ,.-";
+
+	for (size_t i = 0; i < len; i++)
+		buf[i] = alphabet[grader_random() % (sizeof alphabet - 1)];
+	/* No leading or trailing blank: easier to read in a hint. */
+	if (len > 0 && buf[0] == ' ')
+		buf[0] = 'x';
+	if (len > 0 && buf[len - 1] == ' ')
+		buf[len - 1] = 'x';
+	buf[len] = '\0';
+}
+
+const char *grader_excerpt(char *buf, size_t size, const char *data, size_t len)
+{
+	size_t o = 0;
+	const size_t shown = len < 40 ? len : 40;
+
+	if (size < 8) {
+		if (size)
+			buf[0] = '\0';
+		return buf;
+	}
+	if (data == NULL) {
+		snprintf(buf, size, "(nothing)");
+		return buf;
+	}
+	buf[o++] = '"';
+	for (size_t i = 0; i < shown && o + 6 < size; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if (c == '\n')
+			o += (size_t)snprintf(buf + o, size - o, "\\n");
+		else if (c == '\t')
+			o += (size_t)snprintf(buf + o, size - o, "\\t");
+		else if (c == '"' || c == '\\')
+			o += (size_t)snprintf(buf + o, size - o, "\\%c", c);
+		else if (c < 32 || c == 127)
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	buf[o++] = '"';
+	if (shown < len && o + 4 < size)
+		o += (size_t)snprintf(buf + o, size - o, "...");
+	buf[o < size ? o : size - 1] = '\0';
+	return buf;
+}
+
+bool grader_in_test_process(void)
+{
+	return getpid() == grader_ctx.test_pid;
+}
+
+void grader_leave_if_forked(int status)
+{
+	if (!grader_in_test_process())
+		_exit(status);
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int grader_wait(pid_t pid, double seconds, int *status)
+{
+	const double deadline = now_seconds() + seconds * grader_ctx.scale;
+	const struct timespec pause = { 0, 2 * 1000 * 1000 };
+
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (now_seconds() >= deadline)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	/* The child may lead its own group or share the test's: kill both ways. */
+	if (getpgid(pid) == pid)
+		kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	errno = ETIMEDOUT;
+	return -1;
+}
+
+const char *grader_describe_status(int status, char *buf, size_t size)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, size, "exit %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, size, "killed by SIG%s", sigabbrev_np(WTERMSIG(status))
+			 ? sigabbrev_np(WTERMSIG(status)) : "?");
+	else
+		snprintf(buf, size, "status %#x", status);
+	return buf;
+}

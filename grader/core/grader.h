@@ -1,0 +1,108 @@
+/*
+ * grader.h - what a lab's Check suite may use.
+ *
+ * A suite is one C file, grader/suites/NN-name.c, plus its table of graded
+ * items, grader/suites/NN-name.def.  Each line of the table is
+ *
+ *     GRADED(test_name, points, timeout_seconds, "handout section")
+ *
+ * where test_name is a START_TEST(test_name) in the suite.  The suite ends
+ * with GRADER_MAIN("NN-name").  The runner (runner.c) turns every item into
+ * one Check TCase in fork mode, with a protective fixture, a leak audit
+ * around it and its own timeout; the driver reads the same table to know a
+ * lab's points even when the lab does not compile.
+ *
+ * Failure messages are hints for a student: one line, at most ~200
+ * characters, saying what was expected, what was seen and the likely
+ * mistake.  The runner appends the item's handout section.
+ */
+#ifndef GRADER_H
+#define GRADER_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "procinfo.h"
+#include "run.h"
+
+struct graded_item {
+	const char *name;     /* also the TCase name */
+	const TTest *test;    /* the START_TEST of the same name */
+	int points;
+	double timeout;       /* seconds, before GRADER_TIMEOUT_SCALE */
+	const char *section;  /* handout section named in every hint */
+};
+
+int grader_main(int argc, char **argv, const char *lab,
+		const struct graded_item *items, size_t count);
+
+#define GRADED(name, points, timeout, section) \
+	{ #name, &name##_ttest, points, timeout, section },
+
+#define GRADER_MAIN(lab)                                                    \
+	int main(int argc, char **argv)                                     \
+	{                                                                   \
+		return grader_main(argc, argv, lab, graded_items,           \
+				   sizeof graded_items / sizeof graded_items[0]); \
+	}
+
+/* ---- the run's private context (valid inside tests) ---- */
+
+/* Private directory of this run (mode 0700); removed by the driver. */
+const char *grader_tmpdir(void);
+/* Directory holding the lab's built programs. */
+const char *grader_bindir(void);
+/* Directory holding the grader's LD_PRELOAD shims. */
+const char *grader_shimdir(void);
+/* Writes "<tmpdir>/<name>" into buf; returns buf. */
+char *grader_tmp_path(char *buf, size_t size, const char *name);
+/* Writes a POSIX shm name unique to this run: "/ipclab-<run>-<what>". */
+char *grader_shm_name(char *buf, size_t size, const char *what);
+/* The prefix every name of this run starts with (without the slash). */
+const char *grader_shm_prefix(void);
+
+/* Timeouts and deadlines are multiplied by GRADER_TIMEOUT_SCALE. */
+double grader_scale(void);
+
+/*
+ * Random inputs a hard-coded answer cannot match.  The run's seed is
+ * printed and settable (GRADER_SEED); every test draws from its own stream,
+ * seeded by the run seed and the test name, so a single test reproduces.
+ */
+uint64_t grader_seed(void);
+uint32_t grader_random(void);
+/* Uniform in [lo, hi]. */
+uint32_t grader_random_between(uint32_t lo, uint32_t hi);
+/* len printable characters from [A-Za-z0-9 ,.-], then a NUL: buf >= len+1. */
+void grader_random_text(char *buf, size_t len);
+
+/*
+ * Writes a short, printable, quoted excerpt of student output into buf,
+ * for use inside a hint: at most ~40 characters, escapes for the rest.
+ */
+const char *grader_excerpt(char *buf, size_t size, const char *data, size_t len);
+
+/* True in the test process itself, false in a process it forked. */
+bool grader_in_test_process(void);
+
+/*
+ * Student code that forks may let its child return into the test.  Call
+ * this right after such code: in any process but the test's own it ends
+ * that process at once with _exit(status).
+ */
+void grader_leave_if_forked(int status);
+
+/*
+ * Waits for a child of the test until the deadline (seconds, scaled).
+ * Returns 0 and fills *status, or -1 with errno ETIMEDOUT after killing
+ * the child's whole process group and reaping it.
+ */
+int grader_wait(pid_t pid, double seconds, int *status);
+
+/* "exit 3", "killed by SIGSEGV", ... for a wait status. */
+const char *grader_describe_status(int status, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,189 @@
+/* procinfo.c - see procinfo.h. */
+#include "procinfo.h"
+
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool parse_maps_line(const char *line, struct map_region *r)
+{
+	unsigned long start, end, offset;
+	char perms[8];
+	int path_at = 0;
+
+	if (sscanf(line, "%lx-%lx %7s %lx %*s %*s %n", &start, &end, perms,
+		   &offset, &path_at) < 4)
+		return false;
+	r->start = start;
+	r->end = end;
+	snprintf(r->perms, sizeof r->perms, "%.4s", perms);
+	r->offset = offset;
+	snprintf(r->path, sizeof r->path, "%s", path_at > 0 ? line + path_at : "");
+	r->path[strcspn(r->path, "\n")] = '\0';
+	return true;
+}
+
+bool maps_find_in_file(const char *path, uintptr_t addr, struct map_region *out)
+{
+	FILE *f = fopen(path, "re");
+	char line[1024];
+	bool found = false;
+
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof line, f) != NULL) {
+		struct map_region r;
+
+		if (parse_maps_line(line, &r) && addr >= r.start && addr < r.end) {
+			*out = r;
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+bool maps_find(pid_t pid, uintptr_t addr, struct map_region *out)
+{
+	char path[64];
+
+	if (pid == 0)
+		snprintf(path, sizeof path, "/proc/self/maps");
+	else
+		snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	return maps_find_in_file(path, addr, out);
+}
+
+/* Calls match() on every segment of /proc/sysvipc/shm until it says stop. */
+static bool sysv_shm_scan(bool (*match)(const struct sysv_shm *, long),
+			  long wanted, struct sysv_shm *out, int *count)
+{
+	FILE *f = fopen("/proc/sysvipc/shm", "re");
+	char line[512];
+	bool found = false;
+
+	if (count)
+		*count = 0;
+	if (f == NULL)
+		return false;
+	if (fgets(line, sizeof line, f) == NULL) { /* the header */
+		fclose(f);
+		return false;
+	}
+	while (!found && fgets(line, sizeof line, f) != NULL) {
+		struct sysv_shm s;
+		unsigned long size;
+		int cpid, lpid;
+		unsigned uid;
+
+		if (sscanf(line, "%ld %d %o %lu %d %d %lu %u", &s.key, &s.shmid,
+			   &s.mode, &size, &cpid, &lpid, &s.nattch, &uid) != 8)
+			continue;
+		s.size = size;
+		s.cpid = cpid;
+		s.lpid = lpid;
+		s.uid = uid;
+		if (count)
+			(*count)++;
+		if (match && match(&s, wanted)) {
+			*out = s;
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static bool by_id(const struct sysv_shm *s, long id) { return s->shmid == id; }
+static bool by_key(const struct sysv_shm *s, long key) { return s->key == key; }
+
+bool sysv_shm_find(int shmid, struct sysv_shm *out)
+{
+	return sysv_shm_scan(by_id, shmid, out, NULL);
+}
+
+bool sysv_shm_find_key(long key, struct sysv_shm *out)
+{
+	return sysv_shm_scan(by_key, key, out, NULL);
+}
+
+int sysv_shm_count(void)
+{
+	int count;
+
+	sysv_shm_scan(NULL, 0, NULL, &count);
+	return count;
+}
+
+static int compare_ints(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+int fds_list(pid_t pid, int *fds, int max)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	if (pid == 0)
+		snprintf(path, sizeof path, "/proc/self/fd");
+	else
+		snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL && n < max) {
+		if (e->d_name[0] == '.')
+			continue;
+		int fd = atoi(e->d_name);
+		if (pid == 0 && fd == dirfd(d))
+			continue;
+		fds[n++] = fd;
+	}
+	closedir(d);
+	qsort(fds, (size_t)n, sizeof *fds, compare_ints);
+	return n;
+}
+
+bool fd_target(pid_t pid, int fd, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t len;
+
+	if (pid == 0)
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	else
+		snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)pid, fd);
+	len = readlink(path, buf, size - 1);
+	if (len < 0)
+		return false;
+	buf[len] = '\0';
+	return true;
+}
+
+bool process_running(pid_t pid)
+{
+	char path[64], line[512];
+	FILE *f;
+	bool running = false;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+	if (fgets(line, sizeof line, f) != NULL) {
+		const char *close_paren = strrchr(line, ')');
+
+		running = close_paren && close_paren[1] == ' ' &&
+			  close_paren[2] != 'Z' && close_paren[2] != 'X';
+	}
+	fclose(f);
+	return running;
+}

@@ -1,0 +1,50 @@
+/*
+ * procinfo.h - side effects read at their source: /proc/PID/maps,
+ * /proc/sysvipc/shm, /dev/shm and /proc/PID/fd.
+ */
+#ifndef GRADER_PROCINFO_H
+#define GRADER_PROCINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* One line of /proc/PID/maps. */
+struct map_region {
+	uintptr_t start, end;
+	char perms[5];            /* "rw-s", "r-xp", ... */
+	unsigned long offset;
+	char path[256];           /* "", "[heap]", "/SYSV00000000 (deleted)" */
+};
+
+/* Finds the mapping of pid (0: this process) holding addr. */
+bool maps_find(pid_t pid, uintptr_t addr, struct map_region *out);
+/* Parses a saved copy of a maps file. */
+bool maps_find_in_file(const char *path, uintptr_t addr, struct map_region *out);
+
+/* One line of /proc/sysvipc/shm. */
+struct sysv_shm {
+	long key;
+	int shmid;
+	unsigned mode;            /* permission bits plus SHM_DEST/SHM_LOCKED */
+	size_t size;
+	pid_t cpid, lpid;
+	unsigned long nattch;
+	uid_t uid;
+};
+
+bool sysv_shm_find(int shmid, struct sysv_shm *out);
+bool sysv_shm_find_key(long key, struct sysv_shm *out);
+/* Number of segments visible to this process. */
+int sysv_shm_count(void);
+
+/* The descriptors pid has open (0: this process), ascending; returns count. */
+int fds_list(pid_t pid, int *fds, int max);
+/* What descriptor fd of pid refers to, as readlink shows it. */
+bool fd_target(pid_t pid, int fd, char *buf, size_t size);
+
+/* True while pid exists and is not a zombie. */
+bool process_running(pid_t pid);
+
+#endif

@@ -1,0 +1,64 @@
+/* results.c - see results.h. */
+#include "results.h"
+
+#include <string.h>
+
+static const char *const status_names[] = {
+	[RESULT_PASS] = "pass",
+	[RESULT_FAIL] = "fail",
+	[RESULT_TIMEOUT] = "timeout",
+	[RESULT_CRASH] = "crash",
+	[RESULT_ERROR] = "error",
+};
+
+const char *result_status_name(enum result_status s)
+{
+	return status_names[s];
+}
+
+int result_status_parse(const char *word, enum result_status *s)
+{
+	for (size_t i = 0; i < sizeof status_names / sizeof status_names[0]; i++) {
+		if (strcmp(word, status_names[i]) == 0) {
+			*s = (enum result_status)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void results_write_header(FILE *f, const char *lab, uint64_t seed)
+{
+	fprintf(f, "lab\t%s\tseed\t%llu\n", lab, (unsigned long long)seed);
+}
+
+void results_write_start(FILE *f, const char *test)
+{
+	fprintf(f, "start\t%s\n", test);
+}
+
+/* One line, no tabs: the hint is a field of a tab-separated line. */
+static void put_clean(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
+void results_write_item(FILE *f, const struct result *r)
+{
+	fprintf(f, "item\t%s\t%s\t%d\t%d\t%.3f\t", r->name,
+		result_status_name(r->status), r->score, r->max, r->seconds);
+	put_clean(f, r->hint);
+	fputc('\n', f);
+}
+
+void results_print_item(FILE *f, const struct result *r)
+{
+	fprintf(f, "%-7s %-40s %3d/%-3d %6.2fs", result_status_name(r->status),
+		r->name, r->score, r->max, r->seconds);
+	if (r->hint[0]) {
+		fputs("  ", f);
+		put_clean(f, r->hint);
+	}
+	fputc('\n', f);
+}

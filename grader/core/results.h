@@ -1,0 +1,40 @@
+/*
+ * results.h - the one result model, and its file format between the
+ * runner (which writes it) and the driver (which reads and renders it).
+ *
+ *   lab<TAB>NN-name<TAB>seed<TAB>N      first line
+ *   start<TAB>TEST                      an item began (flushed at once)
+ *   item<TAB>TEST<TAB>STATUS<TAB>SCORE<TAB>MAX<TAB>SECONDS<TAB>HINT
+ */
+#ifndef GRADER_RESULTS_H
+#define GRADER_RESULTS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+enum result_status {
+	RESULT_PASS,
+	RESULT_FAIL,     /* an assertion failed, or something was left behind */
+	RESULT_TIMEOUT,  /* no result before the item's timeout */
+	RESULT_CRASH,    /* the test process was killed by a signal */
+	RESULT_ERROR,    /* no result at all, or the lab did not build */
+};
+
+struct result {
+	char name[96];
+	enum result_status status;
+	int score, max;
+	double seconds;
+	char hint[768];
+};
+
+const char *result_status_name(enum result_status s);
+int result_status_parse(const char *word, enum result_status *s);
+
+void results_write_header(FILE *f, const char *lab, uint64_t seed);
+void results_write_start(FILE *f, const char *test);
+void results_write_item(FILE *f, const struct result *r);
+/* For a runner started by hand: a readable line per item. */
+void results_print_item(FILE *f, const struct result *r);
+
+#endif

@@ -1,0 +1,372 @@
+/*
+ * run.c - run a lab's program: posix_spawn into its own process group,
+ * three pipes, one poll() loop that feeds stdin and drains stdout and
+ * stderr, a pidfd to see the exit, and a monotonic deadline.
+ */
+#include "run.h"
+#include "context.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+enum { DRAIN_MS = 200, MAX_ENV = 256 };
+
+struct buffer {
+	char *data;
+	size_t len, cap;
+};
+
+struct running {
+	pid_t pid;
+	int in_fd, out_fd, err_fd, pid_fd;
+	const char *input;
+	size_t input_len, input_done;
+	bool keep_stdin_open;
+	double start, deadline;
+	struct buffer out, err;
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Appends what fd has: 1 data read, 0 end of file, -1 nothing yet. */
+static int buffer_read(struct buffer *b, int fd)
+{
+	char chunk[16384];
+	ssize_t n = read(fd, chunk, sizeof chunk);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return -1;
+	if (n <= 0)
+		return 0;
+	if (b->len + (size_t)n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *grown;
+
+		while (cap < b->len + (size_t)n + 1)
+			cap *= 2;
+		grown = realloc(b->data, cap);
+		if (grown == NULL)
+			return 0;
+		b->data = grown;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, chunk, (size_t)n);
+	b->len += (size_t)n;
+	b->data[b->len] = '\0';
+	return 1;
+}
+
+/* The program's path: a lab program by name, or any path with a slash. */
+static void program_path(char *buf, size_t size, const char *prog)
+{
+	if (strchr(prog, '/'))
+		snprintf(buf, size, "%s", prog);
+	else
+		snprintf(buf, size, "%s/%s", grader_ctx.bindir, prog);
+}
+
+/* environ, minus LD_PRELOAD, plus the extras and the preload shim. */
+static char **build_env(const struct run_opts *o, char *preload_buf, size_t size)
+{
+	char **env = calloc(MAX_ENV + 3, sizeof *env);
+	size_t n = 0;
+
+	if (env == NULL)
+		return NULL;
+	for (char **e = environ; *e && n < MAX_ENV; e++)
+		if (strncmp(*e, "LD_PRELOAD=", 11) != 0)
+			env[n++] = *e;
+	for (const char *const *e = o->env; e && *e && n < MAX_ENV; e++)
+		env[n++] = (char *)*e;
+	if (o->preload) {
+		snprintf(preload_buf, size, "LD_PRELOAD=%s/%s.so", grader_ctx.shimdir,
+			 o->preload);
+		env[n++] = preload_buf;
+		/* ASan insists on coming first; the shim does not interfere. */
+		env[n++] = "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0";
+	}
+	env[n] = NULL;
+	return env;
+}
+
+struct running *run_start(const char *prog, const char *const args[],
+			  const struct run_opts *opts)
+{
+	static const struct run_opts defaults;
+	const struct run_opts *o = opts ? opts : &defaults;
+	struct running *r = calloc(1, sizeof *r);
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	char path[1024], preload[1100];
+	const char *argv[64];
+	size_t argc = 0;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	char **env = NULL;
+	int rc;
+
+	if (r == NULL)
+		return NULL;
+	r->in_fd = r->out_fd = r->err_fd = r->pid_fd = -1;
+	program_path(path, sizeof path, prog);
+	argv[argc++] = prog;
+	for (size_t i = 0; args && args[i] && argc < 63; i++)
+		argv[argc++] = args[i];
+	argv[argc] = NULL;
+
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
+	    pipe2(err, O_CLOEXEC) < 0)
+		goto fail;
+	env = build_env(o, preload, sizeof preload);
+	if (env == NULL)
+		goto fail;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3); /* hide Check's fds */
+	if (o->cwd)
+		posix_spawn_file_actions_addchdir_np(&fa, o->cwd);
+	posix_spawnattr_init(&attr);
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+				 POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+	rc = posix_spawn(&r->pid, path, &fa, &attr, (char *const *)argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	free(env);
+	if (rc != 0) {
+		errno = rc;
+		goto fail;
+	}
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	r->in_fd = in[1];
+	r->out_fd = out[0];
+	r->err_fd = err[0];
+	fcntl(r->in_fd, F_SETFL, O_NONBLOCK);
+	fcntl(r->out_fd, F_SETFL, O_NONBLOCK);
+	fcntl(r->err_fd, F_SETFL, O_NONBLOCK);
+	r->pid_fd = (int)syscall(SYS_pidfd_open, r->pid, 0);
+	r->input = o->input;
+	r->input_len = o->input && !o->input_len ? strlen(o->input) : o->input_len;
+	r->keep_stdin_open = o->keep_stdin_open;
+	if (!r->input_len && !r->keep_stdin_open)
+		close_fd(&r->in_fd);
+	r->start = now_seconds();
+	r->deadline = r->start + (o->timeout > 0 ? o->timeout : 2.0) * grader_ctx.scale;
+	return r;
+
+fail:
+	rc = errno;
+	for (int i = 0; i < 2; i++) {
+		close_fd(&in[i]);
+		close_fd(&out[i]);
+		close_fd(&err[i]);
+	}
+	free(r);
+	errno = rc;
+	return NULL;
+}
+
+pid_t run_pid(const struct running *r)
+{
+	return r->pid;
+}
+
+int run_feed(struct running *r, const char *data, size_t len)
+{
+	size_t done = 0;
+
+	while (r->in_fd >= 0 && done < len) {
+		ssize_t n = write(r->in_fd, data + done, len - done);
+
+		if (n > 0) {
+			done += (size_t)n;
+		} else if (n < 0 && errno == EAGAIN) {
+			struct pollfd p = { .fd = r->in_fd, .events = POLLOUT };
+			poll(&p, 1, 50);
+			if (now_seconds() > r->deadline)
+				return -1;
+		} else if (n < 0 && errno != EINTR) {
+			return -1;
+		}
+	}
+	return done == len ? 0 : -1;
+}
+
+void run_close_stdin(struct running *r)
+{
+	close_fd(&r->in_fd);
+}
+
+/* Reaps the program; returns true once it has exited. */
+static bool try_reap(struct running *r, int *status)
+{
+	pid_t w = waitpid(r->pid, status, WNOHANG);
+
+	return w == r->pid;
+}
+
+int run_finish(struct running *r, struct run_result *res)
+{
+	int status = 0;
+	bool reaped = false;
+	double drain_until = 0;
+
+	memset(res, 0, sizeof *res);
+	if (!r->keep_stdin_open && r->input_len == 0)
+		close_fd(&r->in_fd);
+	for (;;) {
+		struct pollfd p[4];
+		int n = 0, timeout_ms;
+		double now = now_seconds();
+
+		if (!reaped && now >= r->deadline) {
+			res->timed_out = true;
+			break;
+		}
+		if (reaped && (now >= drain_until || (r->out_fd < 0 && r->err_fd < 0)))
+			break;
+		if (r->out_fd >= 0)
+			p[n++] = (struct pollfd){ .fd = r->out_fd, .events = POLLIN };
+		if (r->err_fd >= 0)
+			p[n++] = (struct pollfd){ .fd = r->err_fd, .events = POLLIN };
+		if (r->in_fd >= 0 && r->input_done < r->input_len)
+			p[n++] = (struct pollfd){ .fd = r->in_fd, .events = POLLOUT };
+		if (!reaped && r->pid_fd >= 0)
+			p[n++] = (struct pollfd){ .fd = r->pid_fd, .events = POLLIN };
+		timeout_ms = (int)(((reaped ? drain_until : r->deadline) - now) * 1000) + 1;
+		if (!reaped && r->pid_fd < 0 && timeout_ms > 10)
+			timeout_ms = 10; /* no pidfd: poll for the exit */
+		if (poll(p, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < n; i++) {
+			if (!p[i].revents)
+				continue;
+			if (p[i].fd == r->out_fd) {
+				if (buffer_read(&r->out, r->out_fd) == 0)
+					close_fd(&r->out_fd);
+			} else if (p[i].fd == r->err_fd) {
+				if (buffer_read(&r->err, r->err_fd) == 0)
+					close_fd(&r->err_fd);
+			}
+			else if (p[i].fd == r->in_fd) {
+				ssize_t w = write(r->in_fd, r->input + r->input_done,
+						  r->input_len - r->input_done);
+				if (w > 0)
+					r->input_done += (size_t)w;
+				if (w < 0 && errno != EAGAIN && errno != EINTR)
+					close_fd(&r->in_fd); /* EPIPE: it stopped reading */
+				if (r->input_done >= r->input_len && !r->keep_stdin_open)
+					close_fd(&r->in_fd);
+			}
+		}
+		if (!reaped && try_reap(r, &status)) {
+			reaped = true;
+			res->seconds = now_seconds() - r->start;
+			drain_until = now_seconds() + DRAIN_MS / 1000.0;
+			close_fd(&r->in_fd);
+		}
+	}
+	if (reaped) {
+		/* Anything still in its group is a process it left behind. */
+		res->left_processes = kill(-r->pid, 0) == 0;
+	} else {
+		res->seconds = now_seconds() - r->start;
+	}
+	kill(-r->pid, SIGKILL);
+	if (!reaped)
+		while (waitpid(r->pid, &status, 0) < 0 && errno == EINTR)
+			;
+	if (!res->timed_out) {
+		res->exited = WIFEXITED(status);
+		res->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		res->term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	} else {
+		res->exit_code = -1;
+	}
+	/* Collect what was written before the kill. */
+	while (r->out_fd >= 0 && buffer_read(&r->out, r->out_fd) == 1)
+		;
+	while (r->err_fd >= 0 && buffer_read(&r->err, r->err_fd) == 1)
+		;
+	res->out = r->out.data ? r->out.data : strdup("");
+	res->out_len = r->out.len;
+	res->err = r->err.data ? r->err.data : strdup("");
+	res->err_len = r->err.len;
+	close_fd(&r->in_fd);
+	close_fd(&r->out_fd);
+	close_fd(&r->err_fd);
+	close_fd(&r->pid_fd);
+	free(r);
+	return 0;
+}
+
+int run_program(const char *prog, const char *const args[],
+		const struct run_opts *opts, struct run_result *res)
+{
+	struct running *r = run_start(prog, args, opts);
+
+	if (r == NULL) {
+		memset(res, 0, sizeof *res);
+		res->spawn_error = errno;
+		res->exit_code = -1;
+		res->out = strdup("");
+		res->err = strdup("");
+		return -1;
+	}
+	return run_finish(r, res);
+}
+
+void run_result_free(struct run_result *res)
+{
+	free(res->out);
+	free(res->err);
+	res->out = res->err = NULL;
+}
+
+const char *run_describe(const struct run_result *res, char *buf, size_t size)
+{
+	if (res->spawn_error)
+		snprintf(buf, size, "could not start: %s", strerror(res->spawn_error));
+	else if (res->timed_out)
+		snprintf(buf, size, "still running after %.1f s", res->seconds);
+	else if (res->term_signal)
+		snprintf(buf, size, "killed by SIG%s", sigabbrev_np(res->term_signal)
+			 ? sigabbrev_np(res->term_signal) : "?");
+	else
+		snprintf(buf, size, "exit %d", res->exit_code);
+	return buf;
+}

@@ -1,0 +1,66 @@
+/*
+ * run.h - run a lab's program as a child of the test.
+ *
+ * The child gets its own process group, only descriptors 0-2 (stdin fed
+ * from a buffer, stdout and stderr captured), default signal dispositions
+ * and an empty signal mask.  The program is killed at its deadline, and
+ * every process left in its group after it exits is killed too (and
+ * reported, as an orphan the program forgot to wait for).
+ */
+#ifndef GRADER_RUN_H
+#define GRADER_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct run_opts {
+	const char *input;        /* fed to stdin, which is then closed */
+	size_t input_len;         /* 0 with input set: strlen(input) */
+	double timeout;           /* seconds, scaled; 0 means 2 s */
+	const char *cwd;          /* NULL: the test's directory */
+	const char *const *env;   /* extra NAME=VALUE strings, NULL-ended */
+	const char *preload;      /* a shim in grader_shimdir(), e.g. "slowchild" */
+	bool keep_stdin_open;     /* run_start only: feed with run_feed() */
+};
+
+struct run_result {
+	int spawn_error;          /* errno if the program could not start */
+	bool exited;              /* exit_code is valid */
+	int exit_code;
+	int term_signal;          /* the killing signal, or 0 */
+	bool timed_out;           /* killed at the deadline */
+	bool left_processes;      /* processes were still in its group at exit */
+	char *out;                /* NUL-terminated captured stdout */
+	size_t out_len;
+	char *err;                /* NUL-terminated captured stderr */
+	size_t err_len;
+	double seconds;           /* wall time until exit */
+};
+
+/*
+ * Runs prog (a program of the lab, looked up in grader_bindir(), or a path
+ * containing a slash) with args (NULL-ended, without argv[0]) and waits
+ * for it.  Returns 0 when the program ran (whatever its status), -1 when
+ * it could not be started (res->spawn_error says why).
+ */
+int run_program(const char *prog, const char *const args[],
+		const struct run_opts *opts, struct run_result *res);
+
+/* The same in two steps, for a program that must run beside another. */
+struct running;
+struct running *run_start(const char *prog, const char *const args[],
+			  const struct run_opts *opts);
+pid_t run_pid(const struct running *r);
+/* Writes to the program's stdin (run_start with keep_stdin_open). */
+int run_feed(struct running *r, const char *data, size_t len);
+/* Closes the program's stdin. */
+void run_close_stdin(struct running *r);
+int run_finish(struct running *r, struct run_result *res);
+
+void run_result_free(struct run_result *res);
+
+/* "exit 0", "exit 3", "killed by SIGSEGV", "timed out after 2.0 s", ... */
+const char *run_describe(const struct run_result *res, char *buf, size_t size);
+
+#endif

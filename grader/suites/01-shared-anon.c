@@ -1,0 +1,212 @@
+/*
+ * Lab 01 shared-anon: one int in anonymous memory across fork().
+ *
+ * The functions are checked at their source (/proc/self/maps says whether
+ * a mapping is shared), and the programs are run with every forked child
+ * slowed down, so that a parent that reads without waiting reads too early
+ * on every run, not now and then.
+ */
+#include "grader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "child_write.h"
+#include "shared_int.h"
+
+/* A value no hard-coded answer matches (never 0 or 1). */
+static int random_value(void)
+{
+	return (int)grader_random_between(2, 1000000000);
+}
+
+static int *create_or_fail(int *(*create)(int), const char *name, int value)
+{
+	int *p = create(value);
+
+	ck_assert_msg(p != NULL, "%s(%d) returned NULL (%s): expected the address "
+		      "of a new mapping", name, value, strerror(errno));
+	return p;
+}
+
+/* Forks a child that stores value in *p and exits; returns its status. */
+static int child_writes(int *p, int value)
+{
+	pid_t pid = fork();
+	int status = -1;
+
+	ck_assert_msg(pid >= 0, "fork failed: %s", strerror(errno));
+	if (pid == 0) {
+		*p = value;
+		_exit(0);
+	}
+	ck_assert_msg(grader_wait(pid, 1.0, &status) == 0, "the grader's child hung");
+	return status;
+}
+
+START_TEST(shared_int_initial)
+{
+	int value = random_value();
+	int *p = create_or_fail(shared_int_create, "shared_int_create", value);
+
+	ck_assert_msg(*p == value, "shared_int_create(%d): the int holds %d: "
+		      "store the initial value in the new mapping", value, *p);
+}
+END_TEST
+
+START_TEST(shared_int_is_shared_mapping)
+{
+	int *p = create_or_fail(shared_int_create, "shared_int_create", random_value());
+	struct map_region region;
+
+	ck_assert_msg(maps_find(0, (uintptr_t)p, &region),
+		      "the address returned is not in /proc/self/maps: "
+		      "return what mmap returned");
+	ck_assert_msg(region.perms[0] == 'r' && region.perms[1] == 'w',
+		      "the mapping is %s: expected readable and writable "
+		      "(PROT_READ | PROT_WRITE)", region.perms);
+	ck_assert_msg(region.perms[3] == 's',
+		      "/proc/self/maps shows %s, a private mapping: expected 's' "
+		      "(shared): use MAP_SHARED, not MAP_PRIVATE", region.perms);
+}
+END_TEST
+
+START_TEST(shared_int_visible_across_fork)
+{
+	int value = random_value(), written = random_value() ^ 1;
+	int *p = create_or_fail(shared_int_create, "shared_int_create", value);
+
+	ck_assert_msg(child_writes(p, written) == 0, "the grader's child failed");
+	ck_assert_msg(*p == written, "the child wrote %d, the parent still sees %d: "
+		      "the child wrote to its own copy: map with MAP_SHARED, not "
+		      "MAP_PRIVATE", written, *p);
+}
+END_TEST
+
+START_TEST(private_int_copy_on_write)
+{
+	int value = random_value(), written = random_value() ^ 1;
+	int *p = create_or_fail(private_int_create, "private_int_create", value);
+	struct map_region region;
+
+	ck_assert_msg(*p == value, "private_int_create(%d): the int holds %d: "
+		      "store the initial value", value, *p);
+	ck_assert_msg(maps_find(0, (uintptr_t)p, &region) && region.perms[3] == 'p',
+		      "/proc/self/maps shows %s: expected a private mapping "
+		      "(MAP_PRIVATE)", region.perms);
+	ck_assert_msg(child_writes(p, written) == 0, "the grader's child failed");
+	ck_assert_msg(*p == value, "after the child wrote %d the parent sees %d, "
+		      "not its own %d: a private mapping must be copied on write: "
+		      "use MAP_PRIVATE", written, *p, value);
+}
+END_TEST
+
+START_TEST(int_release_unmaps)
+{
+	int *p = create_or_fail(shared_int_create, "shared_int_create", random_value());
+	struct map_region region;
+
+	ck_assert_msg(int_release(p) == 0, "int_release returned an error (%s) "
+		      "for an int from shared_int_create", strerror(errno));
+	ck_assert_msg(!maps_find(0, (uintptr_t)p, &region),
+		      "after int_release the page is still mapped (%s): call munmap",
+		      region.perms);
+	errno = 0;
+	ck_assert_msg(int_release(NULL) == -1 && errno == EINVAL,
+		      "int_release(NULL) should fail with EINVAL (saw errno %s)",
+		      strerror(errno));
+}
+END_TEST
+
+START_TEST(child_sets_to_one_waits)
+{
+	char out_path[600], output[256] = "", shown[128];
+	int *p = create_or_fail(shared_int_create, "shared_int_create", 0);
+	int saved_stdout = dup(1), out_fd, rc, reap_errno;
+	ssize_t n;
+	pid_t left;
+
+	/* The child's line goes to a file we read back. */
+	grader_tmp_path(out_path, sizeof out_path, "child_sets_to_one.out");
+	out_fd = open(out_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ck_assert_msg(out_fd >= 0 && saved_stdout >= 0, "grader: %s", strerror(errno));
+	fflush(stdout);
+	dup2(out_fd, 1);
+	rc = child_sets_to_one(p);
+	grader_leave_if_forked(0); /* a child that returned instead of exiting */
+	fflush(stdout);
+	dup2(saved_stdout, 1);
+	close(saved_stdout);
+
+	left = waitpid(-1, NULL, WNOHANG);
+	reap_errno = errno;
+	n = pread(out_fd, output, sizeof output - 1, 0);
+	output[n > 0 ? n : 0] = '\0';
+	close(out_fd);
+	unlink(out_path);
+	ck_assert_msg(rc == 0, "child_sets_to_one returned %d (%s): expected 0 once "
+		      "the child has exited", rc, strerror(errno));
+	ck_assert_msg(left < 0 && reap_errno == ECHILD,
+		      "child_sets_to_one returned before its child was reaped: "
+		      "the parent must waitpid() for the child before reading");
+	ck_assert_msg(*p == 1, "after child_sets_to_one the int is %d, not 1", *p);
+	ck_assert_msg(strcmp(output, "Child setting anInt to 1\n") == 0,
+		      "the child printed %s: expected \"Child setting anInt to 1\\n\"",
+		      grader_excerpt(shown, sizeof shown, output, strlen(output)));
+}
+END_TEST
+
+/*
+ * Runs a program of the lab with every child slowed down by 150 ms and
+ * checks its two lines.
+ */
+static void check_demo(const char *prog, int expected)
+{
+	struct run_opts opts = { .timeout = 3.0, .preload = "slowchild" };
+	struct run_result res;
+	char want[128], shown[128], how[64];
+
+	snprintf(want, sizeof want, "Child setting anInt to 1\nanInt is %d in parent\n",
+		 expected);
+	run_program(prog, NULL, &opts, &res);
+	ck_assert_msg(!res.spawn_error, "%s: %s", prog, strerror(res.spawn_error));
+	if (strncmp(res.out, "anInt is ", 9) == 0 || strstr(res.out, "anInt is 0 in parent\nChild"))
+		ck_assert_msg(0, "%s printed the parent's line first (%s): the parent "
+			      "read before the child wrote: waitpid() for the child "
+			      "first", prog, grader_excerpt(shown, sizeof shown, res.out,
+							    res.out_len));
+	ck_assert_msg(res.exited && res.exit_code == 0, "%s ended with %s: expected "
+		      "exit 0 (stderr: %s)", prog, run_describe(&res, how, sizeof how),
+		      grader_excerpt(shown, sizeof shown, res.err, res.err_len));
+	ck_assert_msg(strcmp(res.out, want) == 0,
+		      "%s printed %s: expected \"...anInt is %d in parent\"%s", prog,
+		      grader_excerpt(shown, sizeof shown, res.out, res.out_len), expected,
+		      expected == 1 ? ": the parent read before the child wrote (no "
+		      "waitpid?) or the int is not shared (MAP_PRIVATE?)"
+		      : ": the int must be private (MAP_PRIVATE)");
+	ck_assert_msg(!res.left_processes, "%s left a process running after it "
+		      "exited: the parent must wait for its child", prog);
+	run_result_free(&res);
+}
+
+START_TEST(anon_share_output)
+{
+	check_demo("anon_share", 1);
+}
+END_TEST
+
+START_TEST(cow_demo_output)
+{
+	check_demo("cow_demo", 0);
+}
+END_TEST
+
+static const struct graded_item graded_items[] = {
+#include "01-shared-anon.def"
+};
+GRADER_MAIN("01-shared-anon")
