@@ -76,7 +76,7 @@ batch: deps
 
 test: deps-test
 	@$(MAKE) -s --no-print-directory tools
-	@sh selftest/run $(LAB)
+	@bash selftest/run $(LAB)
 
 stubs:
 	@sh tools/mkstubs solutions labs

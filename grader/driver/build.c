@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 
 /* mkdir -p */
-static int make_dirs(const char *path)
+int make_dirs(const char *path)
 {
 	char buf[1024];
 

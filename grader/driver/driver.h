@@ -50,6 +50,9 @@ struct lab_report {
 	char note[1600];           /* about the run (sandbox, a crash) */
 };
 
+/* build.c: mkdir -p. */
+int make_dirs(const char *path);
+
 /* build.c: builds one lab; false with the first errors when it fails. */
 bool build_lab(const struct grading *g, const struct catalogue_lab *lab,
 	       char *errors, size_t size);

@@ -214,7 +214,7 @@ static int grade_batch(struct grading base, const char *dir, const char *out,
 
 	if (d == NULL)
 		die_usage("cannot read the submissions folder %s", dir);
-	if (mkdir(out, 0755) < 0 && errno != EEXIST)
+	if (make_dirs(out) < 0)
 		die_usage("cannot create the output folder %s", out);
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
@@ -385,7 +385,7 @@ int main(int argc, char **argv)
 		die_usage("no submissions folder '%s'", batch);
 	if (batch)
 		batch = src_abs;
-	if (mkdir(g.build, 0755) < 0 && errno != EEXIST)
+	if (make_dirs(g.build) < 0)
 		die_usage("cannot create the build folder '%s'", g.build);
 	if (!realpath(g.build, build_abs) || !realpath(g.core, core_abs))
 		die_usage("cannot resolve the build folders under '%s'", g.build);
