@@ -130,8 +130,8 @@ $(CORE_DIR)/obj $(SAN_CORE_DIR)/obj:
 # The catalogue of every lab's items, rewritten only when it changes.
 $(BUILD)/catalogue.c: $(DEFS) tools/mkcatalogue FORCE
 	@mkdir -p $(BUILD)
-	@sh tools/mkcatalogue grader/suites > $@.new
-	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+	@sh tools/mkcatalogue grader/suites > $@.$$$$ && \
+		{ cmp -s $@.$$$$ $@ && rm -f $@.$$$$ || mv $@.$$$$ $@; }
 
 $(DRIVER): $(DRIVER_SRCS) $(BUILD)/catalogue.c grader/driver/*.h grader/core/results.h $(DEFS)
 	$(CC) $(GRADER_CFLAGS) -Igrader/driver -Igrader/core -I. -o $@ $(DRIVER_SRCS) $(BUILD)/catalogue.c

@@ -30,7 +30,7 @@
 
 struct graded_item {
 	const char *name;     /* also the TCase name */
-	const TTest *test;    /* the START_TEST of the same name */
+	const TTest *const *test; /* the START_TEST of the same name */
 	int points;
 	double timeout;       /* seconds, before GRADER_TIMEOUT_SCALE */
 	const char *section;  /* handout section named in every hint */
@@ -40,7 +40,7 @@ int grader_main(int argc, char **argv, const char *lab,
 		const struct graded_item *items, size_t count);
 
 #define GRADED(name, points, timeout, section) \
-	{ #name, &name##_ttest, points, timeout, section },
+	{ #name, &name, points, timeout, section },
 
 #define GRADER_MAIN(lab)                                                    \
 	int main(int argc, char **argv)                                     \

@@ -142,7 +142,7 @@ static void checked_teardown(void)
 /* The test body, run through this so that its completion is recorded. */
 static void trampoline(int iteration)
 {
-	items[current].test->fn(iteration);
+	(*items[current].test)->fn(iteration);
 	if (grader_in_test_process())
 		marks->completed = 1;
 }
@@ -487,8 +487,8 @@ int grader_main(int argc, char **argv, const char *lab,
 
 		wrapped->name = it->name;
 		wrapped->fn = trampoline;
-		wrapped->file = it->test->file;
-		wrapped->line = it->test->line;
+		wrapped->file = (*it->test)->file;
+		wrapped->line = (*it->test)->line;
 		tcase_set_timeout(tc, it->timeout * grader_ctx.scale);
 		tcase_add_unchecked_fixture(tc, unchecked_setup, unchecked_teardown);
 		tcase_add_checked_fixture(tc, checked_setup, checked_teardown);
