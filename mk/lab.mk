@@ -16,6 +16,11 @@ ifeq ($(strip $(LAB)),)
 $(error LAB is not set)
 endif
 
+# Absolute paths, so that the dependency files name the same targets
+# whoever runs the build.
+override SRC := $(abspath $(SRC))
+override OUT := $(abspath $(OUT))
+override CORE := $(abspath $(CORE))
 LABDIR := $(SRC)/$(LAB)
 PROGRAMS :=
 LDLIBS :=
