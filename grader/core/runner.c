@@ -15,6 +15,7 @@
  * the driver to render; without it they are printed.
  */
 #include "audit.h"
+#include "autopsy.h"
 #include "context.h"
 #include "grader.h"
 #include "results.h"
@@ -31,6 +32,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,11 +41,14 @@ struct item_state {
 	char leaks[400];
 	bool started;
 	bool completed;
+	char autopsy[600];
 };
 
-/* Written by test processes, read by the runner. */
+/* Written by test processes and the watchdog, read by the runner. */
 struct shared_marks {
 	int completed;
+	pid_t test_pid;
+	char autopsy[600];
 };
 
 static const struct graded_item *items;
@@ -58,6 +63,7 @@ static struct audit_snapshot snapshot;
 static double item_started;
 static FILE *results_file;
 static char workdir[600];
+static pid_t watchdog = -1;
 
 static double now_seconds(void)
 {
@@ -84,6 +90,39 @@ static void remove_tree(const char *path)
 
 /* ---- fixtures ---- */
 
+/*
+ * Just before the item's timeout, a watchdog process writes down what the
+ * test's processes are blocked in: after the timeout they are killed.
+ */
+static void start_watchdog(double timeout)
+{
+	marks->test_pid = 0;
+	marks->autopsy[0] = '\0';
+	fflush(NULL);
+	watchdog = fork();
+	if (watchdog == 0) {
+		double at = timeout * 0.85;
+		struct timespec delay = { (time_t)at, (long)((at - (time_t)at) * 1e9) };
+
+		while (nanosleep(&delay, &delay) != 0)
+			;
+		if (marks->test_pid > 0)
+			autopsy_describe(marks->test_pid, marks->autopsy,
+					 sizeof marks->autopsy);
+		_exit(0);
+	}
+}
+
+static void stop_watchdog(void)
+{
+	if (watchdog > 0) {
+		kill(watchdog, SIGKILL);
+		while (waitpid(watchdog, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	watchdog = -1;
+}
+
 static void unchecked_setup(void)
 {
 	current = selected[current_pos];
@@ -99,6 +138,7 @@ static void unchecked_setup(void)
 	states[current].started = true;
 	audit_take(&snapshot);
 	item_started = now_seconds();
+	start_watchdog(items[current].timeout * grader_ctx.scale);
 }
 
 static void unchecked_teardown(void)
@@ -106,7 +146,9 @@ static void unchecked_teardown(void)
 	struct item_state *s = &states[current];
 
 	s->seconds = now_seconds() - item_started;
+	stop_watchdog();
 	s->completed = marks->completed;
+	snprintf(s->autopsy, sizeof s->autopsy, "%s", marks->autopsy);
 	audit_sweep(&snapshot, s->leaks, sizeof s->leaks);
 	audit_release(&snapshot);
 	remove_tree(workdir);
@@ -121,6 +163,7 @@ static void checked_setup(void)
 	sigset_t none;
 
 	grader_ctx.test_pid = getpid();
+	marks->test_pid = getpid();
 	for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
 		signal(reset[i], SIG_DFL);
 	sigemptyset(&none);
@@ -150,7 +193,7 @@ static void trampoline(int iteration)
 /* ---- results ---- */
 
 static void explain_error(const struct graded_item *it, const char *msg,
-			  struct result *r)
+			  const struct item_state *s, struct result *r)
 {
 	int sig, code;
 
@@ -159,8 +202,9 @@ static void explain_error(const struct graded_item *it, const char *msg,
 		snprintf(r->hint, sizeof r->hint,
 			 "no result within %.1f s: the code under test blocked or "
 			 "looped (a lost wake-up, a read that never sees EOF, a wait "
-			 "for a child that never ends?)",
-			 it->timeout * grader_ctx.scale);
+			 "for a child that never ends?)%s%s",
+			 it->timeout * grader_ctx.scale,
+			 s->autopsy[0] ? ". Just before: " : "", s->autopsy);
 	} else if (sscanf(msg, "Received signal %d", &sig) == 1) {
 		r->status = RESULT_CRASH;
 		snprintf(r->hint, sizeof r->hint,
@@ -200,7 +244,7 @@ static void make_result(const struct graded_item *it, TestResult *tr,
 		r->status = RESULT_FAIL;
 		snprintf(r->hint, sizeof r->hint, "%s", tr_msg(tr));
 	} else {
-		explain_error(it, tr_msg(tr), r);
+		explain_error(it, tr_msg(tr), s, r);
 	}
 	if (r->status == RESULT_PASS && !s->completed) {
 		r->status = RESULT_FAIL;
