@@ -248,7 +248,7 @@ static void describe_one(const struct proc *procs, int n, const bool *in_tree,
 	}
 }
 
-void autopsy_describe(pid_t root, char *out, size_t size)
+void autopsy_describe(pid_t root, const char *root_label, char *out, size_t size)
 {
 	struct proc *procs = calloc(MAX_PROCS, sizeof *procs);
 	bool *in_tree = calloc(MAX_PROCS, sizeof *in_tree);
@@ -263,8 +263,8 @@ void autopsy_describe(pid_t root, char *out, size_t size)
 	n = read_procs(procs, MAX_PROCS);
 	mark_tree(procs, n, root, in_tree);
 	for (int i = 0; i < n; i++)
-		if (procs[i].pid == root)
-			snprintf(procs[i].comm, sizeof procs[i].comm, "the test");
+		if (procs[i].pid == root && root_label)
+			snprintf(procs[i].comm, sizeof procs[i].comm, "%s", root_label);
 	for (int i = 0; i < n && shown < 6; i++) {
 		if (!in_tree[i])
 			continue;

@@ -7,8 +7,9 @@
 
 /*
  * Writes one line about root and every descendant: the system call each
- * sleeps in and, for a pipe or FIFO, who holds its other end.
+ * sleeps in and, for a pipe or FIFO, who holds its other end.  root is
+ * called root_label when that is not NULL, else by its command name.
  */
-void autopsy_describe(pid_t root, char *out, size_t size);
+void autopsy_describe(pid_t root, const char *root_label, char *out, size_t size);
 
 #endif

@@ -4,6 +4,7 @@
  * stderr, a pidfd to see the exit, and a monotonic deadline.
  */
 #include "run.h"
+#include "autopsy.h"
 #include "context.h"
 
 #include <errno.h>
@@ -255,6 +256,9 @@ int run_finish(struct running *r, struct run_result *res)
 
 		if (!reaped && now >= r->deadline) {
 			res->timed_out = true;
+			res->autopsy = calloc(1, 600);
+			if (res->autopsy)
+				autopsy_describe(r->pid, NULL, res->autopsy, 600);
 			break;
 		}
 		if (reaped && (now >= drain_until || (r->out_fd < 0 && r->err_fd < 0)))
@@ -354,7 +358,8 @@ void run_result_free(struct run_result *res)
 {
 	free(res->out);
 	free(res->err);
-	res->out = res->err = NULL;
+	free(res->autopsy);
+	res->out = res->err = res->autopsy = NULL;
 }
 
 const char *run_describe(const struct run_result *res, char *buf, size_t size)
@@ -362,7 +367,7 @@ const char *run_describe(const struct run_result *res, char *buf, size_t size)
 	if (res->spawn_error)
 		snprintf(buf, size, "could not start: %s", strerror(res->spawn_error));
 	else if (res->timed_out)
-		snprintf(buf, size, "still running after %.1f s", res->seconds);
+		snprintf(buf, size, "was still running after %.1f s", res->seconds);
 	else if (res->term_signal)
 		snprintf(buf, size, "killed by SIG%s", sigabbrev_np(res->term_signal)
 			 ? sigabbrev_np(res->term_signal) : "?");

@@ -36,6 +36,7 @@ struct run_result {
 	char *err;                /* NUL-terminated captured stderr */
 	size_t err_len;
 	double seconds;           /* wall time until exit */
+	char *autopsy;            /* timed out: what its processes waited in */
 };
 
 /*
@@ -60,7 +61,7 @@ int run_finish(struct running *r, struct run_result *res);
 
 void run_result_free(struct run_result *res);
 
-/* "exit 0", "exit 3", "killed by SIGSEGV", "timed out after 2.0 s", ... */
+/* "exit 0", "exit 3", "killed by SIGSEGV", "was still running after 2.0 s" */
 const char *run_describe(const struct run_result *res, char *buf, size_t size);
 
 #endif

@@ -107,7 +107,7 @@ static void start_watchdog(double timeout)
 		while (nanosleep(&delay, &delay) != 0)
 			;
 		if (marks->test_pid > 0)
-			autopsy_describe(marks->test_pid, marks->autopsy,
+			autopsy_describe(marks->test_pid, "the test", marks->autopsy,
 					 sizeof marks->autopsy);
 		_exit(0);
 	}

@@ -185,6 +185,9 @@ static void check_demo(const char *prog, int expected)
 			      "read before the child wrote: waitpid() for the child "
 			      "first", prog, grader_excerpt(shown, sizeof shown, res.out,
 							    res.out_len));
+	ck_assert_msg(!res.timed_out, "%s %s: expected it to end. Just before: %s",
+		      prog, run_describe(&res, how, sizeof how),
+		      res.autopsy ? res.autopsy : "?");
 	ck_assert_msg(res.exited && res.exit_code == 0, "%s ended with %s: expected "
 		      "exit 0 (stderr: %s)", prog, run_describe(&res, how, sizeof how),
 		      grader_excerpt(shown, sizeof shown, res.err, res.err_len));

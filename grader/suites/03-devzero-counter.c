@@ -1,0 +1,1075 @@
+/*
+ * 03-devzero-counter.c - the grader for lab 03.
+ *
+ * The mapping functions are checked at their source (/proc/self/maps, the
+ * descriptor table, a write made by a child).  The two TELL_WAIT families
+ * are checked by a "duel": the test makes two processes, a parent side and
+ * a child side, that take turns incrementing a shared long as APUE's
+ * figure 15.33 does, and watches them; when the count stops moving it
+ * kills both and says where each one was waiting.
+ *
+ * The lost wake-up of the book's TELL_WAIT is made to happen on every run,
+ * not now and then: this executable defines sigsuspend() and pause(), so
+ * the lab's code calls these versions (the definitions of the executable
+ * come before libc's).  While a duel is armed, a process that enters them
+ * with SIGUSR1 or SIGUSR2 unblocked has tested its flag while the signal
+ * could land; the wrapper waits until the other side's signal is pending
+ * and lets it in right there, between the flag test and the sleep.  A
+ * correct WAIT_* keeps both signals blocked until sigsuspend() opens them,
+ * and the wrapper then changes nothing.  The program devzero gets the same
+ * treatment from the 03-races shim.
+ */
+#include "grader.h"
+#include "counter.h"
+#include "tellwait.h"
+#include "tellwait_pipe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- the two implementations of the API, side by side ---- */
+
+struct sync_api {
+	const char *name;
+	void (*tell_wait)(void);
+	void (*tell_parent)(pid_t);
+	void (*wait_parent)(void);
+	void (*tell_child)(pid_t);
+	void (*wait_child)(void);
+};
+
+static const struct sync_api signals_api = {
+	"signals", TELL_WAIT, TELL_PARENT, WAIT_PARENT, TELL_CHILD, WAIT_CHILD
+};
+static const struct sync_api pipes_api = {
+	"pipes", pipe_TELL_WAIT, pipe_TELL_PARENT, pipe_WAIT_PARENT,
+	pipe_TELL_CHILD, pipe_WAIT_CHILD
+};
+
+/* How long a side may sit without the count moving before it is "stuck". */
+#define STALL_SECONDS 1.5
+/* How long a misused call may take to end its process with a message. */
+#define MISUSE_DEADLINE 1.0
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_seconds(double s)
+{
+	struct timespec t = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+
+	while (nanosleep(&t, &t) != 0 && errno == EINTR)
+		;
+}
+
+static bool both_blocked(void)
+{
+	sigset_t now;
+
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	return sigismember(&now, SIGUSR1) && sigismember(&now, SIGUSR2);
+}
+
+/* ---- the window between the flag test and the sleep ---- */
+
+struct window_log {
+	atomic_int open_entries;  /* sleeps entered with SIGUSR1/2 open */
+	atomic_int hits;          /* signals let in between test and sleep */
+	atomic_int signo;         /* the open signal last seen */
+	atomic_int pid;           /* the process that entered with it */
+};
+
+static struct window_log *window;	/* armed while non-NULL */
+
+static void let_signal_in_window(void)
+{
+	sigset_t now, both, pending;
+	int saved = errno;
+
+	sigemptyset(&both);
+	sigaddset(&both, SIGUSR1);
+	sigaddset(&both, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &both, &now);
+	if (sigismember(&now, SIGUSR1) && sigismember(&now, SIGUSR2))
+		return;		/* the flag was tested with both held back */
+	atomic_fetch_add(&window->open_entries, 1);
+	atomic_store(&window->signo, sigismember(&now, SIGUSR1) ? SIGUSR2 : SIGUSR1);
+	atomic_store(&window->pid, (int)getpid());
+	/* Hold the other side's signal back until it has been sent ... */
+	for (double end = now_seconds() + 2.0 * grader_scale();
+	     now_seconds() < end; sleep_seconds(0.0001)) {
+		sigpending(&pending);
+		for (int s = SIGUSR1; s; s = s == SIGUSR1 ? SIGUSR2 : 0)
+			if (sigismember(&pending, s) && !sigismember(&now, s)) {
+				atomic_fetch_add(&window->hits, 1);
+				atomic_store(&window->signo, s);
+				goto let_in;
+			}
+	}
+let_in:
+	/* ... and let it in here: the handler runs before the sleep. */
+	sigprocmask(SIG_SETMASK, &now, NULL);
+	errno = saved;
+}
+
+/* The lab's calls of sigsuspend() and pause() arrive here. */
+int sigsuspend(const sigset_t *mask)
+{
+	if (window)
+		let_signal_in_window();
+	return (int)syscall(SYS_rt_sigsuspend, mask, _NSIG / 8);
+}
+
+int pause(void)
+{
+	sigset_t now;
+
+	if (window)
+		let_signal_in_window();
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	return (int)syscall(SYS_rt_sigsuspend, &now, _NSIG / 8);
+}
+
+/* ---- calls that should end their process: run them in a child ---- */
+
+struct outcome {
+	int status;
+	bool timed_out;
+	char said[64];            /* excerpt of what it wrote on stderr */
+	bool said_anything;
+	bool mentions_tellwait;
+};
+
+static void read_said(const char *path, struct outcome *o)
+{
+	char text[512];
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, text, sizeof text - 1);
+		close(fd);
+	}
+	if (n < 0)
+		n = 0;
+	text[n] = '\0';
+	while (n > 0 && text[n - 1] == '\n')
+		text[--n] = '\0';
+	o->said_anything = n > 0;
+	o->mentions_tellwait = strstr(text, "TELL_WAIT") != NULL;
+	grader_excerpt(o->said, sizeof o->said, text, (size_t)n);
+	unlink(path);
+}
+
+/*
+ * Runs fn(arg) in a child of the test, leading its own process group (a
+ * kill(0, ...) reaches only it), with stderr saved; waits until the
+ * deadline.  fn returning means "returned normally": exit status 0.
+ */
+static void call_in_child(void (*fn)(const void *), const void *arg,
+			  double deadline, struct outcome *o)
+{
+	char path[512];
+	pid_t pid;
+	int fd;
+
+	memset(o, 0, sizeof *o);
+	grader_tmp_path(path, sizeof path, "said");
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ck_assert_msg(fd >= 0, "grader: cannot create %s: %s", path, strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	ck_assert_msg(pid >= 0, "grader: fork: %s", strerror(errno));
+	if (pid == 0) {
+		setpgid(0, 0);
+		dup2(fd, STDERR_FILENO);
+		fn(arg);
+		_exit(0);
+	}
+	setpgid(pid, pid);
+	close(fd);
+	if (grader_wait(pid, deadline, &o->status) < 0)
+		o->timed_out = true;
+	read_said(path, o);
+}
+
+/* ---- the duel: two sides take turns, as in APUE fig. 15.33 ---- */
+
+enum step { STEP_START, STEP_CHECK, STEP_TELL, STEP_WAIT, STEP_DONE };
+static const char *const step_names[] = {
+	"starting", "checking the count", "in TELL_", "in WAIT_", "done"
+};
+
+enum failure { FAIL_NONE, FAIL_VALUE, FAIL_MASK };
+
+struct side {
+	atomic_int pid;
+	atomic_int step;
+	atomic_long round;        /* the value this side is working on */
+};
+
+struct duel {
+	atomic_long counter;      /* the shared long */
+	long rounds;
+	bool check_mask;          /* sides check SIGUSR1/2 after every WAIT_* */
+	struct side side[2];      /* 0: the parent side, 1: the child side */
+	atomic_int failure;       /* the first failure a side saw */
+	int fail_side;
+	long fail_expected, fail_seen;
+	int fail_signo;
+	struct window_log window;
+};
+
+static const char *const side_names[] = { "parent", "child" };
+static const char *const wait_names[] = { "WAIT_CHILD", "WAIT_PARENT" };
+
+static _Noreturn void side_fails(struct duel *d, int who, enum failure f,
+				 long expected, long seen, int signo)
+{
+	int none = FAIL_NONE;
+
+	if (atomic_compare_exchange_strong(&d->failure, &none, (int)f)) {
+		d->fail_side = who;
+		d->fail_expected = expected;
+		d->fail_seen = seen;
+		d->fail_signo = signo;
+	}
+	_exit(1);
+}
+
+static void check_mask_after_wait(struct duel *d, int who, long round)
+{
+	sigset_t now;
+
+	if (!d->check_mask)
+		return;
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	if (!sigismember(&now, SIGUSR1))
+		side_fails(d, who, FAIL_MASK, round, 0, SIGUSR1);
+	if (!sigismember(&now, SIGUSR2))
+		side_fails(d, who, FAIL_MASK, round, 0, SIGUSR2);
+}
+
+/* One side's turn: check the count, increment it, tell the other side. */
+static void take_turn(struct duel *d, const struct sync_api *api, int who,
+		      long i, pid_t other)
+{
+	struct side *me = &d->side[who];
+	long seen;
+
+	atomic_store(&me->round, i);
+	atomic_store(&me->step, STEP_CHECK);
+	seen = atomic_load(&d->counter);
+	if (seen != i)
+		side_fails(d, who, FAIL_VALUE, i, seen, 0);
+	atomic_store(&d->counter, i + 1);
+	atomic_store(&me->step, STEP_TELL);
+	if (who == 0)
+		api->tell_child(other);
+	else
+		api->tell_parent(other);
+}
+
+static _Noreturn void parent_side(struct duel *d, const struct sync_api *api,
+				  pid_t child)
+{
+	struct side *me = &d->side[0];
+
+	for (long i = 0; i < d->rounds; i += 2) {
+		take_turn(d, api, 0, i, child);
+		atomic_store(&me->step, STEP_WAIT);
+		api->wait_child();
+		check_mask_after_wait(d, 0, i);
+	}
+	atomic_store(&me->step, STEP_DONE);
+	_exit(0);
+}
+
+static _Noreturn void child_side(struct duel *d, const struct sync_api *api,
+				 pid_t parent)
+{
+	struct side *me = &d->side[1];
+
+	for (long i = 1; i < d->rounds + 1; i += 2) {
+		atomic_store(&me->round, i);
+		atomic_store(&me->step, STEP_WAIT);
+		api->wait_parent();
+		check_mask_after_wait(d, 1, i);
+		take_turn(d, api, 1, i, parent);
+	}
+	atomic_store(&me->step, STEP_DONE);
+	_exit(0);
+}
+
+struct duel_result {
+	struct duel *d;
+	long final;               /* the count the rounds should reach */
+	int status[2];
+	bool ended[2];
+	bool stalled;
+	double stalled_for;
+	char said[64];            /* stderr of both sides */
+	bool said_anything;
+};
+
+/* Forks the two sides and watches the count until both end or it stalls. */
+static void run_duel(const struct sync_api *api, long rounds, bool arm_window,
+		     bool check_mask, struct duel_result *r)
+{
+	struct duel *d = mmap(NULL, sizeof *d, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char path[512];
+	pid_t pid[2];
+	long last = -1;
+	double last_move = now_seconds(), grace_end = 0;
+	int fd, ended = 0;
+
+	ck_assert_msg(d != MAP_FAILED, "grader: mmap: %s", strerror(errno));
+	memset(r, 0, sizeof *r);
+	r->d = d;
+	d->rounds = rounds;
+	d->check_mask = check_mask;
+	r->final = rounds % 2 ? rounds + 1 : rounds;
+	grader_tmp_path(path, sizeof path, "duel-said");
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ck_assert_msg(fd >= 0, "grader: cannot create %s: %s", path, strerror(errno));
+
+	/* The test process plays the common ancestor: it calls TELL_WAIT. */
+	api->tell_wait();
+	if (check_mask && !both_blocked()) {
+		close(fd);
+		unlink(path);
+		ck_abort_msg("after TELL_WAIT, SIGUSR1 and SIGUSR2 must be blocked: "
+			     "a TELL_* that comes early then waits, pending, for sigsuspend");
+	}
+	window = arm_window ? &d->window : NULL;
+	fflush(NULL);
+	for (int who = 0; who < 2; who++) {
+		pid[who] = fork();
+		ck_assert_msg(pid[who] >= 0, "grader: fork: %s", strerror(errno));
+		if (pid[who] == 0) {
+			dup2(fd, STDERR_FILENO);
+			atomic_store(&d->side[who].pid, (int)getpid());
+			/* The child side needs the parent side's pid and back. */
+			while (who == 1 && atomic_load(&d->side[0].pid) == 0)
+				sleep_seconds(0.0001);
+			while (who == 0 && atomic_load(&d->side[1].pid) == 0)
+				sleep_seconds(0.0001);
+			if (who == 0)
+				parent_side(d, api, (pid_t)atomic_load(&d->side[1].pid));
+			child_side(d, api, (pid_t)atomic_load(&d->side[0].pid));
+		}
+	}
+	window = NULL;
+	close(fd);
+
+	while (ended < 2) {
+		long now_count = atomic_load(&d->counter);
+
+		for (int who = 0; who < 2; who++)
+			if (!r->ended[who] &&
+			    waitpid(pid[who], &r->status[who], WNOHANG) == pid[who]) {
+				r->ended[who] = true;
+				ended++;
+			}
+		if (ended == 2)
+			break;
+		if (atomic_load(&d->failure) != FAIL_NONE || ended == 1) {
+			/* One side is gone: the other gets a moment to end too. */
+			if (grace_end == 0)
+				grace_end = now_seconds() + 0.3 * grader_scale();
+			if (now_seconds() < grace_end) {
+				sleep_seconds(0.002);
+				continue;
+			}
+		} else if (now_count != last) {
+			last = now_count;
+			last_move = now_seconds();
+			sleep_seconds(0.002);
+			continue;
+		} else if (now_seconds() - last_move < STALL_SECONDS * grader_scale()) {
+			sleep_seconds(0.002);
+			continue;
+		} else {
+			r->stalled = true;
+			r->stalled_for = now_seconds() - last_move;
+		}
+		for (int who = 0; who < 2; who++)
+			if (!r->ended[who]) {
+				kill(pid[who], SIGKILL);
+				waitpid(pid[who], &r->status[who], 0);
+				r->ended[who] = false;
+			}
+		break;
+	}
+	{
+		struct outcome o;
+
+		read_said(path, &o);
+		memcpy(r->said, o.said, sizeof r->said);
+		r->said_anything = o.said_anything;
+	}
+}
+
+/* Turns what the watcher saw into one hint; NULL when the duel went well. */
+static const char *judge_duel(const struct sync_api *api, struct duel_result *r,
+			      char *hint, size_t size)
+{
+	struct duel *d = r->d;
+	char how[64];
+
+	switch (atomic_load(&d->failure)) {
+	case FAIL_VALUE:
+		snprintf(hint, size,
+			 "%s (%s): expected %ld, got %ld: a WAIT_* returned before the "
+			 "other side's TELL_* (flag never reset? TELL_* before the turn?)",
+			 side_names[d->fail_side], api->name, d->fail_expected,
+			 d->fail_seen);
+		return hint;
+	case FAIL_MASK:
+		snprintf(hint, size,
+			 "after %s returned in round %ld, SIG%s was unblocked: a signal can "
+			 "then land after the next flag test and be lost; keep both blocked",
+			 wait_names[d->fail_side], d->fail_expected,
+			 d->fail_signo == SIGUSR1 ? "USR1" : "USR2");
+		return hint;
+	default:
+		break;
+	}
+	/* A side slept with a signal open: the likeliest reason for a stall. */
+	if (atomic_load(&d->window.open_entries) > 0 && r->stalled) {
+		int who = atomic_load(&d->window.pid) == atomic_load(&d->side[0].pid) ? 0 : 1;
+
+		snprintf(hint, size,
+			 "lost wake-up: %s tested its flag with SIG%s unblocked; the signal "
+			 "landed before the sleep and it slept on. Keep SIGUSR1/2 blocked "
+			 "after WAIT_*",
+			 wait_names[who],
+			 atomic_load(&d->window.signo) == SIGUSR1 ? "USR1" : "USR2");
+		return hint;
+	}
+	for (int who = 0; who < 2; who++) {
+		int st = r->status[who];
+
+		if (r->stalled && !r->ended[who])
+			continue;
+		if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL) {
+			snprintf(hint, size,
+				 "the %s side (%s) was %s: TELL_WAIT must catch SIGUSR1 and "
+				 "SIGUSR2 before fork()",
+				 side_names[who], api->name,
+				 grader_describe_status(st, how, sizeof how));
+			return hint;
+		}
+		if (WIFEXITED(st) && WEXITSTATUS(st) != 0 &&
+		    atomic_load(&d->side[who].step) != STEP_DONE) {
+			snprintf(hint, size,
+				 "the %s side (%s) ended with %s %s round %ld; it said %s",
+				 side_names[who], api->name,
+				 grader_describe_status(st, how, sizeof how),
+				 step_names[atomic_load(&d->side[who].step)],
+				 atomic_load(&d->side[who].round),
+				 r->said_anything ? r->said : "nothing");
+			return hint;
+		}
+	}
+	if (r->stalled) {
+		int p = atomic_load(&d->side[0].step), c = atomic_load(&d->side[1].step);
+		long round = atomic_load(&d->counter);
+
+		if (c == STEP_WAIT && round <= 1)
+			snprintf(hint, size,
+				 "the child was never told: it sat %.1f s in WAIT_PARENT after "
+				 "TELL_CHILD(%d) (%s): wrong pid, or a signal/pipe end it does "
+				 "not wait on?",
+				 r->stalled_for, atomic_load(&d->side[1].pid), api->name);
+		else if (p == STEP_WAIT && c == STEP_WAIT)
+			snprintf(hint, size,
+				 "both sides sat %.1f s in WAIT_* at count %ld (%s): the last "
+				 "TELL_* never woke its peer (wrong pid or a lost signal?)",
+				 r->stalled_for, round, api->name);
+		else
+			snprintf(hint, size,
+				 "no progress for %.1f s at count %ld (%s): parent %s, child %s",
+				 r->stalled_for, round, api->name, step_names[p],
+				 step_names[c]);
+		return hint;
+	}
+	if (atomic_load(&d->counter) != r->final) {
+		snprintf(hint, size,
+			 "after %ld rounds (%s) the count is %ld, expected %ld",
+			 d->rounds, api->name, atomic_load(&d->counter), r->final);
+		return hint;
+	}
+	return NULL;
+}
+
+static void duel_and_judge(const struct sync_api *api, long rounds,
+			   bool arm_window, bool check_mask)
+{
+	struct duel_result r;
+	char hint[256];
+	const char *bad;
+
+	run_duel(api, rounds, arm_window, check_mask, &r);
+	bad = judge_duel(api, &r, hint, sizeof hint);
+	munmap(r.d, sizeof *r.d);
+	ck_assert_msg(bad == NULL, "%s", bad);
+}
+
+/* ---- §2 the counter ---- */
+
+START_TEST(update_returns_old_value)
+{
+	const long starts[] = {
+		0,
+		(long)grader_random_between(1, 1000000),
+		3000000000L + (long)grader_random_between(0, 1000000),	/* > INT_MAX */
+		-(long)grader_random_between(1, 1000000),
+	};
+
+	for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++) {
+		long n = starts[k];
+		long got = update(&n);
+
+		ck_assert_msg(got == starts[k] && n == starts[k] + 1,
+			      "update(&n) with n = %ld returned %ld and left n = %ld: "
+			      "return the old value as a long and add one to *ptr",
+			      starts[k], got, n);
+	}
+}
+END_TEST
+
+static void check_shared_counter(const char *fn, long *(*map)(void))
+{
+	int before[256], after[256];
+	int nbefore = fds_list(0, before, 256), nafter;
+	struct map_region region;
+	long value = (long)grader_random_between(2, 1000000000);
+	long *p;
+	pid_t pid;
+	int status;
+
+	errno = 0;
+	p = map();
+	ck_assert_msg(p != NULL, "%s() returned NULL: %s", fn, strerror(errno));
+	nafter = fds_list(0, after, 256);
+	ck_assert_msg(*p == 0, "%s(): the new counter holds %ld, expected 0", fn, *p);
+	ck_assert_msg(maps_find(0, (uintptr_t)p, &region),
+		      "%s() returned %p, which is not mapped", fn, (void *)p);
+	ck_assert_msg(region.perms[0] == 'r' && region.perms[1] == 'w',
+		      "%s(): the mapping is %s, expected read-write (PROT_READ | PROT_WRITE)",
+		      fn, region.perms);
+	ck_assert_msg(region.perms[3] == 's',
+		      "%s(): the mapping is %s in /proc/self/maps, expected rw-s: use "
+		      "MAP_SHARED, not MAP_PRIVATE", fn, region.perms);
+	ck_assert_msg(strncmp(region.path, "/dev/zero", 9) == 0,
+		      "%s(): the mapping is \"%s\", expected shared zero pages "
+		      "(\"/dev/zero (deleted)\" on Linux)", fn, region.path);
+	ck_assert_msg(nafter == nbefore,
+		      "%s() left %d more descriptor(s) open: close /dev/zero once it "
+		      "is mapped", fn, nafter - nbefore);
+
+	fflush(NULL);
+	pid = fork();
+	ck_assert_msg(pid >= 0, "grader: fork: %s", strerror(errno));
+	if (pid == 0) {
+		*p = value;
+		_exit(0);
+	}
+	ck_assert_msg(grader_wait(pid, 1.0, &status) == 0, "grader: the writing child hung");
+	ck_assert_msg(*p == value,
+		      "%s(): a child wrote %ld, the parent reads %ld: the mapping is "
+		      "not shared (MAP_PRIVATE copies on write)", fn, value, *p);
+
+	ck_assert_msg(counter_unmap(p) == 0, "counter_unmap() failed: %s",
+		      strerror(errno));
+	ck_assert_msg(!maps_find(0, (uintptr_t)p, &region),
+		      "after counter_unmap() the counter is still mapped: munmap it");
+}
+
+START_TEST(devzero_mapping_is_shared)
+{
+	check_shared_counter("counter_map_devzero", counter_map_devzero);
+}
+END_TEST
+
+START_TEST(anon_mapping_is_shared)
+{
+	check_shared_counter("counter_map_anon", counter_map_anon);
+}
+END_TEST
+
+/* ---- §3 TELL_WAIT on signals ---- */
+
+START_TEST(tellwait_blocks_both_signals)
+{
+	/* A signal the caller already blocks must stay blocked. */
+	const int others[] = { SIGHUP, SIGWINCH, SIGURG };
+	int other = others[grader_random_between(0, 2)];
+	struct sigaction sa;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, other);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	TELL_WAIT();
+	sigprocmask(SIG_BLOCK, NULL, &set);
+	ck_assert_msg(sigismember(&set, SIGUSR1) && sigismember(&set, SIGUSR2),
+		      "after TELL_WAIT, SIGUSR%s is not blocked: block both, so that a "
+		      "TELL_* that comes early stays pending until WAIT_* sleeps",
+		      sigismember(&set, SIGUSR1) ? "2" : "1");
+	ck_assert_msg(sigismember(&set, other),
+		      "TELL_WAIT unblocked SIG%s, which the caller had blocked: add to "
+		      "the mask (SIG_BLOCK), do not replace it", sigabbrev_np(other));
+	for (int s = SIGUSR1; s; s = s == SIGUSR1 ? SIGUSR2 : 0) {
+		sigaction(s, NULL, &sa);
+		ck_assert_msg(sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN,
+			      "after TELL_WAIT, SIG%s has no handler: without one the "
+			      "signal kills the process (or is ignored)", sigabbrev_np(s));
+	}
+}
+END_TEST
+
+struct waiter_page {
+	atomic_int woke;          /* WAIT_PARENT calls that have returned */
+};
+
+static void expect_woken(struct waiter_page *w, int count, double seconds)
+{
+	for (double end = now_seconds() + seconds * grader_scale();
+	     atomic_load(&w->woke) < count && now_seconds() < end;)
+		sleep_seconds(0.002);
+}
+
+/* One API: WAIT_PARENT sleeps until told, once per TELL_CHILD, early or late. */
+static void check_wait_blocks(const struct sync_api *api)
+{
+	struct waiter_page *w = mmap(NULL, sizeof *w, PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int status, woke;
+	pid_t pid;
+
+	ck_assert_msg(w != MAP_FAILED, "grader: mmap: %s", strerror(errno));
+	api->tell_wait();
+	fflush(NULL);
+	pid = fork();
+	ck_assert_msg(pid >= 0, "grader: fork: %s", strerror(errno));
+	if (pid == 0) {
+		for (int i = 0; i < 3; i++) {
+			if (i == 2)	/* let the third TELL_CHILD come first */
+				sleep_seconds(0.2);
+			api->wait_parent();
+			atomic_fetch_add(&w->woke, 1);
+		}
+		_exit(0);
+	}
+	sleep_seconds(0.2);
+	woke = atomic_load(&w->woke);
+	if (woke != 0)
+		kill(pid, SIGKILL);
+	ck_assert_msg(woke == 0,
+		      "WAIT_PARENT (%s) returned although nobody had told: it must "
+		      "sleep until TELL_CHILD", api->name);
+	api->tell_child(pid);
+	expect_woken(w, 1, 1.0);
+	woke = atomic_load(&w->woke);
+	if (woke == 0)
+		kill(pid, SIGKILL);
+	ck_assert_msg(woke > 0,
+		      "WAIT_PARENT (%s) still asleep 1 s after TELL_CHILD(%d): the "
+		      "child was never told", api->name, (int)pid);
+	sleep_seconds(0.2);
+	woke = atomic_load(&w->woke);
+	if (woke != 1)
+		kill(pid, SIGKILL);
+	ck_assert_msg(woke == 1,
+		      "a second WAIT_PARENT (%s) returned after a single TELL_CHILD: "
+		      "reset the flag once a wake-up is used", api->name);
+	api->tell_child(pid);
+	expect_woken(w, 2, 1.0);
+	api->tell_child(pid);	/* before the child's third WAIT_PARENT */
+	ck_assert_msg(grader_wait(pid, 1.5, &status) == 0 && atomic_load(&w->woke) == 3,
+		      "WAIT_PARENT (%s) missed a TELL_CHILD that came before it "
+		      "began: an early TELL_* must be kept", api->name);
+	munmap(w, sizeof *w);
+}
+
+START_TEST(wait_blocks_until_told)
+{
+	check_wait_blocks(&signals_api);
+	check_wait_blocks(&pipes_api);
+}
+END_TEST
+
+static long random_rounds(void)
+{
+	return (long)grader_random_between(100000, 120000);
+}
+
+START_TEST(signals_alternate_strictly)
+{
+	duel_and_judge(&signals_api, random_rounds(), true, false);
+}
+END_TEST
+
+/* ---- §4 the lost wake-up ---- */
+
+START_TEST(mask_stays_blocked)
+{
+	duel_and_judge(&signals_api, (long)grader_random_between(20, 200), false, true);
+}
+END_TEST
+
+START_TEST(wakeup_in_window_not_lost)
+{
+	duel_and_judge(&signals_api, (long)grader_random_between(4, 40), true, false);
+}
+END_TEST
+
+/* ---- §5 misuse ---- */
+
+static void wait_parent_alone(const void *api)
+{
+	((const struct sync_api *)api)->wait_parent();
+}
+
+static void wait_child_alone(const void *api)
+{
+	((const struct sync_api *)api)->wait_child();
+}
+
+START_TEST(wait_without_tellwait_refused)
+{
+	const struct sync_api *apis[] = { &signals_api, &pipes_api };
+	void (*calls[])(const void *) = { wait_parent_alone, wait_child_alone };
+	const char *names[] = { "WAIT_PARENT", "WAIT_CHILD" };
+
+	for (int a = 0; a < 2; a++)
+		for (int c = 0; c < 2; c++) {
+			struct outcome o;
+			char how[64];
+
+			call_in_child(calls[c], apis[a], MISUSE_DEADLINE, &o);
+			ck_assert_msg(!o.timed_out,
+				      "%s (%s) without TELL_WAIT slept %.1f s: note in "
+				      "TELL_WAIT that it ran and fail with a message naming it",
+				      names[c], apis[a]->name, MISUSE_DEADLINE * grader_scale());
+			ck_assert_msg(WIFEXITED(o.status) && WEXITSTATUS(o.status) != 0 &&
+				      o.mentions_tellwait,
+				      "%s (%s) without TELL_WAIT: expected a message naming "
+				      "TELL_WAIT and exit 1, saw %s and %s",
+				      names[c], apis[a]->name,
+				      grader_describe_status(o.status, how, sizeof how),
+				      o.said_anything ? o.said : "nothing");
+		}
+}
+END_TEST
+
+static void tell_child_to(const void *pid)
+{
+	TELL_WAIT();
+	TELL_CHILD(*(const pid_t *)pid);
+}
+
+static void tell_parent_zero(const void *unused)
+{
+	sigset_t pending;
+
+	(void)unused;
+	TELL_WAIT();
+	TELL_PARENT(0);
+	sigpending(&pending);
+	/* kill(0, ...) reached this process's whole group, itself included. */
+	if (sigismember(&pending, SIGUSR1) || sigismember(&pending, SIGUSR2))
+		_exit(3);
+}
+
+/* A TELL_* that ignores its pid may signal the test process instead. */
+static void check_test_not_signalled(const char *call)
+{
+	sigset_t pending;
+
+	sigpending(&pending);
+	ck_assert_msg(!sigismember(&pending, SIGUSR1) && !sigismember(&pending, SIGUSR2),
+		      "%s signalled the grader's process, which it was not given: "
+		      "send to the pid argument, refuse pids <= 0", call);
+}
+
+START_TEST(tell_to_wrong_process_refused)
+{
+	struct outcome o;
+	char how[64];
+	pid_t gone;
+	int status;
+	sigset_t both;
+
+	sigemptyset(&both);
+	sigaddset(&both, SIGUSR1);
+	sigaddset(&both, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &both, NULL);
+
+	/* A pid that just ended: kill() fails with ESRCH. */
+	gone = fork();
+	ck_assert_msg(gone >= 0, "grader: fork: %s", strerror(errno));
+	if (gone == 0)
+		_exit(0);
+	ck_assert_msg(grader_wait(gone, 1.0, &status) == 0, "grader: child hung");
+	call_in_child(tell_child_to, &gone, MISUSE_DEADLINE, &o);
+	check_test_not_signalled("TELL_CHILD");
+	ck_assert_msg(!o.timed_out, "TELL_CHILD(%d) to a process that is gone hung",
+		      (int)gone);
+	ck_assert_msg(!(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0),
+		      "TELL_CHILD(%d) to a process that is gone returned silently: check "
+		      "kill()'s result and fail with a message", (int)gone);
+	ck_assert_msg(WIFEXITED(o.status) && o.said_anything,
+		      "TELL_CHILD(%d) to a process that is gone: expected a message and "
+		      "exit 1, saw %s and %s", (int)gone,
+		      grader_describe_status(o.status, how, sizeof how),
+		      o.said_anything ? o.said : "nothing");
+
+	call_in_child(tell_parent_zero, NULL, MISUSE_DEADLINE, &o);
+	check_test_not_signalled("TELL_PARENT(0)");
+	ck_assert_msg(!(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 3),
+		      "TELL_PARENT(0) signalled the caller's whole process group "
+		      "(kill(0, ...)): refuse a pid <= 0 with a message");
+	ck_assert_msg(!o.timed_out && !(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0),
+		      "TELL_PARENT(0) returned silently: 0 is no process id (kill(0, ...) "
+		      "signals a group); refuse pids <= 0 with a message");
+	ck_assert_msg(WIFEXITED(o.status) && o.said_anything,
+		      "TELL_PARENT(0): expected a message and exit 1, saw %s and %s",
+		      grader_describe_status(o.status, how, sizeof how),
+		      o.said_anything ? o.said : "nothing");
+}
+END_TEST
+
+/* ---- §6 the same API on pipes ---- */
+
+START_TEST(pipes_alternate_strictly)
+{
+	duel_and_judge(&pipes_api, random_rounds(), false, false);
+}
+END_TEST
+
+struct orphan_page {
+	atomic_int child_pid;
+};
+
+/* The parent side of a pipe pair whose child exits without a word. */
+static void parent_of_silent_child(const void *unused)
+{
+	pid_t pid;
+
+	(void)unused;
+	pipe_TELL_WAIT();
+	pid = fork();
+	if (pid < 0)
+		_exit(4);
+	if (pid == 0)
+		_exit(0);
+	pipe_WAIT_CHILD();
+}
+
+/* The child side of a pipe pair whose parent exits without a word. */
+static void parent_that_leaves(const void *page)
+{
+	struct orphan_page *o = (struct orphan_page *)page;
+	pid_t pid;
+
+	pipe_TELL_WAIT();
+	pid = fork();
+	if (pid < 0)
+		_exit(4);
+	if (pid == 0) {
+		pipe_WAIT_PARENT();
+		_exit(0);
+	}
+	atomic_store(&o->child_pid, (int)pid);
+}
+
+START_TEST(pipes_dead_peer_is_eof)
+{
+	struct orphan_page *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE,
+					MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct outcome o;
+	char how[64];
+	pid_t orphan;
+	bool still;
+
+	ck_assert_msg(page != MAP_FAILED, "grader: mmap: %s", strerror(errno));
+	call_in_child(parent_of_silent_child, NULL, MISUSE_DEADLINE, &o);
+	ck_assert_msg(!o.timed_out,
+		      "WAIT_CHILD (pipes) still waiting %.1f s after the child exited: "
+		      "close the pipe ends each side does not use, so read() sees EOF",
+		      MISUSE_DEADLINE * grader_scale());
+	ck_assert_msg(WIFEXITED(o.status) && WEXITSTATUS(o.status) != 0 && o.said_anything,
+		      "WAIT_CHILD (pipes) after the child exited silently: expected a "
+		      "message and exit 1, saw %s and %s",
+		      grader_describe_status(o.status, how, sizeof how),
+		      o.said_anything ? o.said : "nothing");
+
+	call_in_child(parent_that_leaves, page, MISUSE_DEADLINE, &o);
+	orphan = (pid_t)atomic_load(&page->child_pid);
+	ck_assert_msg(orphan > 0, "pipe_TELL_WAIT or fork failed in the grader's parent");
+	for (double end = now_seconds() + MISUSE_DEADLINE * grader_scale();
+	     (still = process_running(orphan)) && now_seconds() < end;)
+		sleep_seconds(0.005);
+	if (still)
+		kill(orphan, SIGKILL);
+	munmap(page, sizeof *page);
+	ck_assert_msg(!still,
+		      "WAIT_PARENT (pipes) still waiting %.1f s after the parent exited: "
+		      "close the unused ends, so read() sees EOF",
+		      MISUSE_DEADLINE * grader_scale());
+}
+END_TEST
+
+/* ---- §7 the program ---- */
+
+#define PROGRAM_DEADLINE 4.0
+
+/*
+ * What went wrong in a run of devzero, or NULL.  expected_out: the whole
+ * of stdout, or NULL when it does not matter.
+ */
+static const char *judge_run(const struct run_result *res, const char *args,
+			     const char *expected_out, char *hint, size_t size)
+{
+	char how[64], said[64];
+
+	if (res->timed_out && strstr(res->err, "03-races:"))
+		snprintf(hint, size,
+			 "devzero %s hung: a SIGUSR signal landed between WAIT_*'s flag "
+			 "test and sigsuspend and was lost; keep SIGUSR1/2 blocked after WAIT_*",
+			 args);
+	else if (res->timed_out)
+		snprintf(hint, size, "devzero %s did not finish in %.1f s: a TELL_* that "
+			 "never wakes the other side?", args,
+			 PROGRAM_DEADLINE * grader_scale());
+	else if (res->exited && res->exit_code != 0 && strstr(res->err, ": expected "))
+		snprintf(hint, size, "devzero %s: the count went wrong: %s (a mapping "
+			 "that is not shared, or a WAIT_* that returns too early?)", args,
+			 grader_excerpt(said, sizeof said, res->err, res->err_len));
+	else if (!res->exited || res->exit_code != 0)
+		snprintf(hint, size, "devzero %s: expected exit 0, saw %s; stderr %s",
+			 args, run_describe(res, how, sizeof how),
+			 grader_excerpt(said, sizeof said, res->err, res->err_len));
+	else if (expected_out && strcmp(res->out, expected_out) != 0)
+		snprintf(hint, size,
+			 "devzero %s: expected \"%.*s\", saw %s: -n sets NLOOPS, -v "
+			 "prints the final count", args,
+			 (int)strcspn(expected_out, "\n"), expected_out,
+			 grader_excerpt(said, sizeof said, res->out, res->out_len));
+	else if (res->left_processes)
+		snprintf(hint, size,
+			 "devzero %s: the parent exited before its child: waitpid() for "
+			 "the child (the book's parent does not)", args);
+	else if (res->err_len > 0)
+		snprintf(hint, size, "devzero %s: expected nothing on stderr, saw %s",
+			 args, grader_excerpt(said, sizeof said, res->err, res->err_len));
+	else
+		return NULL;
+	return hint;
+}
+
+START_TEST(devzero_runs_like_the_book)
+{
+	struct run_opts opts = { .timeout = PROGRAM_DEADLINE, .preload = "03-races" };
+	const char *const args[] = { NULL };
+	struct run_result res;
+	char hint[256];
+	const char *bad;
+
+	ck_assert_msg(run_program("devzero", args, &opts, &res) == 0,
+		      "devzero could not be started: %s", strerror(res.spawn_error));
+	bad = judge_run(&res, "(no options)", NULL, hint, sizeof hint);
+	run_result_free(&res);
+	ck_assert_msg(bad == NULL, "%s", bad);
+}
+END_TEST
+
+START_TEST(devzero_options)
+{
+	static const char *const modes[][2] = {
+		{ NULL, NULL }, { "-a", NULL }, { "-p", NULL }, { "-a", "-p" }
+	};
+
+	for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+		struct run_opts opts = { .timeout = PROGRAM_DEADLINE, .preload = "03-races" };
+		long rounds = (long)grader_random_between(1000, 20000);
+		char nloops[32], line[64], words[64], hint[256];
+		const char *args[6] = { "-v", "-n", nloops, modes[m][0], modes[m][1], NULL };
+		struct run_result res;
+		const char *bad;
+
+		snprintf(nloops, sizeof nloops, "%ld", rounds);
+		snprintf(words, sizeof words, "-v -n %s%s%s%s%s", nloops,
+			 modes[m][0] ? " " : "", modes[m][0] ? modes[m][0] : "",
+			 modes[m][1] ? " " : "", modes[m][1] ? modes[m][1] : "");
+		snprintf(line, sizeof line, "counter is %ld\n",
+			 rounds % 2 ? rounds + 1 : rounds);
+		ck_assert_msg(run_program("devzero", args, &opts, &res) == 0,
+			      "devzero could not be started: %s", strerror(res.spawn_error));
+		bad = judge_run(&res, words, line, hint, sizeof hint);
+		run_result_free(&res);
+		ck_assert_msg(bad == NULL, "%s", bad);
+	}
+}
+END_TEST
+
+START_TEST(devzero_rejects_bad_arguments)
+{
+	char negative[32], text[32], huge[32], trailing[32];
+	const char *cases[][3] = {
+		{ "-n", "0", NULL }, { "-n", negative, NULL }, { "-n", text, NULL },
+		{ "-n", huge, NULL }, { "-n", trailing, NULL }, { "-q", NULL, NULL },
+		{ "extra", NULL, NULL }, { "-n", NULL, NULL },
+	};
+
+	snprintf(negative, sizeof negative, "-%u", grader_random_between(1, 99999));
+	grader_random_text(text, 6);
+	text[0] = 'x';	/* never a number */
+	snprintf(huge, sizeof huge, "%u000000000", grader_random_between(2, 99999));
+	snprintf(trailing, sizeof trailing, "%uk", grader_random_between(1, 99999));
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		struct run_opts opts = { .timeout = 2.0 };
+		struct run_result res;
+		char words[80], how[64], said[64];
+		bool ok;
+
+		snprintf(words, sizeof words, "%s%s%s", cases[c][0],
+			 cases[c][1] ? " " : "", cases[c][1] ? cases[c][1] : "");
+		ck_assert_msg(run_program("devzero", cases[c], &opts, &res) == 0,
+			      "devzero could not be started: %s", strerror(res.spawn_error));
+		ok = res.exited && res.exit_code == 2 && res.err_len > 0 &&
+		     memchr(res.err, '\n', res.err_len) == res.err + res.err_len - 1 &&
+		     !res.left_processes;
+		run_describe(&res, how, sizeof how);
+		grader_excerpt(said, sizeof said, res.err, res.err_len);
+		run_result_free(&res);
+		ck_assert_msg(ok,
+			      "devzero %s: expected one usage line on stderr and exit 2, "
+			      "saw %s and stderr %s", words, how, said);
+	}
+}
+END_TEST
+
+static const struct graded_item graded_items[] = {
+#include "03-devzero-counter.def"
+};
+GRADER_MAIN("03-devzero-counter")

@@ -1,0 +1,1711 @@
+/*
+ * Lab 07 pipes: the lecture's pipe example, ls | wc -l with dup2, a
+ * two-command runner, an N-stage pipeline and named pipes.
+ *
+ * Code under test that forks runs in a "caller" process of its own group,
+ * so that a hang costs a deadline, not the item's timeout: when the caller
+ * is still busy at the deadline, the test reads /proc (fds, fdinfo, wchan)
+ * of every process in the group and says who still holds the write end of
+ * the pipe a reader waits on.  What reaches the commands is seen from
+ * inside them: the suite's own binary doubles as a probe command (see
+ * probe_main) that records its descriptors and then runs the real command.
+ */
+#include "grader.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fifo.h"
+#include "pipe_message.h"
+#include "pipeline.h"
+
+#define HINT_MAX 400
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* ===================================================================== */
+/* The probe: this binary, run as a command, reports what it inherited.  */
+/* ===================================================================== */
+
+#define PROBE_LOG_VAR "IPCLAB07_PROBE_LOG"   /* where probes append a line */
+#define PROBE_PATH_VAR "IPCLAB07_PROBE_PATH" /* the real PATH (lswc mode) */
+
+/* Access mode of fd of pid (0: this process) from fdinfo: 'r', 'w' or 'b'. */
+static char fd_mode(pid_t pid, int fd)
+{
+	char path[64], line[128];
+	unsigned long flags = 0;
+	FILE *f;
+	char mode = '?';
+
+	if (pid == 0)
+		snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+	else
+		snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", (int)pid, fd);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return mode;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "flags: %lo", &flags) == 1) {
+			mode = (flags & O_ACCMODE) == O_RDONLY ? 'r'
+			       : (flags & O_ACCMODE) == O_WRONLY ? 'w' : 'b';
+			break;
+		}
+	fclose(f);
+	return mode;
+}
+
+/* Appends "LABEL PID fd=target/mode ..." for this process to the log. */
+static void probe_record(const char *label, const char *log)
+{
+	char line[4096], target[256];
+	int fds[64], n = fds_list(0, fds, 64), log_fd;
+	size_t o;
+
+	o = (size_t)snprintf(line, sizeof line, "%s %d", label, (int)getpid());
+	for (int i = 0; i < n && o < sizeof line - 300; i++) {
+		if (!fd_target(0, fds[i], target, sizeof target))
+			snprintf(target, sizeof target, "?");
+		o += (size_t)snprintf(line + o, sizeof line - o, " %d=%s/%c", fds[i],
+				      target, fd_mode(0, fds[i]));
+	}
+	line[o++] = '\n';
+	log_fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (log_fd >= 0) {
+		/* One write with O_APPEND: lines of several probes never mix. */
+		if (write(log_fd, line, o) < 0)
+			_exit(126);
+		close(log_fd);
+	}
+}
+
+/*
+ * Runs before main in every start of this binary.  Without PROBE_LOG_VAR
+ * it does nothing: this is the suite.  With it, this is a probe:
+ *   - lswc mode (PROBE_PATH_VAR set): started as "ls" or "wc" through a
+ *     symbolic link; records, restores PATH and runs the real command;
+ *   - command mode: argv is SUITE LABEL [COMMAND ARGS...]; records under
+ *     LABEL, then runs COMMAND (or exits 0).
+ * glibc passes argc and argv to constructors.
+ */
+__attribute__((constructor)) static void probe_main(int argc, char **argv)
+{
+	const char *log = getenv(PROBE_LOG_VAR);
+	const char *real_path = getenv(PROBE_PATH_VAR);
+	char *log_copy;
+
+	if (log == NULL || argc < 1)
+		return;
+	log_copy = strdup(log);
+	if (log_copy == NULL)
+		_exit(126);
+	if (real_path != NULL) {
+		char *name = basename(argv[0]);
+
+		probe_record(name, log_copy);
+		setenv("PATH", real_path, 1);
+		unsetenv(PROBE_PATH_VAR);
+		unsetenv(PROBE_LOG_VAR);
+		execvp(name, argv);
+		_exit(127);
+	}
+	if (argc < 2)
+		_exit(126);
+	probe_record(argv[1], log_copy);
+	unsetenv(PROBE_LOG_VAR);
+	if (argc < 3)
+		_exit(0);
+	execvp(argv[2], argv + 2);
+	_exit(127);
+}
+
+/* What one probe saw. */
+struct probe_view {
+	bool found;
+	int count;
+	int fd[32];
+	char mode[32];
+	char target[32][64];
+};
+
+/* Finds LABEL's line in the log. */
+static struct probe_view probe_read(const char *log, const char *label)
+{
+	struct probe_view v = { 0 };
+	char line[4096];
+	FILE *f = fopen(log, "re");
+	size_t len = strlen(label);
+
+	if (f == NULL)
+		return v;
+	while (fgets(line, sizeof line, f)) {
+		char *save = NULL, *tok;
+
+		if (strncmp(line, label, len) != 0 || line[len] != ' ')
+			continue;
+		v.found = true;
+		strtok_r(line, " \n", &save);          /* label */
+		strtok_r(NULL, " \n", &save);          /* pid */
+		while ((tok = strtok_r(NULL, " \n", &save)) && v.count < 32) {
+			char *eq = strchr(tok, '='), *slash = strrchr(tok, '/');
+
+			if (eq == NULL || slash == NULL || slash < eq)
+				continue;
+			*slash = '\0';
+			v.fd[v.count] = atoi(tok);
+			v.mode[v.count] = slash[1];
+			snprintf(v.target[v.count], sizeof v.target[0], "%s", eq + 1);
+			v.count++;
+		}
+		break;
+	}
+	fclose(f);
+	return v;
+}
+
+/* Index of fd in v, or -1. */
+static int probe_index(const struct probe_view *v, int fd)
+{
+	for (int i = 0; i < v->count; i++)
+		if (v->fd[i] == fd)
+			return i;
+	return -1;
+}
+
+/* First descriptor above 2 the probe had, or -1; its index in *at. */
+static int probe_extra(const struct probe_view *v, int *at)
+{
+	for (int i = 0; i < v->count; i++)
+		if (v->fd[i] > 2) {
+			*at = i;
+			return v->fd[i];
+		}
+	return -1;
+}
+
+/* The path of this binary, for commands that run the probe. */
+static const char *suite_path(void)
+{
+	static char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+
+	ck_assert_msg(n > 0, "grader: readlink /proc/self/exe: %s", strerror(errno));
+	path[n] = '\0';
+	return path;
+}
+
+/* ===================================================================== */
+/* Finding out why a group of processes hangs.                           */
+/* ===================================================================== */
+
+struct proc_fd {
+	int fd;
+	char mode;
+	unsigned long pipe;   /* inode of the pipe, 0 if not a pipe */
+};
+
+struct proc_info {
+	pid_t pid;
+	char comm[32];
+	char state;
+	char wchan[64];
+	int nfds;
+	struct proc_fd fds[32];
+};
+
+/* Reads /proc/PID/stat: comm, state, process group.  false if gone. */
+static bool read_stat(pid_t pid, char *comm, size_t size, char *state, pid_t *pgrp,
+		      pid_t *ppid)
+{
+	char path[64], line[512];
+	FILE *f;
+	char *open_paren, *close_paren;
+	int pp = 0, pg = 0;
+	bool ok = false;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+	if (fgets(line, sizeof line, f) &&
+	    (open_paren = strchr(line, '(')) && (close_paren = strrchr(line, ')'))) {
+		size_t len = (size_t)(close_paren - open_paren - 1);
+
+		if (len >= size)
+			len = size - 1;
+		memcpy(comm, open_paren + 1, len);
+		comm[len] = '\0';
+		ok = sscanf(close_paren + 2, "%c %d %d", state, &pp, &pg) == 3;
+	}
+	fclose(f);
+	if (pgrp)
+		*pgrp = pg;
+	if (ppid)
+		*ppid = pp;
+	return ok;
+}
+
+static void read_wchan(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/wchan", (int)pid);
+	buf[0] = '\0';
+	f = fopen(path, "re");
+	if (f == NULL)
+		return;
+	if (fgets(buf, (int)size, f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+}
+
+/* Every process of group pgrp (living or zombie), at most max. */
+static int group_members(pid_t pgrp, struct proc_info *out, int max)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL && n < max) {
+		struct proc_info *p = &out[n];
+		pid_t pid = (pid_t)atoi(e->d_name), pg;
+		int fds[32], count;
+		char target[128];
+
+		if (pid <= 0 || !read_stat(pid, p->comm, sizeof p->comm, &p->state, &pg, NULL) ||
+		    pg != pgrp)
+			continue;
+		p->pid = pid;
+		read_wchan(pid, p->wchan, sizeof p->wchan);
+		count = fds_list(pid, fds, 32);
+		p->nfds = 0;
+		for (int i = 0; i < count; i++) {
+			struct proc_fd *f = &p->fds[p->nfds++];
+
+			f->fd = fds[i];
+			f->mode = fd_mode(pid, fds[i]);
+			f->pipe = 0;
+			if (fd_target(pid, fds[i], target, sizeof target))
+				sscanf(target, "pipe:[%lu]", &f->pipe);
+		}
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* How a hint names a process: "the parent (pid 12)" or "wc (pid 13)". */
+static const char *proc_name(const struct proc_info *p, pid_t parent, char *buf,
+			     size_t size)
+{
+	if (p->pid == parent)
+		snprintf(buf, size, "the parent (pid %d)", (int)p->pid);
+	else
+		snprintf(buf, size, "%s (pid %d)", p->comm, (int)p->pid);
+	return buf;
+}
+
+/*
+ * Explains why the processes of group pgrp are still busy.  parent is the
+ * process that called the code under test (or ran as the program).
+ */
+static void explain_hang(pid_t pgrp, pid_t parent, char *hint, size_t size)
+{
+	struct proc_info procs[16];
+	int n = group_members(pgrp, procs, 16);
+	char who[64], holder[64];
+
+	/* 1. A reader waits for end of file: who holds a write end? */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int r = 0; r < n; r++) {
+			const struct proc_info *reader = &procs[r];
+
+			/* Children first: in pass 0 skip the parent. */
+			if ((pass == 0) == (reader->pid == parent) ||
+			    !strstr(reader->wchan, "pipe_read"))
+				continue;
+			for (int i = 0; i < reader->nfds; i++) {
+				const struct proc_fd *rf = &reader->fds[i];
+
+				if (!rf->pipe || rf->mode != 'r')
+					continue;
+				for (int w = 0; w < n; w++)
+					for (int j = 0; j < procs[w].nfds; j++) {
+						const struct proc_fd *wf = &procs[w].fds[j];
+
+						if (wf->pipe != rf->pipe || wf->mode != 'w')
+							continue;
+						proc_name(reader, parent, who, sizeof who);
+						if (w == r)
+							snprintf(holder, sizeof holder, "itself (fd %d)", wf->fd);
+						else
+							proc_name(&procs[w], parent, holder, sizeof holder),
+							snprintf(holder + strlen(holder),
+								 sizeof holder - strlen(holder),
+								 ", fd %d", wf->fd);
+						snprintf(hint, size,
+							 "%s never sees end of file: the pipe's write end "
+							 "is still open in %s: %s", who, holder,
+							 procs[w].pid != parent
+							 ? (w == r ? "the reading child must close both pipe "
+								     "ends after dup2 (or use O_CLOEXEC)"
+								   : "close the pipe ends each child does not use")
+							 : w == r ? "the parent must close its write end "
+								    "before it reads"
+							 : "the parent must close both ends once it has forked");
+						return;
+					}
+			}
+		}
+	}
+	/* 2. A writer is stuck on a full pipe. */
+	for (int w = 0; w < n; w++) {
+		if (!strstr(procs[w].wchan, "pipe_write"))
+			continue;
+		proc_name(&procs[w], parent, who, sizeof who);
+		snprintf(hint, size, "%s is blocked writing into a full pipe (64 KiB) that "
+			 "nobody reads: start the reading side before waiting for the "
+			 "writer", who);
+		return;
+	}
+	/* 3. The parent waits for a child that does not end. */
+	for (int c = 0; c < n; c++) {
+		if (procs[c].pid == parent || procs[c].state == 'Z')
+			continue;
+		proc_name(&procs[c], parent, who, sizeof who);
+		snprintf(hint, size, "%s is still running (state %c, in %s): it waits for "
+			 "something no one will do", who, procs[c].state,
+			 procs[c].wchan[0] ? procs[c].wchan : "?");
+		return;
+	}
+	snprintf(hint, size, "the code under test is still running (in %s)",
+		 n > 0 && procs[0].wchan[0] ? procs[0].wchan : "?");
+}
+
+/* ===================================================================== */
+/* Calling code under test in a process of its own.                      */
+/* ===================================================================== */
+
+/* What the caller saw; lives in shared memory, data follows it. */
+struct call_report {
+	bool returned;          /* the function returned in the caller */
+	long ret;
+	int err;
+	int nbefore, nafter;    /* the caller's descriptors around the call */
+	int before[64], after[64];
+	pid_t leftover;         /* a child still there after the call */
+	bool leftover_zombie;
+	pid_t stray;            /* a child of the code that returned from it */
+	size_t data_size;
+	char data[];            /* room for the function's output */
+};
+
+typedef long (*call_fn)(void *arg, struct call_report *rep);
+
+struct call_io {
+	const char *in, *out, *err;   /* files for fds 0, 1 and 2, or NULL */
+};
+
+static struct call_report *report_new(size_t data_size)
+{
+	size_t size = sizeof(struct call_report) + data_size;
+	struct call_report *rep = mmap(NULL, size, PROT_READ | PROT_WRITE,
+				       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert_msg(rep != MAP_FAILED, "grader: mmap: %s", strerror(errno));
+	memset(rep, 0, sizeof *rep);
+	rep->data_size = data_size;
+	return rep;
+}
+
+static void redirect(const char *path, int target, int flags)
+{
+	int fd;
+
+	if (path == NULL)
+		return;
+	fd = open(path, flags | O_CLOEXEC, 0600);
+	if (fd < 0 || dup2(fd, target) < 0)
+		_exit(120);
+	close(fd);
+}
+
+/* Some living child of ours, or 0. */
+static pid_t living_child(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t found = 0;
+
+	if (d == NULL)
+		return 0;
+	while (found == 0 && (e = readdir(d)) != NULL) {
+		pid_t pid = (pid_t)atoi(e->d_name), ppid;
+		char comm[32], state;
+
+		if (pid > 0 && read_stat(pid, comm, sizeof comm, &state, NULL, &ppid) &&
+		    ppid == getpid())
+			found = pid;
+	}
+	closedir(d);
+	return found;
+}
+
+/* Kills every child and grandchild left and reaps them (the test is a subreaper). */
+static void reap_everything(pid_t group)
+{
+	double until = now_seconds() + 2.0;
+
+	if (group > 0)
+		kill(-group, SIGKILL);
+	for (;;) {
+		pid_t child = living_child();
+		pid_t w;
+
+		if (child > 0)
+			kill(child, SIGKILL);
+		w = waitpid(-1, NULL, WNOHANG);
+		if (w < 0 && errno == ECHILD)
+			return;
+		if (w == 0) {
+			if (now_seconds() > until)
+				return;
+			pause_ms(2);
+		}
+	}
+}
+
+/* Waits for pid until the deadline without killing it; true if it ended. */
+static bool wait_until(pid_t pid, double seconds, int *status)
+{
+	const double deadline = now_seconds() + seconds * grader_scale();
+
+	for (;;) {
+		pid_t w = waitpid(pid, status, WNOHANG);
+
+		if (w == pid)
+			return true;
+		if (w < 0 && errno != EINTR)
+			return false;
+		if (now_seconds() >= deadline)
+			return false;
+		pause_ms(2);
+	}
+}
+
+/*
+ * Calls fn(arg) in a process of its own group with fds 0-2 from io.  true
+ * when it returned within seconds; otherwise hint says why it hangs and
+ * everything it started is gone.
+ */
+static bool call_in_child(call_fn fn, void *arg, struct call_report *rep,
+			  const struct call_io *io, double seconds, char *hint,
+			  size_t size)
+{
+	pid_t caller;
+	int status;
+
+	fflush(NULL);
+	/* Orphans of the caller come back to us, to be reaped. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	caller = fork();
+	ck_assert_msg(caller >= 0, "grader: fork: %s", strerror(errno));
+	if (caller == 0) {
+		pid_t me = getpid();
+		long ret;
+		int err;
+		pid_t w;
+
+		setpgid(0, 0);
+		if (io) {
+			redirect(io->in, 0, O_RDONLY);
+			redirect(io->out, 1, O_WRONLY | O_CREAT | O_TRUNC);
+			redirect(io->err, 2, O_WRONLY | O_CREAT | O_TRUNC);
+		}
+		rep->nbefore = fds_list(0, rep->before, 64);
+		ret = fn(arg, rep);
+		err = errno;
+		if (getpid() != me) {
+			/* A child of the code under test returned into our code. */
+			rep->stray = getpid();
+			_exit(0);
+		}
+		fflush(stdout);
+		rep->ret = ret;
+		rep->err = err;
+		rep->nafter = fds_list(0, rep->after, 64);
+		w = waitpid(-1, NULL, WNOHANG);
+		if (w > 0) {
+			rep->leftover = w;
+			rep->leftover_zombie = true;
+		} else if (w == 0) {
+			rep->leftover = living_child();
+		}
+		rep->returned = true;
+		_exit(0);
+	}
+	setpgid(caller, caller);
+	if (wait_until(caller, seconds, &status)) {
+		reap_everything(caller);
+		return true;
+	}
+	explain_hang(caller, caller, hint, size);
+	reap_everything(caller);
+	return false;
+}
+
+/* The first descriptor open after the call but not before, or -1. */
+static int new_fd(const struct call_report *rep)
+{
+	for (int i = 0; i < rep->nafter; i++) {
+		bool old = false;
+
+		for (int j = 0; j < rep->nbefore; j++)
+			old = old || rep->before[j] == rep->after[i];
+		if (!old)
+			return rep->after[i];
+	}
+	return -1;
+}
+
+/* Common checks after a call that forks: no stray child, nothing left. */
+static void check_call_clean(const struct call_report *rep, const char *fn)
+{
+	int fd = new_fd(rep);
+
+	ck_assert_msg(rep->stray == 0, "a child forked by %s returned from it and ran "
+		      "the caller's code: a child must end with exec or _exit()", fn);
+	ck_assert_msg(fd < 0, "after %s returned, the caller still has descriptor %d "
+		      "open, which it did not have before: close every pipe end", fn, fd);
+	ck_assert_msg(rep->leftover == 0, "after %s returned, its child (pid %d) was "
+		      "%s: wait for every child you fork", fn, (int)rep->leftover,
+		      rep->leftover_zombie ? "a zombie nobody waited for"
+					   : "still running");
+}
+
+/* Reads a whole small file into buf (NUL-terminated); returns its length. */
+static size_t slurp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
+
+	/* Not read_all: the suite never relies on the lab's own functions. */
+	while (fd >= 0 && got < size - 1) {
+		ssize_t n = read(fd, buf + got, size - 1 - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	buf[got] = '\0';
+	return got;
+}
+
+/* ===================================================================== */
+/* pipe_message                                                          */
+/* ===================================================================== */
+
+struct message_call {
+	const char *msg;
+	size_t len, size;
+};
+
+static long call_pipe_message(void *arg, struct call_report *rep)
+{
+	const struct message_call *m = arg;
+
+	return (long)pipe_message(m->msg, m->len, rep->data, m->size);
+}
+
+/* Sends len random bytes through pipe_message; returns the report. */
+static struct call_report *send_message(size_t len, size_t size, char **sent,
+					double seconds)
+{
+	struct call_report *rep = report_new(size + 1);
+	struct message_call m = { .len = len, .size = size };
+	char hint[HINT_MAX], *msg = malloc(len + 1);
+
+	ck_assert_msg(msg != NULL, "grader: out of memory");
+	grader_random_text(msg, len);
+	m.msg = msg;
+	ck_assert_msg(call_in_child(call_pipe_message, &m, rep, NULL, seconds, hint,
+				    sizeof hint),
+		      "pipe_message(%zu bytes) did not return within %.1f s: %s", len,
+		      seconds, hint);
+	*sent = msg;
+	return rep;
+}
+
+static void check_message(const struct call_report *rep, const char *msg, size_t len)
+{
+	ck_assert_msg(rep->stray == 0, "the child of pipe_message returned from it and "
+		      "ran the caller's code: end the child with _exit() after writing");
+	ck_assert_msg(rep->returned, "grader: the caller did not report");
+	ck_assert_msg(rep->ret >= 0, "pipe_message(%zu bytes) returned -1 (%s): "
+		      "expected %zu%s", len, strerror(rep->err), len, rep->err == EIO
+		      ? ": the child could not write it all: did the parent stop before "
+			"end of file? read until read() returns 0" : "");
+	ck_assert_msg((size_t)rep->ret == len, "pipe_message sent %zu bytes, returned "
+		      "%ld: %s", len, rep->ret, (size_t)rep->ret < len
+		      ? "one read() returns only what the pipe holds: read until end of file"
+		      : "return the number of bytes read");
+	if (memcmp(rep->data, msg, len) != 0) {
+		size_t i = 0;
+
+		while (rep->data[i] == msg[i])
+			i++;
+		ck_assert_msg(0, "the bytes received differ from those sent from offset "
+			      "%zu of %zu: read each chunk after the previous one", i, len);
+	}
+}
+
+START_TEST(pipe_message_delivers)
+{
+	int rounds = (int)grader_random_between(4, 6);
+
+	for (int r = 0; r < rounds; r++) {
+		size_t len = r == 0 ? grader_random_between(4, 30)
+				    : grader_random_between(0, 400);
+		char *msg;
+		struct call_report *rep = send_message(len, len + 16, &msg, 1.0);
+
+		check_message(rep, msg, len);
+		free(msg);
+		munmap(rep, sizeof *rep + rep->data_size);
+	}
+}
+END_TEST
+
+START_TEST(pipe_message_large)
+{
+	/* More than the pipe holds (64 KiB): the reader must loop. */
+	size_t sizes[2] = { grader_random_between(65537, 200000),
+			    grader_random_between(400000, 1500000) };
+
+	for (int r = 0; r < 2; r++) {
+		char *msg;
+		struct call_report *rep = send_message(sizes[r], sizes[r] + 4096, &msg, 2.0);
+
+		check_message(rep, msg, sizes[r]);
+		free(msg);
+		munmap(rep, sizeof *rep + rep->data_size);
+	}
+}
+END_TEST
+
+START_TEST(pipe_message_cleans_up)
+{
+	size_t len = grader_random_between(100, 3000);
+	char *msg;
+	struct call_report *rep = send_message(len, len, &msg, 1.0);
+
+	/* Exactly the buffer's size: the parent must still see end of file. */
+	check_message(rep, msg, len);
+	check_call_clean(rep, "pipe_message");
+	free(msg);
+	munmap(rep, sizeof *rep + rep->data_size);
+
+	/* A message that does not fit: an error, and still nothing left. */
+	len = grader_random_between(70000, 150000);
+	rep = send_message(len, len / 2, &msg, 1.5);
+	ck_assert_msg(rep->returned && rep->ret == -1 && rep->err == EMSGSIZE,
+		      "pipe_message(%zu bytes) with room for %zu returned %ld (%s): "
+		      "expected -1 with errno EMSGSIZE", len, len / 2, rep->ret,
+		      rep->ret < 0 ? strerror(rep->err) : "no error");
+	check_call_clean(rep, "pipe_message");
+	free(msg);
+	munmap(rep, sizeof *rep + rep->data_size);
+}
+END_TEST
+
+/* ===================================================================== */
+/* pipedemo                                                              */
+/* ===================================================================== */
+
+/* Position of line (with its newline) in out, or -1. */
+static long line_at(const char *out, const char *line)
+{
+	size_t len = strlen(line);
+
+	for (const char *p = out; *p; ) {
+		const char *end = strchr(p, '\n');
+
+		if (end == NULL)
+			break;
+		if ((size_t)(end - p + 1) == len && strncmp(p, line, len) == 0)
+			return p - out;
+		p = end + 1;
+	}
+	return -1;
+}
+
+static void check_pipedemo(const char *message)
+{
+	const char *args[] = { message, NULL };
+	struct run_opts opts = { .timeout = 2.0 };
+	struct run_result res;
+	char read_line[200200], shown[128], how[64];
+	long writing, exiting, reading, got;
+	size_t lines = 0;
+
+	snprintf(read_line, sizeof read_line, "PARENT: read \"%s\"\n",
+		 message ? message : "test");
+	run_program("pipedemo", message ? args : NULL, &opts, &res);
+	ck_assert_msg(!res.spawn_error, "pipedemo: %s", strerror(res.spawn_error));
+	ck_assert_msg(res.exited && res.exit_code == 0, "pipedemo%s ended with %s: "
+		      "expected exit 0 (stderr: %s)", message ? " MESSAGE" : "",
+		      run_describe(&res, how, sizeof how),
+		      grader_excerpt(shown, sizeof shown, res.err, res.err_len));
+	writing = line_at(res.out, " CHILD: writing to pipe\n");
+	exiting = line_at(res.out, " CHILD: exiting\n");
+	reading = line_at(res.out, "PARENT: reading from pipe\n");
+	got = line_at(res.out, read_line);
+	ck_assert_msg(writing >= 0 && exiting >= 0 && reading >= 0,
+		      "pipedemo printed %s: expected the lecture's lines \" CHILD: "
+		      "writing to pipe\", \" CHILD: exiting\", \"PARENT: reading from "
+		      "pipe\" (mind the leading blank)",
+		      grader_excerpt(shown, sizeof shown, res.out, res.out_len));
+	ck_assert_msg(got >= 0, "pipedemo%s printed %s: expected the line "
+		      "PARENT: read \"%.40s%s\": %s", message ? " MESSAGE" : "",
+		      grader_excerpt(shown, sizeof shown, res.out, res.out_len),
+		      message ? message : "test", message && strlen(message) > 40 ? "..." : "",
+		      message ? "send the whole message given on the command line, and "
+		      "read until end of file" : "send \"test\" when no message is given");
+	for (const char *p = res.out; *p; p++)
+		lines += *p == '\n';
+	ck_assert_msg(lines == 4, "pipedemo printed %zu lines: expected the lecture's "
+		      "4 (flush stdout before fork, or lines are printed twice)", lines);
+	ck_assert_msg(writing < exiting && reading < got && writing < got,
+		      "pipedemo printed its lines out of order (%s): each process's "
+		      "lines must come in the order they happen: flush after each line",
+		      grader_excerpt(shown, sizeof shown, res.out, res.out_len));
+	ck_assert_msg(!res.left_processes, "pipedemo left its child behind: the "
+		      "parent must wait for it");
+	run_result_free(&res);
+}
+
+START_TEST(pipedemo_lecture_output)
+{
+	static char big[100001];
+	char message[64];
+
+	check_pipedemo(NULL);
+	grader_random_text(message, grader_random_between(8, 60));
+	check_pipedemo(message);
+	/* Larger than the pipe: the parent must loop until end of file. */
+	grader_random_text(big, grader_random_between(70000, 100000));
+	check_pipedemo(big);
+}
+END_TEST
+
+/* ===================================================================== */
+/* pipe_commands and pipeline_run                                         */
+/* ===================================================================== */
+
+struct commands_call {
+	char **left, **right;         /* pipe_commands */
+	char **const *stages;         /* pipeline_run */
+	size_t count;
+};
+
+static long call_pipe_commands(void *arg, struct call_report *rep)
+{
+	const struct commands_call *c = arg;
+
+	(void)rep;
+	return pipe_commands(c->left, c->right);
+}
+
+static long call_pipeline_run(void *arg, struct call_report *rep)
+{
+	const struct commands_call *c = arg;
+
+	(void)rep;
+	return pipeline_run((char *const *const *)c->stages, c->count);
+}
+
+/* A run's files and what came back. */
+struct command_run {
+	char out_path[600], err_path[600];
+	char out[4096], err[1024];
+	size_t out_len;
+	struct call_report *rep;
+};
+
+/* " seq 1 5 | wc -l " for hints. */
+static const char *describe_commands(char **const *stages, size_t count, char *buf,
+				     size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t s = 0; s < count && o < size; s++) {
+		for (char *const *a = stages[s]; *a && o < size; a++) {
+			const char *word = *a;
+
+			if (a == stages[s] && strchr(word, '/'))
+				word = "probe"; /* the suite's binary */
+			o += (size_t)snprintf(buf + o, size - o, "%s%s",
+					      a == stages[s] ? "" : " ", word);
+		}
+		if (s + 1 < count && o < size)
+			o += (size_t)snprintf(buf + o, size - o, " | ");
+	}
+	return buf;
+}
+
+/* Runs the stages (two: pipe_commands, else pipeline_run); asserts it returned. */
+static void run_commands(struct command_run *run, char **const *stages, size_t count,
+			 bool use_pipeline, double seconds)
+{
+	struct commands_call c = { .left = stages[0], .right = stages[1],
+				   .stages = stages, .count = count };
+	struct call_io io = { .in = "/dev/null" };
+	char hint[HINT_MAX], what[200];
+
+	grader_tmp_path(run->out_path, sizeof run->out_path, "commands.out");
+	grader_tmp_path(run->err_path, sizeof run->err_path, "commands.err");
+	io.out = run->out_path;
+	io.err = run->err_path;
+	run->rep = report_new(0);
+	ck_assert_msg(call_in_child(use_pipeline ? call_pipeline_run : call_pipe_commands,
+				    &c, run->rep, &io, seconds, hint, sizeof hint),
+		      "%s(%s) did not return within %.1f s: %s",
+		      use_pipeline ? "pipeline_run" : "pipe_commands",
+		      describe_commands(stages, count, what, sizeof what), seconds, hint);
+	run->out_len = slurp(run->out_path, run->out, sizeof run->out);
+	slurp(run->err_path, run->err, sizeof run->err);
+	unlink(run->out_path);
+	unlink(run->err_path);
+	ck_assert_msg(run->rep->stray == 0, "a child forked by %s returned from it "
+		      "and ran the caller's code: after a failed exec, end the child with "
+		      "_exit(127)", use_pipeline ? "pipeline_run" : "pipe_commands");
+	ck_assert_msg(run->rep->returned, "grader: the caller did not report");
+}
+
+static void run_free(struct command_run *run)
+{
+	munmap(run->rep, sizeof *run->rep + run->rep->data_size);
+}
+
+/* Asserts that the run returned status and printed want. */
+static void expect_output(const struct command_run *run, char **const *stages,
+			  size_t count, const char *fn, const char *want,
+			  const char *left_output)
+{
+	char what[200], shown[128], wanted[128], err[128];
+
+	describe_commands(stages, count, what, sizeof what);
+	ck_assert_msg(run->rep->ret != -1, "%s(%s) returned -1 (%s): expected 0", fn,
+		      what, strerror(run->rep->err));
+	if (left_output && strstr(run->out, left_output) && strcmp(run->out, want) != 0)
+		ck_assert_msg(0, "%s(%s): the left command's output reached the "
+			      "caller's stdout instead of the pipe: dup2(oldfd, newfd) "
+			      "makes newfd a copy of oldfd: dup2(pipe end, 0 or 1)", fn, what);
+	ck_assert_msg(strcmp(run->out, want) == 0, "%s(%s) printed %s: expected %s%s%s",
+		      fn, what, grader_excerpt(shown, sizeof shown, run->out, run->out_len),
+		      grader_excerpt(wanted, sizeof wanted, want, strlen(want)),
+		      run->err[0] ? "; stderr: " : "",
+		      run->err[0] ? grader_excerpt(err, sizeof err, run->err,
+						    strlen(run->err)) : "");
+	ck_assert_msg(run->rep->ret == 0, "%s(%s) returned %ld: expected the right-hand "
+		      "command's status 0", fn, what, run->rep->ret);
+}
+
+static char *number(char *buf, size_t size, unsigned long n)
+{
+	snprintf(buf, size, "%lu", n);
+	return buf;
+}
+
+START_TEST(pipe_commands_connects)
+{
+	char n_text[32], text[80], upper[96], want[128], left_out[64];
+	unsigned long n = grader_random_between(2, 5000);
+	struct command_run run;
+
+	/* seq 1 N | wc -l */
+	{
+		char *left[] = { "seq", "1", number(n_text, sizeof n_text, n), NULL };
+		char *right[] = { "wc", "-l", NULL };
+		char **stages[] = { left, right };
+
+		run_commands(&run, stages, 2, false, 1.5);
+		snprintf(want, sizeof want, "%lu\n", n);
+		expect_output(&run, stages, 2, "pipe_commands", want, "1\n2\n");
+		run_free(&run);
+	}
+	/* printf %s TEXT | tr a-z A-Z */
+	{
+		char fmt[] = "%s";
+		char *left[] = { "printf", fmt, text, NULL };
+		char *right[] = { "tr", "a-z", "A-Z", NULL };
+		char **stages[] = { left, right };
+
+		grader_random_text(text, grader_random_between(10, 60));
+		for (size_t i = 0; i <= strlen(text); i++)
+			upper[i] = (char)toupper((unsigned char)text[i]);
+		snprintf(left_out, sizeof left_out, "%.8s", text);
+		run_commands(&run, stages, 2, false, 1.5);
+		expect_output(&run, stages, 2, "pipe_commands", upper, left_out);
+		run_free(&run);
+	}
+	/* seq 1 N | tail -n 1 */
+	{
+		char *left[] = { "seq", "1", n_text, NULL };
+		char *right[] = { "tail", "-n", "1", NULL };
+		char **stages[] = { left, right };
+
+		run_commands(&run, stages, 2, false, 1.5);
+		expect_output(&run, stages, 2, "pipe_commands", want, "1\n2\n");
+		run_free(&run);
+	}
+}
+END_TEST
+
+START_TEST(pipe_commands_large)
+{
+	/* Far more than a pipe holds: both commands must run at once. */
+	unsigned long n = grader_random_between(30000, 150000), bytes = 0;
+	char n_text[32], want[64];
+	char *left[] = { "seq", "1", number(n_text, sizeof n_text, n), NULL };
+	char *right[] = { "wc", "-c", NULL };
+	char **stages[] = { left, right };
+	struct command_run run;
+
+	for (unsigned long i = 1, width = 1, next = 10; i <= n; i++) {
+		if (i == next) {
+			width++;
+			next *= 10;
+		}
+		bytes += width + 1;
+	}
+	snprintf(want, sizeof want, "%lu\n", bytes);
+	run_commands(&run, stages, 2, false, 2.5);
+	expect_output(&run, stages, 2, "pipe_commands", want, "1\n2\n");
+	run_free(&run);
+}
+END_TEST
+
+START_TEST(pipe_commands_status)
+{
+	unsigned long left_code = grader_random_between(1, 60);
+	unsigned long right_code = grader_random_between(61, 120);
+	char left_script[64], right_script[96], what[200];
+	char *left[] = { "sh", "-c", left_script, NULL };
+	char *right[] = { "sh", "-c", right_script, NULL };
+	char **stages[] = { left, right };
+	struct command_run run;
+	long ret;
+
+	snprintf(left_script, sizeof left_script, "echo left; exit %lu", left_code);
+	snprintf(right_script, sizeof right_script, "cat >/dev/null; exit %lu", right_code);
+	describe_commands(stages, 2, what, sizeof what);
+	run_commands(&run, stages, 2, false, 1.5);
+	ret = run.rep->ret;
+	ck_assert_msg(ret != -1, "pipe_commands(%s) returned -1 (%s): expected %lu",
+		      what, strerror(run.rep->err), right_code);
+	ck_assert_msg(ret != (long)left_code, "pipe_commands(%s) returned %ld, the "
+		      "left command's status: return the right-hand command's", what, ret);
+	ck_assert_msg(ret == (long)right_code, "pipe_commands(%s) returned %ld: "
+		      "expected %lu%s", what, ret, right_code, ret == (long)right_code << 8
+		      ? ": that is a raw wait status: use WEXITSTATUS" : "");
+	run_free(&run);
+
+	/* Killed by a signal: the shell's 128 + number. */
+	snprintf(right_script, sizeof right_script, "cat >/dev/null; kill -TERM $$");
+	run_commands(&run, stages, 2, false, 1.5);
+	ret = run.rep->ret;
+	ck_assert_msg(ret == 128 + SIGTERM, "pipe_commands(%s) returned %ld for a "
+		      "command killed by SIGTERM: expected %d (128 + the signal's number, "
+		      "WTERMSIG)", describe_commands(stages, 2, what, sizeof what), ret,
+		      128 + SIGTERM);
+	run_free(&run);
+}
+END_TEST
+
+START_TEST(pipe_commands_exec_failure)
+{
+	char missing[64], what[200], shown[128];
+	char *echo[] = { "echo", "hello", NULL };
+	char *wc[] = { "wc", "-l", NULL };
+	char *nothing[] = { missing, NULL };
+	struct command_run run;
+
+	snprintf(missing, sizeof missing, "ipclab-no-such-%08x", grader_random());
+
+	/* The right-hand command cannot run: its status is 127. */
+	{
+		char **stages[] = { echo, nothing };
+
+		describe_commands(stages, 2, what, sizeof what);
+		run_commands(&run, stages, 2, false, 1.5);
+		ck_assert_msg(run.rep->ret == 127, "pipe_commands(%s) returned %ld%s%s: "
+			      "expected 127, the status of a command that cannot be run "
+			      "(the child ends with _exit(127) after execvp fails)", what,
+			      run.rep->ret, run.rep->ret == -1 ? " " : "",
+			      run.rep->ret == -1 ? strerror(run.rep->err) : "");
+		ck_assert_msg(strstr(run.err, missing) != NULL, "pipe_commands(%s) "
+			      "printed %s on stderr: expected a message naming %s", what,
+			      grader_excerpt(shown, sizeof shown, run.err, strlen(run.err)),
+			      missing);
+		run_free(&run);
+	}
+	/* The left one cannot run: wc still counts (nothing), status 0. */
+	{
+		char **stages[] = { nothing, wc };
+
+		describe_commands(stages, 2, what, sizeof what);
+		run_commands(&run, stages, 2, false, 1.5);
+		ck_assert_msg(strstr(run.err, missing) != NULL, "pipe_commands(%s) "
+			      "printed %s on stderr: expected a message naming %s", what,
+			      grader_excerpt(shown, sizeof shown, run.err, strlen(run.err)),
+			      missing);
+		expect_output(&run, stages, 2, "pipe_commands", "0\n", NULL);
+		run_free(&run);
+	}
+}
+END_TEST
+
+/* Probe log of this test, fresh. */
+static const char *probe_log(char *buf, size_t size)
+{
+	grader_tmp_path(buf, size, "probe.log");
+	unlink(buf);
+	ck_assert_msg(setenv(PROBE_LOG_VAR, buf, 1) == 0, "grader: setenv");
+	return buf;
+}
+
+/* Asserts that the probe labelled label got only 0-2, and pipe end fd. */
+static struct probe_view expect_probe(const char *log, const char *label,
+				      const char *who, int pipe_fd, char mode)
+{
+	struct probe_view v = probe_read(log, label);
+	int at = 0, extra;
+
+	ck_assert_msg(v.found, "%s never ran: the command was not executed", who);
+	extra = probe_extra(&v, &at);
+	ck_assert_msg(extra < 0, "%s received descriptor %d (%s, %s): only 0, 1 and 2 "
+		      "may reach a command: close both pipe ends after dup2 (or create "
+		      "the pipe with O_CLOEXEC)", who, extra, v.target[at],
+		      v.mode[at] == 'w' ? "a write end" : v.mode[at] == 'r' ? "a read end"
+		      : "open");
+	if (pipe_fd >= 0) {
+		int i = probe_index(&v, pipe_fd);
+
+		ck_assert_msg(i >= 0 && strncmp(v.target[i], "pipe:", 5) == 0 &&
+			      v.mode[i] == mode, "%s: its fd %d is %s, not the pipe's %s end: "
+			      "dup2(pipe end, %d)", who, pipe_fd, i >= 0 ? v.target[i] : "closed",
+			      mode == 'w' ? "write" : "read", pipe_fd);
+	}
+	return v;
+}
+
+START_TEST(pipe_commands_no_leaks)
+{
+	char log[600], n_text[32], want[64];
+	unsigned long n = grader_random_between(2, 3000);
+	char *left[] = { (char *)suite_path(), "left", "seq", "1",
+			 number(n_text, sizeof n_text, n), NULL };
+	char *right[] = { (char *)suite_path(), "right", "wc", "-l", NULL };
+	char **stages[] = { left, right };
+	struct command_run run;
+	struct probe_view l, r;
+
+	probe_log(log, sizeof log);
+	run_commands(&run, stages, 2, false, 2.0);
+	unsetenv(PROBE_LOG_VAR);
+	snprintf(want, sizeof want, "%lu\n", n);
+	expect_output(&run, stages, 2, "pipe_commands", want, "1\n2\n");
+	l = expect_probe(log, "left", "the left command", 1, 'w');
+	r = expect_probe(log, "right", "the right-hand command", 0, 'r');
+	ck_assert_msg(strcmp(l.target[probe_index(&l, 1)], r.target[probe_index(&r, 0)]) == 0,
+		      "the left command writes into %s but the right one reads %s: use "
+		      "one pipe for both", l.target[probe_index(&l, 1)],
+		      r.target[probe_index(&r, 0)]);
+	ck_assert_msg(new_fd(run.rep) < 0, "after pipe_commands returned, the caller "
+		      "still has descriptor %d open: the parent must close both pipe ends",
+		      new_fd(run.rep));
+	unlink(log);
+	run_free(&run);
+}
+END_TEST
+
+START_TEST(pipe_commands_reaps)
+{
+	char n_text[32], want[64];
+	unsigned long n = grader_random_between(2, 3000);
+	char *left[] = { "seq", "1", number(n_text, sizeof n_text, n), NULL };
+	char *right[] = { "wc", "-l", NULL };
+	char **stages[] = { left, right };
+	struct command_run run;
+
+	run_commands(&run, stages, 2, false, 1.5);
+	snprintf(want, sizeof want, "%lu\n", n);
+	expect_output(&run, stages, 2, "pipe_commands", want, "1\n2\n");
+	ck_assert_msg(run.rep->leftover == 0, "after pipe_commands returned, its child "
+		      "(pid %d) was %s: waitpid for both children, the left one too",
+		      (int)run.rep->leftover, run.rep->leftover_zombie
+		      ? "a zombie: nobody waited for it" : "still running");
+	run_free(&run);
+}
+END_TEST
+
+START_TEST(pipeline_stages)
+{
+	char log[600], n_text[32], tail_text[32], want[64];
+	unsigned long n = grader_random_between(100, 20000), sevens = 0, keep;
+	char *seq[] = { "seq", "1", number(n_text, sizeof n_text, n), NULL };
+	char *grep[] = { (char *)suite_path(), "middle", "grep", "7", NULL };
+	char *tail[] = { "tail", "-n", tail_text, NULL };
+	char *cat[] = { "cat", NULL };
+	char *wc[] = { "wc", "-l", NULL };
+	char **stages[5] = { seq, grep, tail, cat, wc };
+	size_t count = grader_random_between(3, 5);
+	struct command_run run;
+
+	for (unsigned long i = 1; i <= n; i++) {
+		char digits[24];
+
+		snprintf(digits, sizeof digits, "%lu", i);
+		sevens += strchr(digits, '7') != NULL;
+	}
+	keep = grader_random_between(1, (uint32_t)sevens + 5);
+	number(tail_text, sizeof tail_text, keep);
+	stages[count - 1] = wc; /* 3: seq | grep | wc; 4: ... | tail | wc */
+	snprintf(want, sizeof want, "%lu\n", count == 3 ? sevens
+		 : keep < sevens ? keep : sevens);
+
+	probe_log(log, sizeof log);
+	run_commands(&run, stages, count, true, 3.0);
+	unsetenv(PROBE_LOG_VAR);
+	expect_output(&run, stages, count, "pipeline_run", want, "1\n2\n");
+	expect_probe(log, "middle", "the second command", 0, 'r');
+	expect_probe(log, "middle", "the second command", 1, 'w');
+	check_call_clean(run.rep, "pipeline_run");
+	unlink(log);
+	run_free(&run);
+}
+END_TEST
+
+/* ===================================================================== */
+/* lswc                                                                  */
+/* ===================================================================== */
+
+/* Makes a folder with a random number of entries; returns how many. */
+static int make_folder(char *dir, size_t size, const char *name, int files)
+{
+	grader_tmp_path(dir, size, name);
+	ck_assert_msg(mkdir(dir, 0700) == 0, "grader: mkdir %s: %s", dir, strerror(errno));
+	for (int i = 0; i < files; i++) {
+		char path[800], base[40];
+		int fd;
+
+		grader_random_text(base, grader_random_between(3, 20));
+		/* Some hidden (ls does not list them), some with blanks. */
+		snprintf(path, sizeof path, "%s/%s%s-%d", dir,
+			 grader_random_between(0, 4) == 0 ? "." : "", base, i);
+		if (grader_random_between(0, 5) == 0)
+			ck_assert_msg(mkdir(path, 0700) == 0, "grader: mkdir: %s", strerror(errno));
+		else {
+			fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+			ck_assert_msg(fd >= 0, "grader: %s: %s", path, strerror(errno));
+			close(fd);
+		}
+	}
+	return files;
+}
+
+static void remove_folder(const char *dir)
+{
+	const char *args[] = { "-rf", dir, NULL };
+	struct run_result res;
+
+	run_program("/bin/rm", args, NULL, &res);
+	run_result_free(&res);
+}
+
+/* What sh -c 'ls | wc -l' prints in dir. */
+static void shell_count(const char *dir, char *buf, size_t size)
+{
+	const char *args[] = { "-c", "ls | wc -l", NULL };
+	struct run_opts opts = { .cwd = dir, .timeout = 2.0 };
+	struct run_result res;
+
+	run_program("/bin/sh", args, &opts, &res);
+	ck_assert_msg(res.exited && res.exit_code == 0, "grader: sh -c 'ls | wc -l' "
+		      "failed in %s", dir);
+	snprintf(buf, size, "%s", res.out);
+	run_result_free(&res);
+}
+
+/*
+ * Runs lswc in dir; if it is still busy near the deadline, says why (the
+ * result then shows a timeout).
+ */
+static void run_lswc(const char *dir, struct run_result *res, char *why, size_t size)
+{
+	struct run_opts opts = { .cwd = dir, .timeout = 2.0 };
+	struct running *r = run_start("lswc", NULL, &opts);
+	double until = now_seconds() + 1.6 * grader_scale();
+
+	ck_assert_msg(r != NULL, "lswc: %s", strerror(errno));
+	why[0] = '\0';
+	while (process_running(run_pid(r)) && now_seconds() < until)
+		pause_ms(5);
+	if (process_running(run_pid(r)))
+		explain_hang(run_pid(r), run_pid(r), why, size);
+	run_finish(r, res);
+}
+
+/* Runs lswc in dir and compares with want, what the shell prints there. */
+static void check_lswc_output(const char *dir, int files, const char *want,
+			      struct run_result *res)
+{
+	char why[HINT_MAX], shown[128], how[64];
+	const char *newline;
+
+	run_lswc(dir, res, why, sizeof why);
+	ck_assert_msg(!res->timed_out, "lswc did not end within 2 s in a folder of %d "
+		      "entries: %s", files, why);
+	newline = strchr(res->out, '\n');
+	if (newline && newline[1] != '\0')
+		ck_assert_msg(0, "lswc printed %s, a listing, not a count: ls wrote to "
+			      "stdout instead of the pipe: dup2(pipe's write end, 1)",
+			      grader_excerpt(shown, sizeof shown, res->out, res->out_len));
+	ck_assert_msg(strcmp(res->out, want) == 0, "in a folder of %d entries lswc "
+		      "printed %s, sh -c 'ls | wc -l' prints %s (stderr: %s)", files,
+		      grader_excerpt(shown, sizeof shown, res->out, res->out_len),
+		      grader_excerpt(why, sizeof why, want, strlen(want)),
+		      grader_excerpt(how, sizeof how, res->err, res->err_len));
+	ck_assert_msg(res->exited && res->exit_code == 0, "lswc ended with %s: "
+		      "expected wc's status, 0", run_describe(res, how, sizeof how));
+}
+
+START_TEST(lswc_matches_shell)
+{
+	int counts[3] = { 0, (int)grader_random_between(1, 9),
+			  (int)grader_random_between(10, 60) };
+
+	for (int i = 0; i < 3; i++) {
+		char dir[600], name[32];
+		struct run_result res;
+
+		char want[64];
+
+		snprintf(name, sizeof name, "lswc-%d", i);
+		make_folder(dir, sizeof dir, name, counts[i]);
+		shell_count(dir, want, sizeof want);
+		check_lswc_output(dir, counts[i], want, &res);
+		run_result_free(&res);
+		remove_folder(dir);
+	}
+}
+END_TEST
+
+/*
+ * Puts ls and wc probes first in PATH: each records what it inherited,
+ * then runs the real command.
+ */
+static void install_probes(char *bin, size_t size, char *log, size_t log_size)
+{
+	const char *path = getenv("PATH");
+	char link[800], new_path[4096];
+
+	grader_tmp_path(bin, size, "probe-bin");
+	ck_assert_msg(mkdir(bin, 0700) == 0, "grader: mkdir: %s", strerror(errno));
+	for (int i = 0; i < 2; i++) {
+		snprintf(link, sizeof link, "%s/%s", bin, i ? "wc" : "ls");
+		ck_assert_msg(symlink(suite_path(), link) == 0, "grader: symlink: %s",
+			      strerror(errno));
+	}
+	path = path ? path : "/usr/local/bin:/usr/bin:/bin";
+	snprintf(new_path, sizeof new_path, "%s:%s", bin, path);
+	ck_assert_msg(setenv(PROBE_PATH_VAR, path, 1) == 0 &&
+		      setenv("PATH", new_path, 1) == 0, "grader: setenv");
+	probe_log(log, log_size);
+}
+
+static void remove_probes(const char *bin, const char *log, const char *old_path)
+{
+	setenv("PATH", old_path, 1);
+	unsetenv(PROBE_PATH_VAR);
+	unsetenv(PROBE_LOG_VAR);
+	unlink(log);
+	remove_folder(bin);
+}
+
+START_TEST(lswc_no_leaks)
+{
+	char dir[600], bin[600], log[600], old_path[4096], want[64];
+	int files = (int)grader_random_between(3, 30);
+	struct run_result res;
+	struct probe_view ls, wc;
+
+	snprintf(old_path, sizeof old_path, "%s", getenv("PATH") ? getenv("PATH")
+		 : "/usr/local/bin:/usr/bin:/bin");
+	make_folder(dir, sizeof dir, "lswc-leaks", files);
+	shell_count(dir, want, sizeof want); /* before the probes take ls and wc */
+	install_probes(bin, sizeof bin, log, sizeof log);
+	check_lswc_output(dir, files, want, &res);
+	ls = expect_probe(log, "ls", "ls", 1, 'w');
+	wc = expect_probe(log, "wc", "wc", 0, 'r');
+	ck_assert_msg(strcmp(ls.target[probe_index(&ls, 1)], wc.target[probe_index(&wc, 0)]) == 0,
+		      "ls writes into %s but wc reads %s: use one pipe for both",
+		      ls.target[probe_index(&ls, 1)], wc.target[probe_index(&wc, 0)]);
+	remove_probes(bin, log, old_path);
+	run_result_free(&res);
+	remove_folder(dir);
+}
+END_TEST
+
+START_TEST(lswc_reaps)
+{
+	char dir[600], want[64];
+	int files = (int)grader_random_between(1, 30);
+	struct run_result res;
+
+	make_folder(dir, sizeof dir, "lswc-reaps", files);
+	shell_count(dir, want, sizeof want);
+	check_lswc_output(dir, files, want, &res);
+	ck_assert_msg(!res.left_processes, "when lswc ended, a process it started was "
+		      "still there (a zombie or running): the parent must waitpid for "
+		      "both ls and wc, not become one of them with exec");
+	run_result_free(&res);
+	remove_folder(dir);
+}
+END_TEST
+
+/* ===================================================================== */
+/* Named pipes                                                           */
+/* ===================================================================== */
+
+START_TEST(fifo_make_private)
+{
+	char path[600], file[700], missing[700], name[40];
+	struct stat st;
+	int rc, fd;
+
+	grader_random_text(name, 12);
+	for (char *p = name; *p; p++)
+		if (*p == ' ' || *p == ',')
+			*p = '_';
+	grader_tmp_path(path, sizeof path, name);
+	umask(0); /* what the umask would hide, the test sees */
+	rc = fifo_make(path);
+	ck_assert_msg(rc == 1, "fifo_make(new path) returned %d (%s): expected 1 (it "
+		      "created the FIFO)", rc, rc < 0 ? strerror(errno) : "no error");
+	ck_assert_msg(lstat(path, &st) == 0 && S_ISFIFO(st.st_mode), "after fifo_make "
+		      "there is no FIFO at the path: use mkfifo");
+	ck_assert_msg((st.st_mode & 07777) == 0600, "the FIFO has mode %04o: expected "
+		      "0600, so that no other user can read or inject data (mkfifo(path, "
+		      "0600), not 0666)", (unsigned)(st.st_mode & 07777));
+	rc = fifo_make(path);
+	ck_assert_msg(rc == 0, "fifo_make on an existing FIFO returned %d (%s): "
+		      "expected 0 (the other side made it)", rc,
+		      rc < 0 ? strerror(errno) : "no error");
+	unlink(path);
+
+	snprintf(file, sizeof file, "%s.file", path);
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ck_assert_msg(fd >= 0 && write(fd, "data\n", 5) == 5, "grader: %s", strerror(errno));
+	close(fd);
+	errno = 0;
+	rc = fifo_make(file);
+	ck_assert_msg(rc == -1 && errno == EEXIST, "fifo_make on a regular file "
+		      "returned %d (%s): expected -1 with EEXIST (it is not a FIFO)", rc,
+		      strerror(errno));
+	unlink(file);
+
+	snprintf(missing, sizeof missing, "%s.none/fifo", path);
+	errno = 0;
+	rc = fifo_make(missing);
+	ck_assert_msg(rc == -1 && errno == ENOENT, "fifo_make in a missing folder "
+		      "returned %d (%s): expected -1 with ENOENT", rc, strerror(errno));
+}
+END_TEST
+
+/* Random lines, total about bytes, into buf (NUL-terminated). */
+static size_t random_lines(char *buf, size_t bytes, const char *tag)
+{
+	size_t o = 0;
+
+	while (o + 200 < bytes) {
+		size_t len = grader_random_between(5, 120);
+
+		o += (size_t)snprintf(buf + o, bytes - o, "%s ", tag);
+		grader_random_text(buf + o, len);
+		o += len;
+		buf[o++] = '\n';
+	}
+	buf[o] = '\0';
+	return o;
+}
+
+/* Waits until path is a FIFO or r ended; true if the FIFO is there. */
+static bool wait_for_fifo(const char *path, struct running *r, double seconds)
+{
+	double until = now_seconds() + seconds * grader_scale();
+	struct stat st;
+
+	for (;;) {
+		if (lstat(path, &st) == 0 && S_ISFIFO(st.st_mode))
+			return true;
+		if (!process_running(run_pid(r)) || now_seconds() > until)
+			return false;
+		pause_ms(2);
+	}
+}
+
+/* Opens path for writing without blocking and closes it: a waiting reader sees EOF. */
+static void release_reader(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		close(fd);
+}
+
+START_TEST(fifo_transfer)
+{
+	char path[600], shown[128], how[64], name[32];
+	static char data[40000];
+	size_t len = random_lines(data, grader_random_between(2000, sizeof data), "line");
+	const char *args[] = { path, NULL };
+	struct run_opts reader_opts = { .timeout = 3.0 };
+	struct run_opts writer_opts = { .timeout = 2.0, .input = data, .input_len = len };
+	struct running *reader;
+	struct run_result wres, rres;
+	struct stat st;
+
+	snprintf(name, sizeof name, "fifo-%08x", grader_random());
+	grader_tmp_path(path, sizeof path, name);
+	reader = run_start("fifo_reader", args, &reader_opts);
+	ck_assert_msg(reader != NULL, "fifo_reader: %s", strerror(errno));
+	if (!wait_for_fifo(path, reader, 1.0)) {
+		run_finish(reader, &rres);
+		ck_assert_msg(0, "fifo_reader FIFO did not create the FIFO within 1 s "
+			      "(it ended with %s, stderr: %s): mkfifo(path, 0600) before "
+			      "opening it", run_describe(&rres, how, sizeof how),
+			      grader_excerpt(shown, sizeof shown, rres.err, rres.err_len));
+	}
+	run_program("fifo_writer", args, &writer_opts, &wres);
+	if (!(wres.exited && wres.exit_code == 0))
+		release_reader(path); /* the reader must not wait for ever */
+	run_finish(reader, &rres);
+	ck_assert_msg(wres.exited && wres.exit_code == 0, "fifo_writer FIFO ended with "
+		      "%s (stderr: %s): expected exit 0 after sending its input",
+		      run_describe(&wres, how, sizeof how),
+		      grader_excerpt(shown, sizeof shown, wres.err, wres.err_len));
+	ck_assert_msg(!rres.timed_out, "fifo_reader was still running after the writer "
+		      "ended: read until end of file (read() returns 0 once every writer "
+		      "has closed its end)");
+	ck_assert_msg(rres.exited && rres.exit_code == 0, "fifo_reader ended with %s "
+		      "(stderr: %s): expected exit 0", run_describe(&rres, how, sizeof how),
+		      grader_excerpt(shown, sizeof shown, rres.err, rres.err_len));
+	ck_assert_msg(rres.out_len == len && memcmp(rres.out, data, len) == 0,
+		      "fifo_reader printed %zu bytes, %s: expected the %zu bytes the "
+		      "writer sent", rres.out_len,
+		      grader_excerpt(shown, sizeof shown, rres.out, rres.out_len), len);
+	ck_assert_msg(lstat(path, &st) < 0 && errno == ENOENT, "fifo_reader left the "
+		      "FIFO it created behind: unlink it once the transfer is over");
+	run_result_free(&wres);
+	run_result_free(&rres);
+}
+END_TEST
+
+/* Reads from fd until want bytes came, the writer ended, or the deadline. */
+static size_t read_fifo(int fd, char *buf, size_t size, size_t want,
+			struct running *writer, double seconds)
+{
+	double until = now_seconds() + seconds * grader_scale();
+	size_t got = 0;
+
+	while (got < size - 1) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (got >= want || now_seconds() > until)
+			break;
+		if (poll(&p, 1, 10) > 0) {
+			n = read(fd, buf + got, size - 1 - got);
+			if (n > 0)
+				got += (size_t)n;
+		} else if (!process_running(run_pid(writer))) {
+			break;
+		}
+	}
+	buf[got] = '\0';
+	return got;
+}
+
+START_TEST(fifo_writer_whole_lines)
+{
+	char path[600], name[32], first[3000], head[3400], rest[300], full[300];
+	char got[8192], shown[128], how[64];
+	const char *args[] = { path, NULL };
+	struct run_opts opts = { .timeout = 3.0, .keep_stdin_open = true };
+	struct running *a, *b;
+	struct run_result ares, bres;
+	size_t complete, cut, n;
+	int rfd;
+
+	snprintf(name, sizeof name, "fifo-%08x", grader_random());
+	grader_tmp_path(path, sizeof path, name);
+	ck_assert_msg(mkfifo(path, 0600) == 0, "grader: mkfifo: %s", strerror(errno));
+	/* The test reads: opening without blocking, the writers' opens succeed. */
+	rfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ck_assert_msg(rfd >= 0, "grader: open: %s", strerror(errno));
+
+	/* A's input: complete lines, then a line cut in two. */
+	complete = random_lines(first, grader_random_between(600, 2500), "A");
+	snprintf(full, sizeof full, "A-cut ");
+	grader_random_text(full + 6, grader_random_between(20, 100));
+	strcat(full, "\n");
+	cut = grader_random_between(3, (uint32_t)strlen(full) - 3);
+	snprintf(head, sizeof head, "%s%.*s", first, (int)cut, full);
+	snprintf(rest, sizeof rest, "%s", full + cut);
+
+	a = run_start("fifo_writer", args, &opts);
+	b = run_start("fifo_writer", args, &opts);
+	ck_assert_msg(a && b, "fifo_writer: %s", strerror(errno));
+	run_feed(a, head, strlen(head));
+	n = read_fifo(rfd, got, sizeof got, complete, a, 1.0);
+	/* Anything past the complete lines arrives with them, or soon after. */
+	if (n == complete)
+		n += read_fifo(rfd, got + n, sizeof got - n, 1, a, 0.1);
+	if (n < complete) {
+		run_close_stdin(a);
+		run_finish(a, &ares);
+		ck_assert_msg(0, "fifo_writer got %zu bytes of complete lines and sent only "
+			      "%zu (it ended with %s, stderr: %s): send each line as soon "
+			      "as it is complete (stdio buffering holds them back)",
+			      complete, n, run_describe(&ares, how, sizeof how),
+			      grader_excerpt(shown, sizeof shown, ares.err, ares.err_len));
+	}
+	ck_assert_msg(n == complete, "fifo_writer sent %zu bytes where its input had "
+		      "%zu bytes of complete lines: it wrote part of a line (%s...), "
+		      "where another writer's line can land in the middle: one write per "
+		      "complete line", n, complete,
+		      grader_excerpt(shown, sizeof shown, got + complete - 10, 20));
+
+	/* B sends a whole line while A's line is pending; then A finishes it. */
+	run_feed(b, "B says hello\n", 13);
+	n = read_fifo(rfd, got, sizeof got, 13, b, 1.0);
+	ck_assert_msg(n == 13 && memcmp(got, "B says hello\n", 13) == 0, "a second "
+		      "fifo_writer sent %s: expected \"B says hello\\n\"",
+		      grader_excerpt(shown, sizeof shown, got, n));
+	run_feed(a, rest, strlen(rest));
+	n = read_fifo(rfd, got, sizeof got, strlen(full), a, 1.0);
+	ck_assert_msg(n == strlen(full) && memcmp(got, full, n) == 0, "after the rest "
+		      "of the line, fifo_writer sent %s: expected the whole line %s",
+		      grader_excerpt(shown, sizeof shown, got, n),
+		      grader_excerpt(how, sizeof how, full, strlen(full)));
+	run_close_stdin(a);
+	run_close_stdin(b);
+	run_finish(a, &ares);
+	run_finish(b, &bres);
+	ck_assert_msg(ares.exited && ares.exit_code == 0 && bres.exited &&
+		      bres.exit_code == 0, "fifo_writer ended with %s at the end of its "
+		      "input: expected exit 0", run_describe(ares.exit_code ? &ares : &bres,
+							   how, sizeof how));
+	close(rfd);
+	unlink(path);
+	run_result_free(&ares);
+	run_result_free(&bres);
+}
+END_TEST
+
+/* Runs prog with args; asserts a quick failure with one line on stderr. */
+static void expect_refusal(const char *prog, const char *const args[], int code,
+			   const char *why)
+{
+	struct run_opts opts = { .timeout = 1.0 };
+	struct run_result res;
+	char shown[128], how[64];
+	size_t lines = 0;
+
+	run_program(prog, args, &opts, &res);
+	ck_assert_msg(!res.timed_out, "%s %s was still running after 1 s: %s", prog,
+		      args[0] ? "PATH" : "", why);
+	for (size_t i = 0; i < res.err_len; i++)
+		lines += res.err[i] == '\n';
+	ck_assert_msg(res.exited && (code ? res.exit_code == code : res.exit_code != 0),
+		      "%s %s ended with %s: expected %s (%s)", prog, args[0] ? "PATH" : "",
+		      run_describe(&res, how, sizeof how),
+		      code ? "exit 2, a usage error" : "a non-zero exit", why);
+	ck_assert_msg(lines == 1, "%s printed %s on stderr: expected one line saying "
+		      "what is wrong", prog,
+		      grader_excerpt(shown, sizeof shown, res.err, res.err_len));
+	run_result_free(&res);
+}
+
+START_TEST(fifo_bad_input)
+{
+	char missing[600], file[600], name[32], content[64];
+	const char *missing_args[] = { missing, NULL };
+	const char *file_args[] = { file, NULL };
+	const char *no_args[] = { NULL };
+	struct stat st;
+	int fd;
+
+	snprintf(name, sizeof name, "none-%08x", grader_random());
+	grader_tmp_path(missing, sizeof missing, name);
+	expect_refusal("fifo_writer", missing_args, 0, "there is no FIFO to open: say so");
+	ck_assert_msg(lstat(missing, &st) < 0, "fifo_writer created something at a "
+		      "missing path: it should only open an existing FIFO");
+
+	snprintf(name, sizeof name, "file-%08x", grader_random());
+	grader_tmp_path(file, sizeof file, name);
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ck_assert_msg(fd >= 0 && write(fd, "keep\n", 5) == 5, "grader: %s", strerror(errno));
+	close(fd);
+	expect_refusal("fifo_writer", file_args, 0, "a regular file is not a FIFO: check "
+		       "with fstat after open");
+	expect_refusal("fifo_reader", file_args, 0, "a regular file is not a FIFO");
+	ck_assert_msg(slurp(file, content, sizeof content) == 5 &&
+		      strcmp(content, "keep\n") == 0, "a regular file passed as the FIFO "
+		      "was changed or removed: refuse anything that is not a FIFO");
+	unlink(file);
+	expect_refusal("fifo_writer", no_args, 2, "no FIFO given");
+	expect_refusal("fifo_reader", no_args, 2, "no FIFO given");
+}
+END_TEST
+
+static const struct graded_item graded_items[] = {
+#include "07-pipes.def"
+};
+GRADER_MAIN("07-pipes")

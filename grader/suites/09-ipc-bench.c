@@ -1,0 +1,813 @@
+/*
+ * 09-ipc-bench.c - the grader for lab 09.
+ *
+ * Every kernel is driven by the grader's own exchange, not by the lab's
+ * harness: side A (a child of the test, in a process group of its own)
+ * opens the channel and forks side B.  A sends messages of random bytes
+ * and random sizes (1 byte to 1.5 MiB); B sends each back with every byte
+ * flipped, so a reply that did not pass through B shows.  Then A sends a
+ * burst while B sleeps, so a full ring or pipe must block the sender, and
+ * B answers with the checksum of everything it read.  Both sides pause on
+ * purpose, so the other side must sleep and be woken.  Afterwards: EOF
+ * (EPIPE) once B has left, descriptors closed, names removed, the signal
+ * mask restored.  A hang is reported with what each side was doing.
+ *
+ * The harness program is run twice: ipcbench --verify under a shim that
+ * cuts every transfer short and interrupts blocking calls with EINTR, and
+ * ipcbench --quick, whose CSV figures must be finite, positive and
+ * consistent with the bytes moved.
+ */
+#include "grader.h"
+#include "channel.h"
+#include "kernels.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FLIP 0xA5               /* side B's reply: every byte XOR FLIP */
+#define MAX_MESSAGES 24
+#define WHERE_SIZE 90
+
+/* What the test and its two processes share. */
+struct page {
+	char a_at[WHERE_SIZE];    /* what side A is doing (for a timeout's hint) */
+	char b_at[WHERE_SIZE];    /* what side B is doing */
+	char hint[200];           /* side A's verdict, when it failed */
+	double a_cpu_ms, b_cpu_ms; /* shm_rings_sleep_when_idle */
+};
+
+struct plan {
+	const struct mechanism *m;
+	char dir[256];
+	uint64_t seed;
+	size_t n_echo, echo_len[MAX_MESSAGES];
+	size_t n_burst, burst_len[MAX_MESSAGES];
+	size_t reply_len;         /* side B's checksum reply: 8 bytes, 4 for a signal */
+	unsigned pause_ms;        /* each side waits this long once, on purpose */
+	bool expect_eof;          /* recv once side B has left: -1, EPIPE */
+	bool check_mask;          /* the signal mask is back after close */
+};
+
+static struct page *page;
+
+/* ---- small helpers, safe in the children ---- */
+
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t x = *state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * UINT64_C(0x2545f4914f6cdd1d);
+}
+
+static void fill_random(uint64_t *state, unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t v = next_random(state);
+
+		memcpy(p + i, &v, len - i < 8 ? len - i : 8);
+	}
+}
+
+static uint64_t checksum(uint64_t sum, const unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		sum = (sum ^ p[i]) * UINT64_C(0x100000001b3);
+	return sum;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec t = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&t, &t) != 0 && errno == EINTR)
+		continue;
+}
+
+static double cpu_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+#define AT(side, ...) snprintf(page->side##_at, WHERE_SIZE, __VA_ARGS__)
+
+/* Side A's verdict: the hint the test reports, then exit 1. */
+#define VERDICT(...)                                                   \
+	do {                                                           \
+		snprintf(page->hint, sizeof page->hint, __VA_ARGS__);  \
+		return 1;                                              \
+	} while (0)
+
+static const char *err_name(int e)
+{
+	return e == ENOSYS ? "ENOSYS (still the stub)" : strerror(e);
+}
+
+/* ---- side B ---- */
+
+static int side_b(const struct plan *p, struct channel *ch)
+{
+	size_t biggest = 8;
+	unsigned char *buf;
+	uint64_t sum = 0xcbf29ce484222325u;
+
+	for (size_t i = 0; i < p->n_echo; i++)
+		if (p->echo_len[i] > biggest)
+			biggest = p->echo_len[i];
+	for (size_t i = 0; i < p->n_burst; i++)
+		if (p->burst_len[i] > biggest)
+			biggest = p->burst_len[i];
+	buf = malloc(biggest);
+	AT(b, "side B in attach");
+	if (buf == NULL || p->m->attach(ch, SIDE_B, getppid()) != 0) {
+		AT(b, "side B: attach failed: %s", err_name(errno));
+		return 1;
+	}
+	for (size_t i = 0; i < p->n_echo; i++) {
+		AT(b, "side B in recv of message %zu (%zu bytes)", i, p->echo_len[i]);
+		if (p->m->recv(ch, buf, p->echo_len[i]) != 0) {
+			AT(b, "side B: recv of message %zu failed: %s", i, err_name(errno));
+			return 1;
+		}
+		for (size_t k = 0; k < p->echo_len[i]; k++)
+			buf[k] ^= FLIP;
+		if (i == 0)
+			sleep_ms(p->pause_ms);  /* side A must sleep in its recv */
+		AT(b, "side B in send of reply %zu (%zu bytes)", i, p->echo_len[i]);
+		if (p->m->send(ch, buf, p->echo_len[i]) != 0) {
+			AT(b, "side B: send of reply %zu failed: %s", i, err_name(errno));
+			return 1;
+		}
+	}
+	sleep_ms(p->pause_ms);          /* the burst piles up: side A must block */
+	for (size_t i = 0; i < p->n_burst; i++) {
+		AT(b, "side B in recv of burst message %zu (%zu bytes)", i, p->burst_len[i]);
+		if (p->m->recv(ch, buf, p->burst_len[i]) != 0) {
+			AT(b, "side B: recv of burst message %zu failed: %s", i, err_name(errno));
+			return 1;
+		}
+		sum = checksum(sum, buf, p->burst_len[i]);
+	}
+	AT(b, "side B in send of its checksum");
+	if (p->m->send(ch, &sum, p->reply_len) != 0) {
+		AT(b, "side B: send of its checksum failed: %s", err_name(errno));
+		return 1;
+	}
+	AT(b, "side B in close");
+	if (p->m->close(ch) != 0) {
+		AT(b, "side B: close failed: %s", err_name(errno));
+		return 1;
+	}
+	AT(b, "side B has left");
+	free(buf);
+	return 0;
+}
+
+/* ---- side A ---- */
+
+static int count_fds(void)
+{
+	int fds[256];
+
+	return fds_list(0, fds, 256);
+}
+
+/* The first name left in dir, or NULL. */
+static const char *leftover(const char *dir, char *name, size_t size)
+{
+	DIR *d = opendir(dir);
+	const char *found = NULL;
+	struct dirent *e;
+
+	if (d == NULL)
+		return NULL;
+	while (found == NULL && (e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+			snprintf(name, size, "%s", e->d_name);
+			found = name;
+		}
+	closedir(d);
+	return found;
+}
+
+static int echo_phase(const struct plan *p, struct channel *ch, uint64_t *rng,
+		      unsigned char *msg, unsigned char *reply)
+{
+	for (size_t i = 0; i < p->n_echo; i++) {
+		size_t len = p->echo_len[i];
+
+		fill_random(rng, msg, len);
+		memset(reply, 0, len);
+		AT(a, "side A in send of message %zu (%zu bytes)", i, len);
+		if (p->m->send(ch, msg, len) != 0)
+			VERDICT("side A: send of message %zu (%zu bytes) failed: %s", i, len,
+				err_name(errno));
+		AT(a, "side A in recv of reply %zu (%zu bytes)", i, len);
+		if (p->m->recv(ch, reply, len) != 0)
+			VERDICT("side A: recv of reply %zu (%zu bytes) failed: %s", i, len,
+				err_name(errno));
+		for (size_t k = 0; k < len; k++)
+			if (reply[k] != (msg[k] ^ FLIP))
+				VERDICT("reply %zu (%zu bytes) is wrong from byte %zu on (0x%02x, "
+					"expected 0x%02x): a short read not retried, or a stale buffer?",
+					i, len, k, reply[k], msg[k] ^ FLIP);
+	}
+	return 0;
+}
+
+static int burst_phase(const struct plan *p, struct channel *ch, uint64_t *rng,
+		       unsigned char *msg)
+{
+	uint64_t sum = 0xcbf29ce484222325u, theirs = 0;
+	size_t total = 0;
+
+	for (size_t i = 0; i < p->n_burst; i++) {
+		size_t len = p->burst_len[i];
+
+		fill_random(rng, msg, len);
+		sum = checksum(sum, msg, len);
+		total += len;
+		AT(a, "side A in send of burst message %zu (%zu bytes)", i, len);
+		if (p->m->send(ch, msg, len) != 0)
+			VERDICT("side A: send of burst message %zu (%zu bytes) failed: %s", i,
+				len, err_name(errno));
+	}
+	AT(a, "side A in recv of side B's checksum");
+	if (p->m->recv(ch, &theirs, p->reply_len) != 0)
+		VERDICT("side A: recv of side B's checksum failed: %s", err_name(errno));
+	if (memcmp(&theirs, &sum, p->reply_len) != 0)
+		VERDICT("a burst of %zu messages (%zu bytes) reached side B changed (checksum "
+			"%016llx, sent %016llx): data overwritten before it was read?",
+			p->n_burst, total, (unsigned long long)theirs, (unsigned long long)sum);
+	return 0;
+}
+
+static int side_a(const struct plan *p)
+{
+	struct channel ch;
+	int fds_before = count_fds(), fds_after, status;
+	sigset_t mask_before, mask_after;
+	unsigned char *msg = malloc(2u << 20), *reply = malloc(2u << 20);
+	uint64_t rng = p->seed | 1;
+	char name[256];
+	pid_t b;
+
+	if (msg == NULL || reply == NULL)
+		VERDICT("the grader ran out of memory");
+	sigprocmask(SIG_SETMASK, NULL, &mask_before);
+	channel_init(&ch);
+	AT(a, "side A in open");
+	if (p->m->open(&ch, p->dir) != 0)
+		VERDICT("open failed: %s", err_name(errno));
+	b = fork();
+	if (b < 0)
+		VERDICT("the grader could not fork: %s", strerror(errno));
+	if (b == 0)
+		_exit(side_b(p, &ch));
+	AT(a, "side A in attach");
+	if (p->m->attach(&ch, SIDE_A, b) != 0)
+		VERDICT("side A's attach failed: %s", err_name(errno));
+	if (echo_phase(p, &ch, &rng, msg, reply) != 0 || burst_phase(p, &ch, &rng, msg) != 0)
+		return 1;
+	if (p->expect_eof) {
+		char byte;
+		int r;
+
+		AT(a, "side A in recv after side B left (EPIPE expected)");
+		r = p->m->recv(&ch, &byte, 1);
+		if (r != -1 || errno != EPIPE)
+			VERDICT("recv after side B closed and left returned %d (%s), expected -1 "
+				"with EPIPE", r, r == 0 ? "no error" : err_name(errno));
+	}
+	AT(a, "side A waiting for side B to exit");
+	while (waitpid(b, &status, 0) < 0)
+		if (errno != EINTR)
+			VERDICT("waitpid: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		VERDICT("%s", page->b_at);
+	AT(a, "side A in close");
+	if (p->m->close(&ch) != 0)
+		VERDICT("side A's close failed: %s", err_name(errno));
+	fds_after = count_fds();
+	if (fds_after != fds_before)
+		VERDICT("after close side A has %d descriptors, before open %d: close every "
+			"end (and those of the peer in attach)", fds_after, fds_before);
+	if (leftover(p->dir, name, sizeof name) != NULL)
+		VERDICT("'%.60s' is still in the directory after close: side A removes every "
+			"name it made", name);
+	sigprocmask(SIG_SETMASK, NULL, &mask_after);
+	if (p->check_mask &&
+	    sigismember(&mask_after, SIGRTMIN) != sigismember(&mask_before, SIGRTMIN))
+		VERDICT("the signal mask after close differs from the one before open: "
+			"restore the saved mask");
+	free(msg);
+	free(reply);
+	return 0;
+}
+
+/* ---- the test's side: plan, fork side A, wait, report ---- */
+
+static void make_dir(struct plan *p, const char *what)
+{
+	char name[64];
+
+	snprintf(name, sizeof name, "09-%s-%u", what, grader_random_between(1, 999999));
+	grader_tmp_path(p->dir, sizeof p->dir, name);
+	ck_assert_msg(mkdir(p->dir, 0700) == 0, "the grader could not make %s: %s",
+		      p->dir, strerror(errno));
+}
+
+/* Messages of every scale: a few bytes, a page, beyond a pipe, beyond a ring. */
+static void plan_messages(struct plan *p)
+{
+	static const uint32_t lo[] = { 1, 65, 4097, 600 * 1024 };
+	static const uint32_t hi[] = { 64, 4096, 65536, 1536 * 1024 };
+
+	p->n_echo = grader_random_between(5, 8);
+	for (size_t i = 0; i < p->n_echo; i++) {
+		size_t scale = i < 4 ? i : grader_random_between(0, 3);
+
+		p->echo_len[i] = grader_random_between(lo[scale], hi[scale]);
+	}
+	p->n_burst = grader_random_between(4, 6);
+	for (size_t i = 0; i < p->n_burst; i++)
+		p->burst_len[i] = grader_random_between(100 * 1024, 400 * 1024);
+	p->burst_len[0] = grader_random_between(1, 64);
+	p->reply_len = 8;
+}
+
+static void plan_tokens(struct plan *p)
+{
+	p->n_echo = grader_random_between(12, 20);
+	for (size_t i = 0; i < p->n_echo; i++)
+		p->echo_len[i] = grader_random_between(1, SIGNAL_MAX_MESSAGE);
+	p->n_burst = grader_random_between(6, 10);
+	for (size_t i = 0; i < p->n_burst; i++)
+		p->burst_len[i] = SIGNAL_MAX_MESSAGE;
+	p->reply_len = SIGNAL_MAX_MESSAGE;
+}
+
+static void share_page(void)
+{
+	page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ck_assert_msg(page != MAP_FAILED, "the grader could not map a page: %s",
+		      strerror(errno));
+	memset(page, 0, sizeof *page);
+}
+
+/* Runs fn(p) as side A in a process group of its own; returns its status. */
+static void run_side_a(const struct plan *p, int (*fn)(const struct plan *), double deadline)
+{
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
+	char how[64];
+	int status;
+	pid_t a;
+
+	fflush(NULL);
+	a = fork();
+	ck_assert_msg(a >= 0, "the grader could not fork: %s", strerror(errno));
+	if (a == 0) {
+		setpgid(0, 0);
+		/* A peer gone is an EPIPE to report, not a death by SIGPIPE. */
+		sigaction(SIGPIPE, &ignore, NULL);
+		_exit(fn(p));
+	}
+	setpgid(a, a);
+	if (grader_wait(a, deadline, &status) != 0)
+		ck_abort_msg("%s timed out: %s; %s: a lost wake-up, or an end left open?",
+			     p->m->name, page->a_at[0] ? page->a_at : "side A did not start",
+			     page->b_at[0] ? page->b_at : "side B did not start");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return;
+	if (page->hint[0] != '\0')
+		ck_abort_msg("%s: %s", p->m->name, page->hint);
+	ck_abort_msg("%s: side A %s, %s", p->m->name,
+		     grader_describe_status(status, how, sizeof how), page->a_at);
+}
+
+static void check_mechanism(const char *name)
+{
+	struct plan p = { 0 };
+
+	p.m = mechanism_find(name);
+	ck_assert_msg(p.m != NULL, "mechanisms.c has no '%s' any more: keep the table", name);
+	share_page();
+	make_dir(&p, name);
+	p.seed = ((uint64_t)grader_random() << 32) | grader_random();
+	p.pause_ms = 60;
+	if (strcmp(name, "signal") == 0) {
+		plan_tokens(&p);
+		p.check_mask = true;
+	} else {
+		plan_messages(&p);
+		p.expect_eof = true;
+	}
+	run_side_a(&p, side_a, 4.0);
+	munmap(page, sizeof *page);
+}
+
+START_TEST(pipe_moves_bytes)
+{
+	check_mechanism("pipe");
+}
+END_TEST
+
+START_TEST(fifo_moves_bytes)
+{
+	check_mechanism("fifo");
+}
+END_TEST
+
+START_TEST(socketpair_moves_bytes)
+{
+	check_mechanism("socketpair");
+}
+END_TEST
+
+START_TEST(unix_socket_moves_bytes)
+{
+	check_mechanism("unix");
+}
+END_TEST
+
+START_TEST(file_moves_bytes)
+{
+	check_mechanism("file");
+}
+END_TEST
+
+START_TEST(signal_carries_tokens)
+{
+	check_mechanism("signal");
+}
+END_TEST
+
+START_TEST(shm_sem_moves_bytes)
+{
+	check_mechanism("shm-sem");
+}
+END_TEST
+
+START_TEST(shm_futex_moves_bytes)
+{
+	check_mechanism("shm-futex");
+}
+END_TEST
+
+/* ---- shm_rings_sleep_when_idle ---- */
+
+#define IDLE_MS 300
+#define CPU_LIMIT_MS 30.0
+#define BIG (2u << 20)
+
+/*
+ * Side B waits IDLE_MS for a message that side A holds back; then side
+ * A sends more than the ring holds while side B waits IDLE_MS before
+ * reading.  Each measures the CPU time it spent waiting.
+ */
+static int idle_b(const struct plan *p, struct channel *ch)
+{
+	unsigned char *buf = malloc(BIG);
+	uint64_t sum = 0xcbf29ce484222325u;
+	double t;
+
+	AT(b, "side B in attach");
+	if (buf == NULL || p->m->attach(ch, SIDE_B, getppid()) != 0) {
+		AT(b, "side B: attach failed: %s", err_name(errno));
+		return 1;
+	}
+	AT(b, "side B in recv, waiting for a held-back message");
+	t = cpu_ms();
+	if (p->m->recv(ch, buf, 16) != 0) {
+		AT(b, "side B: recv failed: %s", err_name(errno));
+		return 1;
+	}
+	page->b_cpu_ms = cpu_ms() - t;
+	sleep_ms(IDLE_MS);
+	AT(b, "side B in recv of %u bytes", BIG);
+	if (p->m->recv(ch, buf, BIG) != 0) {
+		AT(b, "side B: recv of %u bytes failed: %s", BIG, err_name(errno));
+		return 1;
+	}
+	sum = checksum(sum, buf, BIG);
+	AT(b, "side B in send of its checksum");
+	if (p->m->send(ch, &sum, sizeof sum) != 0 || p->m->close(ch) != 0) {
+		AT(b, "side B: send or close failed: %s", err_name(errno));
+		return 1;
+	}
+	free(buf);
+	return 0;
+}
+
+static int idle_a(const struct plan *p)
+{
+	unsigned char *buf = malloc(BIG);
+	uint64_t rng = p->seed | 1, sum = 0xcbf29ce484222325u, theirs;
+	struct channel ch;
+	int status;
+	double t;
+	pid_t b;
+
+	if (buf == NULL)
+		VERDICT("the grader ran out of memory");
+	channel_init(&ch);
+	AT(a, "side A in open");
+	if (p->m->open(&ch, p->dir) != 0)
+		VERDICT("open failed: %s", err_name(errno));
+	b = fork();
+	if (b < 0)
+		VERDICT("the grader could not fork: %s", strerror(errno));
+	if (b == 0)
+		_exit(idle_b(p, &ch));
+	AT(a, "side A in attach");
+	if (p->m->attach(&ch, SIDE_A, b) != 0)
+		VERDICT("side A's attach failed: %s", err_name(errno));
+	sleep_ms(IDLE_MS);
+	fill_random(&rng, buf, BIG);
+	AT(a, "side A in send of 16 bytes");
+	if (p->m->send(&ch, buf, 16) != 0)
+		VERDICT("side A: send of 16 bytes failed: %s", err_name(errno));
+	AT(a, "side A in send of %u bytes, side B not reading yet", BIG);
+	t = cpu_ms();
+	if (p->m->send(&ch, buf, BIG) != 0)
+		VERDICT("side A: send of %u bytes failed: %s", BIG, err_name(errno));
+	page->a_cpu_ms = cpu_ms() - t;
+	sum = checksum(sum, buf, BIG);
+	AT(a, "side A in recv of side B's checksum");
+	if (p->m->recv(&ch, &theirs, sizeof theirs) != 0)
+		VERDICT("side A: recv of side B's checksum failed: %s", err_name(errno));
+	if (theirs != sum)
+		VERDICT("%u bytes reached side B changed: bytes lost or overwritten", BIG);
+	while (waitpid(b, &status, 0) < 0)
+		if (errno != EINTR)
+			VERDICT("waitpid: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		VERDICT("%s", page->b_at);
+	if (p->m->close(&ch) != 0)
+		VERDICT("side A's close failed: %s", err_name(errno));
+	if (page->b_cpu_ms > CPU_LIMIT_MS)
+		VERDICT("the reader burned %.0f ms of CPU waiting %d ms on an empty ring: it "
+			"spins; sleep (sem_wait/FUTEX_WAIT) after a short look", page->b_cpu_ms,
+			IDLE_MS);
+	if (page->a_cpu_ms > CPU_LIMIT_MS)
+		VERDICT("the writer burned %.0f ms of CPU waiting %d ms on a full ring: it "
+			"spins; sleep (sem_wait/FUTEX_WAIT) after a short look", page->a_cpu_ms,
+			IDLE_MS);
+	free(buf);
+	return 0;
+}
+
+START_TEST(shm_rings_sleep_when_idle)
+{
+	static const char *const names[] = { "shm-sem", "shm-futex" };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct plan p = { 0 };
+
+		p.m = mechanism_find(names[i]);
+		ck_assert_msg(p.m != NULL, "mechanisms.c has no '%s' any more", names[i]);
+		share_page();
+		make_dir(&p, names[i]);
+		p.seed = ((uint64_t)grader_random() << 32) | grader_random();
+		run_side_a(&p, idle_a, 2.0);
+		munmap(page, sizeof *page);
+	}
+}
+END_TEST
+
+/* ---- the harness program ---- */
+
+/* The mechanisms a program run covers: every one whose calls a shim can reach. */
+#define VERIFY_MECHS "file,pipe,fifo,socketpair,unix,signal,shm-sem"
+
+/* Describes the first "verify MECH WHAT: FAILED: WHY" line of the output in buf. */
+static const char *first_failure(const struct run_result *res, char *buf, size_t size)
+{
+	const char *failed = strstr(res->out, ": FAILED: ");
+	const char *start, *why, *end;
+	char excerpt[128];
+
+	if (failed == NULL) {
+		snprintf(buf, size, "no line says which (exit %d, stderr %s)", res->exit_code,
+			 grader_excerpt(excerpt, sizeof excerpt, res->err, res->err_len));
+		return buf;
+	}
+	for (start = failed; start > res->out && start[-1] != '\n'; start--)
+		continue;
+	if (strncmp(start, "verify ", 7) == 0)
+		start += 7;
+	why = failed + strlen(": FAILED: ");
+	end = strchr(why, '\n');
+	snprintf(buf, size, "%.*s failed with %s", (int)(failed - start), start,
+		 grader_excerpt(excerpt, sizeof excerpt, why,
+				end ? (size_t)(end - why) : strlen(why)));
+	return buf;
+}
+
+static void run_verify(const char *preload, struct run_result *res)
+{
+	char seed[32], timeout[32];
+	const char *args[] = { "--verify", "--mech", VERIFY_MECHS, "--seed", seed,
+			       "--timeout", timeout, "--dir", grader_tmpdir(), NULL };
+	struct run_opts opts = { .timeout = 4.5, .preload = preload };
+	char how[80];
+
+	snprintf(seed, sizeof seed, "%u", grader_random());
+	snprintf(timeout, sizeof timeout, "%.1f", 1.0 * grader_scale());
+	ck_assert_msg(run_program("ipcbench", args, &opts, res) == 0,
+		      "ipcbench did not start: %s", strerror(res->spawn_error));
+	ck_assert_msg(!res->timed_out, "ipcbench --verify%s did not finish in %s",
+		      preload ? " under short I/O" : "", run_describe(res, how, sizeof how));
+}
+
+START_TEST(short_io_is_retried)
+{
+	struct run_result res;
+	char what[160];
+
+	run_verify(NULL, &res);
+	ck_assert_msg(res.exited && res.exit_code == 0,
+		      "ipcbench --verify fails even without the short-I/O shim: %s "
+		      "(see that mechanism's own item)", first_failure(&res, what, sizeof what));
+	run_result_free(&res);
+
+	run_verify("09-shortio", &res);
+	ck_assert_msg(res.exited && res.exit_code == 0,
+		      "with short reads/writes and EINTR, %s: retry until every byte has "
+		      "moved, and retry EINTR", first_failure(&res, what, sizeof what));
+	ck_assert_msg(strstr(res.out, "verify: all ok") != NULL,
+		      "ipcbench --verify exited 0 but did not print 'verify: all ok'");
+	run_result_free(&res);
+}
+END_TEST
+
+/* ---- bench_figures_are_sane ---- */
+
+struct csv_row {
+	char pinned[8], mechanism[32], kind[16], status[16];
+	double message, count, bytes, seconds, median, p99, min, max, mbps, vs_pipe, vs_memcpy;
+};
+
+/* Splits one CSV line of ipcbench (no quoting: it writes none); false if malformed. */
+static bool parse_row(char *line, struct csv_row *r)
+{
+	char *field[15];
+	int n = 0;
+
+	for (char *p = line; n < 15; n++) {
+		field[n] = p;
+		p = strchr(p, ',');
+		if (p == NULL) {
+			n++;
+			break;
+		}
+		*p++ = '\0';
+	}
+	if (n != 15)
+		return false;
+	field[14][strcspn(field[14], "\r\n")] = '\0';
+	snprintf(r->pinned, sizeof r->pinned, "%s", field[0]);
+	snprintf(r->mechanism, sizeof r->mechanism, "%s", field[1]);
+	snprintf(r->kind, sizeof r->kind, "%s", field[2]);
+	snprintf(r->status, sizeof r->status, "%s", field[14]);
+	double *num[] = { &r->message, &r->count, &r->bytes, &r->seconds, &r->median, &r->p99,
+			  &r->min, &r->max, &r->mbps, &r->vs_pipe, &r->vs_memcpy };
+
+	for (int i = 0; i < 11; i++)
+		*num[i] = field[3 + i][0] ? strtod(field[3 + i], NULL) : NAN;
+	return true;
+}
+
+static bool positive(double v)
+{
+	return isfinite(v) && v > 0;
+}
+
+static bool close_to(double a, double b)
+{
+	return fabs(a - b) <= 0.01 * fabs(b) + 1e-9;
+}
+
+/* Checks one ok row; writes what is wrong into why and returns false. */
+static bool row_is_sane(const struct csv_row *r, char *why, size_t size)
+{
+	if (strcmp(r->kind, "latency") == 0) {
+		if (!positive(r->count) || !positive(r->median) || !positive(r->p99) ||
+		    !positive(r->min) || !positive(r->max))
+			snprintf(why, size, "a latency figure is missing, zero or not finite "
+				 "(median %g, p99 %g)", r->median, r->p99);
+		else if (!(r->min <= r->median && r->median <= r->p99 && r->p99 <= r->max))
+			snprintf(why, size, "latency min %g, median %g, p99 %g, max %g are not "
+				 "in order", r->min, r->median, r->p99, r->max);
+		else if (r->median < 0.05)
+			snprintf(why, size, "a round trip of %g µs is faster than two processes "
+				 "can take turns: a wrong unit, or nothing waited?", r->median);
+		else if (r->bytes != r->count * 2 * r->message)
+			snprintf(why, size, "%g round trips of %g bytes should move %g bytes, "
+				 "not %g", r->count, r->message, r->count * 2 * r->message, r->bytes);
+		else
+			return true;
+		return false;
+	}
+	if (strcmp(r->kind, "throughput") == 0 && strcmp(r->mechanism, "memcpy") == 0) {
+		if (positive(r->mbps))
+			return true;
+		snprintf(why, size, "memcpy's bandwidth %g MB/s is not a positive number", r->mbps);
+		return false;
+	}
+	if (strcmp(r->kind, "throughput") == 0) {
+		if (!positive(r->count) || !positive(r->bytes) || !positive(r->seconds) ||
+		    !positive(r->mbps))
+			snprintf(why, size, "a throughput figure is missing, zero or not finite "
+				 "(%g MB/s over %g s)", r->mbps, r->seconds);
+		else if (r->bytes != r->count * r->message)
+			snprintf(why, size, "%g messages of %g bytes are %g bytes, not %g",
+				 r->count, r->message, r->count * r->message, r->bytes);
+		else if (!close_to(r->mbps, r->bytes / r->seconds / 1e6))
+			snprintf(why, size, "%g bytes in %g s is %g MB/s, not %g", r->bytes,
+				 r->seconds, r->bytes / r->seconds / 1e6, r->mbps);
+		else if (!positive(r->vs_memcpy) || r->vs_memcpy > 20)
+			snprintf(why, size, "%g times memcpy's bandwidth is not possible",
+				 r->vs_memcpy);
+		else
+			return true;
+		return false;
+	}
+	snprintf(why, size, "unknown kind '%s'", r->kind);
+	return false;
+}
+
+START_TEST(bench_figures_are_sane)
+{
+	char csv[512], seed[32], timeout[32], line[512], why[200], how[80];
+	const char *args[] = { "--quick", "--seconds", "0.005", "--sizes", "64,1M",
+			       "--pin", "both", "--csv", csv,
+			       "--seed", seed, "--timeout", timeout, "--dir", grader_tmpdir(),
+			       NULL };
+	struct run_opts opts = { .timeout = 9.0 };
+	struct run_result res;
+	int latency_rows = 0, throughput_rows = 0, rows = 0;
+	FILE *f;
+
+	grader_tmp_path(csv, sizeof csv, "09-figures.csv");
+	snprintf(seed, sizeof seed, "%u", grader_random());
+	/* Short: a kernel that hangs costs half a second per figure. */
+	snprintf(timeout, sizeof timeout, "%.2f", 0.5 * grader_scale());
+	ck_assert_msg(run_program("ipcbench", args, &opts, &res) == 0,
+		      "ipcbench did not start: %s", strerror(res.spawn_error));
+	ck_assert_msg(!res.timed_out && res.exited,
+		      "ipcbench --quick did not finish: %s", run_describe(&res, how, sizeof how));
+	ck_assert_msg(strstr(res.out, "# IPC benchmark") != NULL &&
+		      strstr(res.out, "| mechanism |") != NULL,
+		      "ipcbench --quick printed no Markdown table (exit %d)", res.exit_code);
+	f = fopen(csv, "r");
+	ck_assert_msg(f != NULL, "ipcbench --csv wrote no file: %s", strerror(errno));
+	ck_assert_msg(fgets(line, sizeof line, f) != NULL &&
+		      strncmp(line, "pinned,mechanism,kind,", 22) == 0,
+		      "the CSV file does not start with its header line");
+	while (fgets(line, sizeof line, f) != NULL) {
+		struct csv_row r;
+
+		rows++;
+		ck_assert_msg(parse_row(line, &r), "CSV line %d does not have 15 fields", rows + 1);
+		if (strcmp(r.status, "ok") != 0)
+			continue;       /* a failing kernel is its own item's business */
+		if (!row_is_sane(&r, why, sizeof why)) {
+			fclose(f);
+			ck_abort_msg("%s %s at %g bytes%s: %s", r.mechanism, r.kind, r.message,
+				     strcmp(r.pinned, "yes") == 0 ? ", pinned" : "", why);
+		}
+		if (strcmp(r.kind, "latency") == 0)
+			latency_rows++;
+		else if (strcmp(r.mechanism, "memcpy") != 0)
+			throughput_rows++;
+	}
+	fclose(f);
+	ck_assert_msg(latency_rows > 0 && throughput_rows > 0,
+		      "no mechanism produced a figure (%d latency, %d throughput rows): every "
+		      "kernel failed; see the other items", latency_rows, throughput_rows);
+	run_result_free(&res);
+}
+END_TEST
+
+static const struct graded_item graded_items[] = {
+#include "09-ipc-bench.def"
+};
+GRADER_MAIN("09-ipc-bench")
