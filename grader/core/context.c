@@ -31,6 +31,11 @@ char *grader_tmp_path(char *buf, size_t size, const char *name)
 	return buf;
 }
 
+const char *grader_key_file(void)
+{
+	return grader_ctx.key_file;
+}
+
 char *grader_shm_name(char *buf, size_t size, const char *what)
 {
 	snprintf(buf, size, "/%s-%s", grader_ctx.shm_prefix, what);

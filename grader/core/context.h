@@ -11,6 +11,7 @@ struct grader_context {
 	char bindir[512];         /* the lab's programs */
 	char shimdir[512];        /* LD_PRELOAD shims */
 	char shm_prefix[64];      /* "ipclab-<pid>-<random>" */
+	char key_file[600];       /* an empty file of the run, for ftok() */
 	uint64_t seed;
 	double scale;             /* GRADER_TIMEOUT_SCALE */
 	pid_t test_pid;           /* the current test process */

@@ -61,6 +61,11 @@ const char *grader_shimdir(void);
 char *grader_tmp_path(char *buf, size_t size, const char *name);
 /* Writes a POSIX shm name unique to this run: "/ipclab-<run>-<what>". */
 char *grader_shm_name(char *buf, size_t size, const char *what);
+/*
+ * An empty file private to this run, for ftok(): keys made from it never
+ * collide with another run's or another user's.
+ */
+const char *grader_key_file(void);
 /* The prefix every name of this run starts with (without the slash). */
 const char *grader_shm_prefix(void);
 

@@ -498,6 +498,15 @@ int grader_main(int argc, char **argv, const char *lab,
 	set_path(grader_ctx.shimdir, sizeof grader_ctx.shimdir, shimdir, ".");
 	snprintf(grader_ctx.shm_prefix, sizeof grader_ctx.shm_prefix,
 		 "ipclab-%d-%08x", (int)getpid(), (unsigned)(grader_ctx.seed * 2654435761u));
+	snprintf(grader_ctx.key_file, sizeof grader_ctx.key_file, "%s/keyfile",
+		 grader_ctx.tmpdir);
+	int key_fd = open(grader_ctx.key_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (key_fd < 0) {
+		fprintf(stderr, "grader: cannot create %s: %s\n", grader_ctx.key_file,
+			strerror(errno));
+		return 2;
+	}
+	close(key_fd);
 	/* Check keeps its result files in $TEMP: keep them in the run's folder. */
 	setenv("TEMP", grader_ctx.tmpdir, 1);
 	if (results_path) {
