@@ -170,21 +170,21 @@ static int sweep_dev_shm(const struct audit_snapshot *before, char *report, size
 	return leaks;
 }
 
-/* Living children of ours (adopted orphans); zombies are reaped. */
-static int sweep_processes(char *report, size_t size)
+/* Our living children (adopted orphans), listed into report; killed. */
+static int kill_children(char *report, size_t size, bool describe)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
-	int leaks = 0;
-	const pid_t self = getpid();
+	int found = 0;
+	const pid_t self = getpid(), own_group = getpgrp();
 
 	if (d == NULL)
 		return 0;
 	while ((e = readdir(d)) != NULL) {
 		char path[300], line[512], comm[64] = "?";
-		const char *paren;
+		const char *paren, *open_paren;
 		FILE *f;
-		int ppid = 0;
+		int ppid = 0, pgid = 0;
 		char state = '?';
 		pid_t pid = (pid_t)atoi(e->d_name);
 
@@ -195,32 +195,43 @@ static int sweep_processes(char *report, size_t size)
 		if (f == NULL)
 			continue;
 		if (fgets(line, sizeof line, f) && (paren = strrchr(line, ')'))) {
-			const char *open = strchr(line, '(');
-			sscanf(paren + 2, "%c %d", &state, &ppid);
-			if (open && paren > open)
-				snprintf(comm, sizeof comm, "%.*s", (int)(paren - open - 1),
-					 open + 1);
+			sscanf(paren + 2, "%c %d %d", &state, &ppid, &pgid);
+			open_paren = strchr(line, '(');
+			if (open_paren && paren > open_paren)
+				snprintf(comm, sizeof comm, "%.*s",
+					 (int)(paren - open_paren - 1), open_paren + 1);
 		}
 		fclose(f);
 		if (ppid != self || state == 'Z' || state == 'X')
 			continue;
-		leaks++;
-		append(report, size, "process %d (%s) still running", (int)pid, comm);
+		found++;
+		if (describe && found <= 3)
+			append(report, size, "process %d (%s) still running", (int)pid, comm);
+		/* Its whole group at once: a fork bomb outruns one kill at a time. */
+		if (pgid > 1 && pgid != own_group)
+			kill(-pgid, SIGKILL);
 		kill(pid, SIGKILL);
 	}
 	closedir(d);
-	/* Reap every adopted child, killed just now or dead before. */
-	for (int tries = 0; tries < 200; tries++) {
-		pid_t r = waitpid(-1, NULL, WNOHANG);
+	return found;
+}
 
-		if (r < 0 && errno == ECHILD)
+/* Kills and reaps every process adopted during the test. */
+static int sweep_processes(char *report, size_t size)
+{
+	int leaks = kill_children(report, size, true);
+
+	if (leaks > 3)
+		append(report, size, "and %d more processes", leaks - 3);
+	for (int round = 0; round < 500; round++) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (kill_children(report, size, false) == 0)
 			break;
-		if (r == 0) {
-			if (leaks == 0)
-				break;
-			nanosleep(&(struct timespec){ 0, 5 * 1000 * 1000 }, NULL);
-		}
+		nanosleep(&(struct timespec){ 0, 2 * 1000 * 1000 }, NULL);
 	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
 	return leaks;
 }
 

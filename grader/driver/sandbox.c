@@ -307,13 +307,19 @@ void run_suite(const struct grading *g, struct lab_report *report)
 		snprintf(report->note, sizeof report->note,
 			 "the suite itself failed (status %#x)%s%s: see %s", status,
 			 last_started[0] ? " during " : "", last_started, log_path);
-	if (last_started[0]) {
-		struct result *r = find_result(report, last_started);
+	for (size_t i = 0; i < lab->count; i++) {
+		struct result *r = &report->results[i];
 
-		if (r && r->status == RESULT_ERROR && !r->hint[0])
+		if (r->status != RESULT_ERROR || r->hint[0])
+			continue;
+		if (strcmp(r->name, last_started) == 0)
 			snprintf(r->hint, sizeof r->hint,
 				 "the grader was stopped during this test: did the code "
 				 "under test kill the grader (kill(getppid(), ...) or "
-				 "kill(0, ...))?");
+				 "kill(0, ...)) or exhaust it (a fork bomb)?");
+		else
+			snprintf(r->hint, sizeof r->hint,
+				 "no result: the grader stopped before reporting this "
+				 "test (%.300s)", report->note[0] ? report->note : "see the note");
 	}
 }

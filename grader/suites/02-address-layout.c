@@ -93,7 +93,7 @@ static bool is_sysv_mapping(const struct map_region *r)
 START_TEST(segment_create_makes_private_segment)
 {
 	size_t size = random_size(), size2 = random_size();
-	struct sysv_shm s;
+	struct sysv_shm s = { 0 };
 	int shmid, shmid2;
 
 	errno = 0;
@@ -127,7 +127,7 @@ END_TEST
 START_TEST(segment_create_mode_is_0600)
 {
 	size_t size = random_size();
-	struct sysv_shm s;
+	struct sysv_shm s = { 0 };
 	unsigned mode;
 	int shmid;
 
@@ -154,8 +154,8 @@ START_TEST(segment_attach_maps_segment)
 	size_t size = random_size();
 	int shmid = make_segment(size);
 	unsigned char *p, *q;
-	struct map_region r;
-	struct sysv_shm s;
+	struct map_region r = { 0 };
+	struct sysv_shm s = { 0 };
 
 	errno = 0;
 	p = segment_attach(shmid);
@@ -220,8 +220,8 @@ START_TEST(segment_detach_unmaps_segment)
 {
 	int shmid = make_segment(random_size());
 	void *p = attach_directly(shmid);
-	struct map_region r;
-	struct sysv_shm s;
+	struct map_region r = { 0 };
+	struct sysv_shm s = { 0 };
 	int rc;
 
 	errno = 0;
@@ -251,7 +251,7 @@ END_TEST
 START_TEST(segment_remove_deletes_segment)
 {
 	int shmid = make_segment(random_size());
-	struct sysv_shm s;
+	struct sysv_shm s = { 0 };
 	int rc;
 
 	errno = 0;
@@ -276,8 +276,8 @@ START_TEST(segment_remove_while_attached)
 	int shmid = make_segment(size);
 	unsigned char *p = attach_directly(shmid);
 	unsigned char *copy = malloc(size);
-	struct map_region r;
-	struct sysv_shm s;
+	struct map_region r = { 0 };
+	struct sysv_shm s = { 0 };
 	int rc;
 
 	require(copy != NULL, shmid, "the grader ran out of memory");
@@ -545,7 +545,7 @@ END_TEST
 START_TEST(layout_array_in_bss)
 {
 	struct layout_run lr;
-	struct map_region first, last;
+	struct map_region first = { 0 }, last = { 0 };
 	bool found_first, found_last;
 	char seen[64];
 
@@ -575,7 +575,7 @@ END_TEST
 START_TEST(layout_stack_address_on_stack)
 {
 	struct layout_run lr;
-	struct map_region r;
+	struct map_region r = { 0 };
 	bool found;
 	char seen[64];
 
@@ -597,7 +597,7 @@ END_TEST
 START_TEST(layout_malloc_in_heap)
 {
 	struct layout_run lr;
-	struct map_region first, last;
+	struct map_region first = { 0 }, last = { 0 };
 	bool found_first, found_last, heap_like;
 	char seen[64];
 
@@ -631,7 +631,7 @@ END_TEST
 START_TEST(layout_shm_in_sysv_mapping)
 {
 	struct layout_run lr;
-	struct map_region first, last;
+	struct map_region first = { 0 }, last = { 0 };
 	bool found_first, found_last;
 	char seen[64];
 

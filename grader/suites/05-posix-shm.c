@@ -487,7 +487,10 @@ END_TEST
 
 START_TEST(sample_prints_child_value)
 {
+	/* A name for each run: how the object is removed is another item's. */
 	const char *name = new_name("sample");
+	const char *second = new_name("sample-value");
+	const char *third = new_name("sample-usage");
 	const unsigned long value = random_value();
 	char decimal[32];
 	struct run_result res;
@@ -497,10 +500,10 @@ START_TEST(sample_prints_child_value)
 
 	/* A value given in decimal is still printed in hex. */
 	snprintf(decimal, sizeof decimal, "%lu", value);
-	run_sample(&res, (const char *[]){ name, decimal, NULL });
+	run_sample(&res, (const char *[]){ second, decimal, NULL });
 	require_child_line(&res, "shmsample NAME VALUE", value);
 
-	run_sample(&res, (const char *[]){ name, "12zz", NULL });
+	run_sample(&res, (const char *[]){ third, "12zz", NULL });
 	require_error(&res, "shmsample NAME 12zz", 2, (const char *[]){ "usage:", NULL },
 		      ": a VALUE that is not a number is a usage error");
 	tidy();

@@ -300,8 +300,8 @@ static void assert_holds_line(const char *data, size_t len, const char *line,
 	expected[n] = '\n';
 	expected[n + 1] = '\0';
 	ck_assert_msg(len >= n + 2 && memcmp(data, expected, n + 2) == 0,
-		      "after the writer, the %s should start with the last line %s "
-		      "and a NUL; read(2) gives %s%s", what,
+		      "after the writer, the %s should start with its last line %s "
+		      "+ NUL; read(2) gives %s%s", what,
 		      grader_excerpt(want, sizeof want, expected, n + 1),
 		      grader_excerpt(seen, sizeof seen, data, len < MAPPED ? len : MAPPED),
 		      unchanged(data, len, before, before_len)

@@ -277,24 +277,34 @@ static bool process_cpu(pid_t pid, unsigned long long *ticks, char *state)
 }
 
 /*
- * The share of one CPU that pid used over WAIT_CPU_INTERVAL seconds, or
- * -1 when it ended in the meantime.
+ * The share of one CPU that the processes pids used together over
+ * WAIT_CPU_INTERVAL seconds, or -1 when one of them ended meanwhile.
  */
-static double cpu_share(pid_t pid)
+static double cpu_share_of(const pid_t *pids, size_t count)
 {
-	unsigned long long before, after;
+	unsigned long long before = 0, after = 0, ticks;
 	const double hz = (double)sysconf(_SC_CLK_TCK);
-	double start, seconds;
+	double start;
 	char state;
 
-	if (!process_cpu(pid, &before, &state))
-		return -1;
+	for (size_t i = 0; i < count; i++) {
+		if (!process_cpu(pids[i], &ticks, &state))
+			return -1;
+		before += ticks;
+	}
 	start = now_seconds();
 	sleep_seconds(WAIT_CPU_INTERVAL);
-	if (!process_cpu(pid, &after, &state) || state == 'Z')
-		return -1;
-	seconds = now_seconds() - start;
-	return (double)(after - before) / hz / seconds;
+	for (size_t i = 0; i < count; i++) {
+		if (!process_cpu(pids[i], &ticks, &state) || state == 'Z')
+			return -1;
+		after += ticks;
+	}
+	return (double)(after - before) / hz / (now_seconds() - start);
+}
+
+static double cpu_share(pid_t pid)
+{
+	return cpu_share_of(&pid, 1);
 }
 
 /* True once pid has been sleeping, with no CPU used, for a few polls. */
@@ -501,8 +511,8 @@ enum stream_outcome { STREAM_DONE, STREAM_PROBLEM, STREAM_STALLED, STREAM_OVERDU
  * Before the consumers start: the producers must fill the ring, then wait
  * for a free slot without using the CPU.  STREAM_DONE when they do.
  */
-static enum stream_outcome fill_first(struct stream *st, pid_t producer, char *why,
-				      size_t size)
+static enum stream_outcome fill_first(struct stream *st, const pid_t *producers,
+				      char *why, size_t size)
 {
 	const double deadline = now_seconds() + WAKE_DEADLINE * grader_scale();
 	double share;
@@ -518,10 +528,10 @@ static enum stream_outcome fill_first(struct stream *st, pid_t producer, char *w
 			 get_done(&st->sent), st->slot_count);
 		return STREAM_NOT_FULL;
 	}
-	share = cpu_share(producer);
+	share = cpu_share_of(producers, st->producers);
 	if (share > WAIT_CPU_SHARE) {
-		snprintf(why, size, "a producer waiting on the full ring used %.0f%% of a CPU "
-			 "for %.1f s: it spins; sleep in sem_wait instead", share * 100,
+		snprintf(why, size, "the producers waiting on the full ring used %.0f%% of a "
+			 "CPU for %.1f s: they spin; sleep in sem_wait instead", share * 100,
 			 WAIT_CPU_INTERVAL);
 		return STREAM_SPINS;
 	}
@@ -549,7 +559,7 @@ static enum stream_outcome run_stream(struct stream *st, char *why, size_t size)
 		pids[i] = start_child(i < st->producers ? stream_producer : stream_consumer,
 				      &kids[i]);
 	}
-	outcome = fill_first(st, pids[0], why, size);
+	outcome = fill_first(st, pids, why, size);
 	__atomic_store_n(&st->go, 1, __ATOMIC_RELEASE);
 	while (outcome == STREAM_DONE && running > 0) {
 		size_t progress = get_done(&st->sent) + get_done(&st->got);
