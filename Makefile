@@ -6,6 +6,7 @@
 
 SRC ?= labs
 LAB ?=
+TEST ?=
 FORMAT ?= text
 SUBMISSIONS ?=
 OUT ?= build/batch-reports
@@ -28,14 +29,15 @@ DRIVER := $(BUILD)/ipcgrade
 SRC_BUILD := $(BUILD)/$(notdir $(abspath $(SRC)))
 
 GRADE = ./$(DRIVER) --root $(CURDIR) --src $(SRC) --build $(SRC_BUILD) \
-	--core $(CORE_DIR) --format $(FORMAT) $(if $(LAB),--lab $(LAB))
+	--core $(CORE_DIR) --format $(FORMAT) $(if $(LAB),--lab $(LAB)) \
+	$(if $(TEST),--test $(TEST))
 
 .PHONY: all help grade test stubs diagrams html batch bench clean deps deps-test tools
 .DEFAULT_GOAL := all
 
 help:
 	@echo 'IPC Lab Workbook'
-	@echo '  make grade            grade your labs/ (LAB=03 for one lab)'
+	@echo '  make grade            grade your labs/ (LAB=03 for one lab, TEST=name for one test)'
 	@echo '  make grade SRC=solutions   grade the reference solutions'
 	@echo '  make grade FORMAT=json     Gradescope results.json (also tap, junit, tsv)'
 	@echo '  make batch SUBMISSIONS=DIR [OUT=DIR]   grade a class, one folder per student'

@@ -39,6 +39,7 @@ struct grading {
 	bool sanitize;            /* build with ASan and UBSan */
 	const char *sandbox;      /* "auto", "bwrap" or "none" */
 	const char *run_as;       /* user to drop to when root, or NULL */
+	const char *only;         /* run only these tests ("a,b"), or NULL */
 };
 
 struct lab_report {

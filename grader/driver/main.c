@@ -44,6 +44,7 @@ static void print_help(void)
 	printf("usage: ipcgrade --root DIR --src DIR --build DIR --core DIR [options]\n"
 	       "  --lab NN[,NN]    grade these labs only (number or full name)\n"
 	       "  --format F       text (default), json (= gradescope), tap, junit, tsv\n"
+	       "  --test NAME[,NAME]  only these tests (of the labs chosen)\n"
 	       "  --seed N         random inputs from seed N (default GRADER_SEED or new)\n"
 	       "  --sanitize       build with AddressSanitizer and UBSan\n"
 	       "  --batch DIR      grade every submission folder in DIR\n"
@@ -110,6 +111,44 @@ static size_t select_labs(const char *list, const struct catalogue_lab **chosen)
 	}
 	free(copy);
 	return n;
+}
+
+/*
+ * Keeps only the named tests: each chosen lab becomes a copy of its
+ * catalogue entry holding just those; labs left with none are dropped.
+ */
+static size_t select_tests(const char *list, const struct catalogue_lab **chosen,
+			   size_t count)
+{
+	size_t kept = 0, matched = 0, wanted = 0;
+	char *copy = strdup(list), *save = NULL;
+	const char *names[64];
+
+	for (char *n = strtok_r(copy, ", ", &save); n && wanted < 64;
+	     n = strtok_r(NULL, ", ", &save))
+		names[wanted++] = n;
+	for (size_t l = 0; l < count; l++) {
+		struct catalogue_lab *lab = malloc(sizeof *lab);
+		struct catalogue_test *tests = calloc(chosen[l]->count, sizeof *tests);
+
+		*lab = *chosen[l];
+		lab->count = 0;
+		for (size_t i = 0; i < chosen[l]->count; i++)
+			for (size_t w = 0; w < wanted; w++)
+				if (strcmp(chosen[l]->tests[i].name, names[w]) == 0) {
+					tests[lab->count++] = chosen[l]->tests[i];
+					matched++;
+				}
+		lab->tests = tests;
+		if (lab->count > 0)
+			chosen[kept++] = lab;
+	}
+	if (matched < wanted) {
+		fprintf(stderr, "ipcgrade: no test named %s in the labs chosen "
+			"(the score card lists every test's name)\n", list);
+		exit(2);
+	}
+	return kept;
 }
 
 static void init_report(struct lab_report *lr, const struct catalogue_lab *lab)
@@ -337,6 +376,7 @@ int main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "sanitize", no_argument, NULL, 'z' },
+		{ "test", required_argument, NULL, 't' },
 		{ "batch", required_argument, NULL, 'B' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -344,7 +384,7 @@ int main(int argc, char **argv)
 	};
 	struct grading g = { .sandbox = "auto", .run_as = "nobody" };
 	enum report_format format = FORMAT_TEXT;
-	const char *lab_list = NULL, *batch = NULL, *out = NULL, *env;
+	const char *lab_list = NULL, *test_list = NULL, *batch = NULL, *out = NULL, *env;
 	const struct catalogue_lab *chosen[64];
 	char run_dir[] = "/tmp/ipclab-run-XXXXXX";
 	char src_abs[4096], build_abs[4096], core_abs[4096];
@@ -365,6 +405,7 @@ int main(int argc, char **argv)
 			break;
 		case 'S': g.seed = parse_seed(optarg); break;
 		case 'z': g.sanitize = true; break;
+		case 't': test_list = optarg; break;
 		case 'B': batch = optarg; break;
 		case 'o': out = optarg; break;
 		case 'h': print_help(); return 0;
@@ -395,6 +436,9 @@ int main(int argc, char **argv)
 	if (!lab_list || !*lab_list)
 		lab_list = getenv("LAB");
 	count = select_labs(lab_list, chosen);
+	if (test_list && *test_list)
+		count = select_tests(test_list, chosen, count);
+	g.only = test_list && *test_list ? test_list : NULL;
 	if ((env = getenv("GRADER_SEED")) && *env && g.seed == 0)
 		g.seed = parse_seed(env);
 	if (g.seed == 0) {

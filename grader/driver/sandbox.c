@@ -245,7 +245,7 @@ void run_suite(const struct grading *g, struct lab_report *report)
 	const struct catalogue_lab *lab = report->lab;
 	char lab_dir[1100], bin_dir[1200], tmp_dir[1200], shim_dir[1200];
 	char from_dir[1100], from_shims[1100], results_path[1200], log_path[1200];
-	char suite[1300], seed_arg[32], last_started[128];
+	char suite[1300], seed_arg[32], last_started[128], only[2048];
 	char *argv[48];
 	int argc = 0, status;
 	bool timed_out;
@@ -295,6 +295,15 @@ void run_suite(const struct grading *g, struct lab_report *report)
 	argv[argc++] = seed_arg;
 	if (sandbox_state == 1)
 		argv[argc++] = "--isolated";
+	if (g->only) {
+		/* The names of this lab's selected tests (the catalogue copy). */
+		size_t used = 0;
+		for (size_t i = 0; i < lab->count && used < sizeof only - 1; i++)
+			used += (size_t)snprintf(only + used, sizeof only - used, "%s%s",
+						 i ? "," : "", lab->tests[i].name);
+		argv[argc++] = "--only";
+		argv[argc++] = only;
+	}
 	argv[argc] = NULL;
 
 	status = spawn_wait(argv, log_path, lab_timeout(g, lab), &timed_out);
