@@ -130,7 +130,7 @@ START_TEST(child_sets_to_one_waits)
 	/* The grader's own shared int: this item tests child_sets_to_one only. */
 	int *p = mmap(NULL, sizeof *p, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	int saved_stdout = dup(1), out_fd, rc, reap_errno;
+	int saved_stdout = dup(1), out_fd, rc, call_errno, reap_errno;
 	ssize_t n;
 	pid_t left;
 
@@ -143,6 +143,7 @@ START_TEST(child_sets_to_one_waits)
 	fflush(stdout);
 	dup2(out_fd, 1);
 	rc = child_sets_to_one(p);
+	call_errno = errno;
 	grader_leave_if_forked(0); /* a child that returned instead of exiting */
 	fflush(stdout);
 	dup2(saved_stdout, 1);
@@ -155,7 +156,7 @@ START_TEST(child_sets_to_one_waits)
 	close(out_fd);
 	unlink(out_path);
 	ck_assert_msg(rc == 0, "child_sets_to_one returned %d (%s): expected 0 once "
-		      "the child has exited", rc, strerror(errno));
+		      "the child has exited", rc, strerror(call_errno));
 	ck_assert_msg(left < 0 && reap_errno == ECHILD,
 		      "child_sets_to_one returned before its child was reaped: "
 		      "the parent must waitpid() for the child before reading");
