@@ -2,6 +2,7 @@
 #ifndef DRIVER_H
 #define DRIVER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,6 +71,10 @@ void report_render(FILE *f, enum report_format format, const struct grading *g,
 		   const struct lab_report *labs, size_t count, double seconds,
 		   bool colour);
 void report_totals(const struct lab_report *labs, size_t count, int *score, int *max);
+
+/* spawn.c: set by SIGINT or SIGTERM; the running command is then stopped. */
+extern volatile sig_atomic_t driver_interrupted;
+void driver_catch_interrupts(void);
 
 /* spawn.c: run a command with output to a file, wait, return its status. */
 int spawn_wait(char *const argv[], const char *log_path, double timeout,

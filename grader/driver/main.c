@@ -183,6 +183,10 @@ static void grade_labs(const struct grading *g, const struct catalogue_lab **cho
 		char folder[1200];
 
 		init_report(lr, chosen[l]);
+		if (driver_interrupted) {
+			fail_all(lr, "not graded: the grader was interrupted");
+			continue;
+		}
 		snprintf(folder, sizeof folder, "%s/%s", g->src, chosen[l]->name);
 		if (!is_dir(folder)) {
 			lr->missing = true;
@@ -467,6 +471,7 @@ int main(int argc, char **argv)
 	chmod(run_dir, 0711);
 	g.run_dir = run_dir;
 
+	driver_catch_interrupts();
 	double started = now_seconds();
 	if (batch) {
 		rc = grade_batch(g, batch, out, chosen, count);
@@ -484,5 +489,9 @@ int main(int argc, char **argv)
 	}
 	fflush(stdout);
 	nftw(run_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (driver_interrupted) {
+		fprintf(stderr, "ipcgrade: interrupted\n");
+		return 130;
+	}
 	return rc;
 }

@@ -13,6 +13,24 @@
 
 extern char **environ;
 
+volatile sig_atomic_t driver_interrupted;
+
+static void note_interrupt(int sig)
+{
+	(void)sig;
+	driver_interrupted = 1;
+}
+
+void driver_catch_interrupts(void)
+{
+	struct sigaction sa = { .sa_handler = note_interrupt };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;
@@ -60,7 +78,7 @@ int spawn_wait(char *const argv[], const char *log_path, double timeout,
 			break;
 		if (w < 0 && errno != EINTR)
 			return -1;
-		if (now_seconds() > deadline) {
+		if (now_seconds() > deadline || driver_interrupted) {
 			*timed_out = true;
 			kill(-pid, SIGKILL);
 			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
