@@ -91,7 +91,19 @@ static void program_path(char *buf, size_t size, const char *prog)
 		snprintf(buf, size, "%s/%s", grader_ctx.bindir, prog);
 }
 
-/* environ, minus LD_PRELOAD, plus the extras and the preload shim. */
+/* Does extras set the variable of entry ("NAME=value")? */
+static bool overridden(const char *entry, const char *const *extras)
+{
+	const size_t len = strcspn(entry, "=") + 1;
+
+	for (const char *const *e = extras; e && *e; e++)
+		if (strncmp(*e, entry, len) == 0)
+			return true;
+	return false;
+}
+
+/* environ, minus LD_PRELOAD and what the extras set, plus the extras and
+ * the preload shim. */
 static char **build_env(const struct run_opts *o, char *preload_buf, size_t size)
 {
 	char **env = calloc(MAX_ENV + 3, sizeof *env);
@@ -100,7 +112,7 @@ static char **build_env(const struct run_opts *o, char *preload_buf, size_t size
 	if (env == NULL)
 		return NULL;
 	for (char **e = environ; *e && n < MAX_ENV; e++)
-		if (strncmp(*e, "LD_PRELOAD=", 11) != 0)
+		if (strncmp(*e, "LD_PRELOAD=", 11) != 0 && !overridden(*e, o->env))
 			env[n++] = *e;
 	for (const char *const *e = o->env; e && *e && n < MAX_ENV; e++)
 		env[n++] = (char *)*e;
