@@ -336,6 +336,18 @@ static const char *proc_name(const struct proc_info *p, pid_t parent, char *buf,
 	return buf;
 }
 
+/* "itself (fd 4)" or "the parent (pid 12), fd 6". */
+static void describe_holder(const struct proc_info *p, bool is_reader, pid_t parent,
+			    int fd, char *buf, size_t size)
+{
+	char name[64];
+
+	if (is_reader)
+		snprintf(buf, size, "itself (fd %d)", fd);
+	else
+		snprintf(buf, size, "%s, fd %d", proc_name(p, parent, name, sizeof name), fd);
+}
+
 /*
  * Explains why the processes of group pgrp are still busy.  parent is the
  * process that called the code under test (or ran as the program).
@@ -344,7 +356,7 @@ static void explain_hang(pid_t pgrp, pid_t parent, char *hint, size_t size)
 {
 	struct proc_info procs[16];
 	int n = group_members(pgrp, procs, 16);
-	char who[64], holder[64];
+	char who[64], holder[100];
 
 	/* 1. A reader waits for end of file: who holds a write end? */
 	for (int pass = 0; pass < 2; pass++) {
@@ -367,13 +379,8 @@ static void explain_hang(pid_t pgrp, pid_t parent, char *hint, size_t size)
 						if (wf->pipe != rf->pipe || wf->mode != 'w')
 							continue;
 						proc_name(reader, parent, who, sizeof who);
-						if (w == r)
-							snprintf(holder, sizeof holder, "itself (fd %d)", wf->fd);
-						else
-							proc_name(&procs[w], parent, holder, sizeof holder),
-							snprintf(holder + strlen(holder),
-								 sizeof holder - strlen(holder),
-								 ", fd %d", wf->fd);
+						describe_holder(&procs[w], w == r, parent, wf->fd,
+								holder, sizeof holder);
 						snprintf(hint, size,
 							 "%s never sees end of file: the pipe's write end "
 							 "is still open in %s: %s", who, holder,
@@ -1649,7 +1656,10 @@ START_TEST(fifo_writer_whole_lines)
 }
 END_TEST
 
-/* Runs prog with args; asserts a quick failure with one line on stderr. */
+/*
+ * Runs prog with args; asserts a quick failure with one line on stderr
+ * that names args[0] (when given).
+ */
 static void expect_refusal(const char *prog, const char *const args[], int code,
 			   const char *why)
 {
@@ -1670,6 +1680,38 @@ static void expect_refusal(const char *prog, const char *const args[], int code,
 	ck_assert_msg(lines == 1, "%s printed %s on stderr: expected one line saying "
 		      "what is wrong", prog,
 		      grader_excerpt(shown, sizeof shown, res.err, res.err_len));
+	ck_assert_msg(args[0] == NULL || strstr(res.err, args[0]) != NULL, "%s printed "
+		      "%s on stderr: the message should name the path it refuses (%s)",
+		      prog, grader_excerpt(shown, sizeof shown, res.err, res.err_len), why);
+	run_result_free(&res);
+}
+
+/* The happy path first: fifo_writer sends a line to a FIFO the test reads. */
+static void expect_writer_works(void)
+{
+	char path[600], name[32], got[64], shown[128], how[64], err[128];
+	const char *args[] = { path, NULL };
+	struct run_opts opts = { .timeout = 1.0, .input = "hello, FIFO\n" };
+	struct run_result res;
+	ssize_t n;
+	int rfd;
+
+	snprintf(name, sizeof name, "fifo-%08x", grader_random());
+	grader_tmp_path(path, sizeof path, name);
+	ck_assert_msg(mkfifo(path, 0600) == 0, "grader: mkfifo: %s", strerror(errno));
+	rfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ck_assert_msg(rfd >= 0, "grader: open: %s", strerror(errno));
+	run_program("fifo_writer", args, &opts, &res);
+	n = read(rfd, got, sizeof got - 1);
+	got[n > 0 ? n : 0] = '\0';
+	close(rfd);
+	unlink(path);
+	ck_assert_msg(res.exited && res.exit_code == 0 && strcmp(got, "hello, FIFO\n") == 0,
+		      "fifo_writer FIFO with a reader waiting ended with %s and sent %s "
+		      "(stderr: %s): expected exit 0 and \"hello, FIFO\\n\"",
+		      run_describe(&res, how, sizeof how),
+		      grader_excerpt(shown, sizeof shown, got, strlen(got)),
+		      grader_excerpt(err, sizeof err, res.err, res.err_len));
 	run_result_free(&res);
 }
 
@@ -1682,6 +1724,7 @@ START_TEST(fifo_bad_input)
 	struct stat st;
 	int fd;
 
+	expect_writer_works();
 	snprintf(name, sizeof name, "none-%08x", grader_random());
 	grader_tmp_path(missing, sizeof missing, name);
 	expect_refusal("fifo_writer", missing_args, 0, "there is no FIFO to open: say so");

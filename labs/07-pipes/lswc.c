@@ -1,0 +1,18 @@
+/*
+ * lswc.c - the lecture's "pipe dream": ls | wc -l, built with pipe, fork,
+ * dup2 and exec (in pipe_commands).  Prints exactly what the shell prints
+ * for "ls | wc -l" in the current directory, and exits with wc's status.
+ */
+#include <stdio.h>
+
+#include "errors.h"
+#include "pipeline.h"
+
+int main(int argc, char *argv[])
+{
+	if (argc != 1) {
+		fprintf(stderr, "usage: lswc (it takes no arguments, not \"%s\")\n", argv[1]);
+		return 2;
+	}
+	fail("TODO: run ls | wc -l with pipe, fork, dup2 and exec (§3)");
+}

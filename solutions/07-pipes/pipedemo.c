@@ -1,0 +1,104 @@
+/*
+ * pipedemo.c - the lecture's pipe example: a child writes a message into a
+ * pipe, the parent reads it and prints it.
+ *
+ *   pipedemo [MESSAGE]      MESSAGE defaults to the lecture's "test"
+ *
+ * Prints, as the lecture's version does:
+ *    CHILD: writing to pipe
+ *    CHILD: exiting
+ *   PARENT: reading from pipe
+ *   PARENT: read "test"
+ * Each line is flushed as it is printed, so the lines of each process come
+ * out in the order they happened, whether stdout is a terminal or a pipe.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "io_all.h"
+
+/*
+ * Prints one line of the demo at once.  When stdout is a pipe or a file,
+ * stdio holds lines back until exit, and the two processes' lines come out
+ * in the order the processes end, not the order they were printed.
+ */
+static void say(const char *line)
+{
+	if (fputs(line, stdout) == EOF || fflush(stdout) == EOF)
+		die("stdout");
+}
+
+/* BEGIN SOLUTION */
+static _Noreturn void child_writes(int write_end, const char *message)
+{
+	say(" CHILD: writing to pipe\n");
+	if (write_all(write_end, message, strlen(message)) < 0)
+		die("write");
+	/*
+	 * Print before closing: the parent sees end of file only after
+	 * this line is out, so it cannot land in the middle of the
+	 * parent's line (a long line goes out in several writes).
+	 */
+	say(" CHILD: exiting\n");
+	if (close(write_end) < 0)
+		die("close");
+	exit(0);
+}
+
+static void parent_reads(int read_end, size_t expected)
+{
+	/* One byte more than expected, so that a longer message would show. */
+	char *buf = malloc(expected + 2);
+	ssize_t got;
+
+	if (buf == NULL)
+		die("malloc");
+	say("PARENT: reading from pipe\n");
+	got = read_all(read_end, buf, expected + 1);
+	if (got < 0)
+		die("read");
+	buf[got] = '\0';
+	if (printf("PARENT: read \"%s\"\n", buf) < 0 || fflush(stdout) == EOF)
+		die("stdout");
+	free(buf);
+}
+/* END SOLUTION */
+
+int main(int argc, char *argv[])
+{
+	const char *message = argc > 1 ? argv[1] : "test";
+
+	if (argc > 2)
+		usage("[MESSAGE]");
+	/* BEGIN SOLUTION */
+	int pfds[2], status;
+	pid_t child;
+
+	if (pipe(pfds) < 0)
+		die("pipe");
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		close(pfds[0]); /* the child only writes */
+		child_writes(pfds[1], message);
+	}
+	close(pfds[1]); /* else the read below never sees end of file */
+	parent_reads(pfds[0], strlen(message));
+	close(pfds[0]);
+	if (waitpid(child, &status, 0) < 0)
+		die("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail("the child failed to send the message");
+	return 0;
+	/* ELSE STUB
+	(void)message;
+	(void)say;
+	fail("TODO: pipe, fork, the child writes MESSAGE, the parent reads and prints it (§2)");
+	END SOLUTION */
+}
