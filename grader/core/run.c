@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -89,6 +90,35 @@ static void program_path(char *buf, size_t size, const char *prog)
 		snprintf(buf, size, "%s", prog);
 	else
 		snprintf(buf, size, "%s/%s", grader_ctx.bindir, prog);
+}
+
+/*
+ * write() to a program's stdin that fails with EPIPE when the program has
+ * stopped reading, without a SIGPIPE killing the test: the signal is
+ * blocked for the call and a SIGPIPE it raised is taken back.  The test's
+ * own disposition (and so its children's) stays as it was.
+ */
+static ssize_t write_quietly(int fd, const void *buf, size_t len)
+{
+	sigset_t pipe_only, old, pending;
+	ssize_t n;
+	int saved;
+	bool was_pending;
+
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	sigpending(&pending);
+	was_pending = sigismember(&pending, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+	n = write(fd, buf, len);
+	saved = errno;
+	if (n < 0 && errno == EPIPE && !was_pending) {
+		const struct timespec now = { 0, 0 };
+		sigtimedwait(&pipe_only, NULL, &now);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return n;
 }
 
 /* Does extras set the variable of entry ("NAME=value")? */
@@ -223,7 +253,7 @@ int run_feed(struct running *r, const char *data, size_t len)
 	size_t done = 0;
 
 	while (r->in_fd >= 0 && done < len) {
-		ssize_t n = write(r->in_fd, data + done, len - done);
+		ssize_t n = write_quietly(r->in_fd, data + done, len - done);
 
 		if (n > 0) {
 			done += (size_t)n;
@@ -299,7 +329,7 @@ int run_finish(struct running *r, struct run_result *res)
 					close_fd(&r->err_fd);
 			}
 			else if (p[i].fd == r->in_fd) {
-				ssize_t w = write(r->in_fd, r->input + r->input_done,
+				ssize_t w = write_quietly(r->in_fd, r->input + r->input_done,
 						  r->input_len - r->input_done);
 				if (w > 0)
 					r->input_done += (size_t)w;
