@@ -39,7 +39,8 @@ static char *work_path(char *buf, size_t size, const char *name)
 
 	ck_assert_msg(getcwd(cwd, sizeof cwd) != NULL, "grader: getcwd: %s",
 		      strerror(errno));
-	snprintf(buf, size, "%s/%s", cwd, name);
+	ck_assert_msg((size_t)snprintf(buf, size, "%s/%s", cwd, name) < size,
+		      "grader: the working folder's path is too long");
 	return buf;
 }
 
@@ -141,7 +142,7 @@ static int probe_mapping(char *map, size_t size)
 		p[size - 1] = p[size - 1];
 		_exit(0);
 	}
-	ck_assert_msg(grader_wait(pid, 1.0, &status) == 0,
+	ck_assert_msg(grader_wait(pid, 2.0, &status) == 0,
 		      "grader: the probe of the mapping did not end");
 	return status;
 }
@@ -603,7 +604,7 @@ START_TEST(writer_new_file)
 	work_path(path, sizeof path, "new.txt");
 	writer_input(input, sizeof input, lines, last,
 		     grader_random_between(1, LONGEST_TEXT));
-	run_mmapdemo(args, input, 1.5, &res);
+	run_mmapdemo(args, input, 2.5, &res);
 	assert_writer_ran(&res, "a new file");
 	ck_assert_msg(file_exists(path), "mmapdemo FILE write (%s) did not create "
 		      "FILE: open it with O_CREAT", describe(&res));
@@ -629,7 +630,7 @@ START_TEST(writer_mode_0600)
 	work_path(path, sizeof path, "mode.txt");
 	writer_input(input, sizeof input, 1, last,
 		     grader_random_between(1, LONGEST_TEXT));
-	run_mmapdemo(args, input, 1.5, &res);
+	run_mmapdemo(args, input, 2.5, &res);
 	ck_assert_msg(stat(path, &st) == 0,
 		      "mmapdemo FILE write (%s) did not create FILE", describe(&res));
 	ck_assert_msg((st.st_mode & 07777) == 0600,
@@ -654,7 +655,7 @@ START_TEST(writer_short_file)
 	/* Longer than the file: bytes land past its end. */
 	writer_input(input, sizeof input, (int)grader_random_between(1, 3), last,
 		     grader_random_between((uint32_t)kept, LONGEST_TEXT));
-	run_mmapdemo(args, input, 1.5, &res);
+	run_mmapdemo(args, input, 2.5, &res);
 	assert_writer_ran(&res, "a short file");
 	data = read_file(path, &len);
 	ck_assert_msg(data && len == MAPPED,
@@ -691,7 +692,7 @@ START_TEST(writer_long_file)
 	p[used++] = '\n';
 	writer_input(p + used, sizeof input - used, 1, last,
 		     grader_random_between(1, LONGEST_TEXT));
-	run_mmapdemo(args, input, 1.5, &res);
+	run_mmapdemo(args, input, 2.5, &res);
 	assert_writer_ran(&res, "a long file");
 	data = read_file(path, &len);
 	ck_assert_msg(data && len == total,
@@ -742,7 +743,7 @@ START_TEST(reader_prints)
 	snprintf(count, sizeof count, "%u", times);
 	for (unsigned i = 0; i < times; i++)
 		n += (size_t)snprintf(expected + n, sizeof expected - n, "%s\n", text);
-	run_mmapdemo(args, NULL, 1.5, &res);
+	run_mmapdemo(args, NULL, 2.5, &res);
 	ck_assert_msg(!res.timed_out,
 		      "mmapdemo FILE read -n %u -i 0.01 was still running after %.1f s: "
 		      "stop after COUNT prints", times, res.seconds);
@@ -770,7 +771,7 @@ START_TEST(reader_default_interval)
 	work_path(path, sizeof path, "line.txt");
 	random_line(text, grader_random_between(1, LONGEST_TEXT));
 	prepare_line_file(path, text, 0);
-	run_mmapdemo(twice, NULL, 2.5, &res);
+	run_mmapdemo(twice, NULL, 4.0, &res);
 	ck_assert_msg(res.exited && res.exit_code == 0,
 		      "mmapdemo FILE read -n 2: %s, expected exit 0", describe(&res));
 	ck_assert_msg(res.out_len == 2 * (strlen(text) + 1),
@@ -782,7 +783,7 @@ START_TEST(reader_default_interval)
 		      "1 s apart, as in the lecture", res.seconds);
 	run_result_free(&res);
 
-	run_mmapdemo(forever, NULL, 1.4, &res);
+	run_mmapdemo(forever, NULL, 2.0, &res);
 	ck_assert_msg(res.timed_out,
 		      "mmapdemo FILE read without -n: %s after %.1f s: without -n the "
 		      "reader prints for ever, as in the lecture",
@@ -878,8 +879,8 @@ START_TEST(reader_sees_updates)
 		bin, path, out_path, NULL
 	};
 	const char *writer_args[] = { path, "write", NULL };
-	struct run_opts writer_opts = { .timeout = 6.0, .keep_stdin_open = true };
-	struct run_opts reader_opts = { .timeout = 6.0 };
+	struct run_opts writer_opts = { .timeout = 10.0, .keep_stdin_open = true };
+	struct run_opts reader_opts = { .timeout = 10.0 };
 	struct running **writer = &live[0], **reader = &live[1];
 	struct run_result res;
 	struct map_region region;
@@ -908,19 +909,19 @@ START_TEST(reader_sees_updates)
 			ck_abort_msg("mmapdemo FILE write stopped reading its input "
 				     "after %d line(s)", i);
 		}
-		outcome = wait_for_text(path, line, 2.0, *writer);
+		outcome = wait_for_text(path, line, 3.0, *writer);
 		if (outcome == PROGRAM_ENDED)
 			fail_ended(writer, "writer", i + 1);
 		LIVE_ASSERT(outcome == SEEN,
 			    "the writer was given line %d %s but FILE never held it: "
 			    "copy each line into a MAP_SHARED mapping as it arrives",
 			    i + 1, text);
-		outcome = wait_for_text(out_path, line, 2.0, *reader);
+		outcome = wait_for_text(out_path, line, 3.0, *reader);
 		if (outcome == PROGRAM_ENDED)
 			fail_ended(reader, "reader (read -n 100000 -i 0.02)", i + 1);
 		LIVE_ASSERT(outcome == SEEN,
 			    "FILE holds line %d %s but the running reader never printed "
-			    "it in 2 s: map once with MAP_SHARED, print from the mapping, "
+			    "it in 3 s: map once with MAP_SHARED, print from the mapping, "
 			    "fflush stdout", i + 1, text);
 	}
 	LIVE_ASSERT(process_running(run_pid(*reader)),
@@ -959,7 +960,7 @@ static void assert_reader_works(const char *path)
 
 	random_line(text, grader_random_between(1, LONGEST_TEXT));
 	prepare_line_file(path, text, 0);
-	run_mmapdemo(args, NULL, 1.0, &res);
+	run_mmapdemo(args, NULL, 2.0, &res);
 	ck_assert_msg(res.timed_out || (res.exited && res.exit_code == 0),
 		      "mmapdemo FILE read -n 1 -i 0 on a good FILE: %s, expected exit 0; "
 		      "stderr %s", describe(&res),
@@ -979,7 +980,7 @@ START_TEST(bad_missing_file)
 	work_path(good, sizeof good, "good.txt");
 	assert_reader_works(good);
 	work_path(path, sizeof path, "missing.txt");
-	run_mmapdemo(args, NULL, 1.0, &res);
+	run_mmapdemo(args, NULL, 2.0, &res);
 	ck_assert_msg(!file_exists(path),
 		      "mmapdemo FILE read created the missing FILE (%s): a reader opens "
 		      "an existing file, without O_CREAT", describe(&res));
@@ -998,7 +999,7 @@ static void assert_short_file_refused(const char *path, size_t len)
 
 	random_line(old, len);
 	write_file(path, old, len, 0600);
-	run_mmapdemo(args, NULL, 1.0, &res);
+	run_mmapdemo(args, NULL, 2.0, &res);
 	ck_assert_msg(res.term_signal != SIGBUS,
 		      "mmapdemo FILE read on a %zu-byte FILE was killed by SIGBUS: check "
 		      "the size with fstat before touching the mapping", len);
@@ -1053,10 +1054,10 @@ START_TEST(bad_directory_or_unreadable)
 	assert_reader_works(good);
 	work_path(dir, sizeof dir, "a-directory");
 	ck_assert_msg(mkdir(dir, 0700) == 0, "grader: mkdir: %s", strerror(errno));
-	run_mmapdemo(read_dir, NULL, 1.0, &res);
+	run_mmapdemo(read_dir, NULL, 2.0, &res);
 	assert_one_line_error(&res, "a directory to read", dir);
 	run_result_free(&res);
-	run_mmapdemo(write_dir, "line\n", 1.0, &res);
+	run_mmapdemo(write_dir, "line\n", 2.0, &res);
 	assert_one_line_error(&res, "a directory to write", dir);
 	run_result_free(&res);
 
@@ -1065,10 +1066,10 @@ START_TEST(bad_directory_or_unreadable)
 	ck_assert_msg(programs_obey_permissions(),
 		      "grader: running as root and cannot drop CAP_DAC_OVERRIDE: %s",
 		      strerror(errno));
-	run_mmapdemo(read_locked, NULL, 1.0, &res);
+	run_mmapdemo(read_locked, NULL, 2.0, &res);
 	assert_one_line_error(&res, "an unreadable FILE to read", locked);
 	run_result_free(&res);
-	run_mmapdemo(write_locked, "line\n", 1.0, &res);
+	run_mmapdemo(write_locked, "line\n", 2.0, &res);
 	assert_one_line_error(&res, "an unwritable FILE to write", locked);
 	run_result_free(&res);
 }
@@ -1094,7 +1095,7 @@ START_TEST(bad_command_line)
 	for (char *c = word; *c; c++)
 		if (*c == ' ' || *c == ',' || *c == '.' || *c == '-')
 			*c = 'q';
-	run_mmapdemo(unknown, NULL, 1.0, &res);
+	run_mmapdemo(unknown, NULL, 2.0, &res);
 	assert_one_line_error(&res, "an unknown command", NULL);
 	ck_assert_msg(res.out_len == 0,
 		      "mmapdemo FILE %s printed %s on stdout: errors go to stderr",
@@ -1103,7 +1104,7 @@ START_TEST(bad_command_line)
 		      "mmapdemo FILE %s created FILE: check the command before "
 		      "opening anything", word);
 	run_result_free(&res);
-	run_mmapdemo(none, NULL, 1.0, &res);
+	run_mmapdemo(none, NULL, 2.0, &res);
 	assert_one_line_error(&res, "no arguments", NULL);
 	run_result_free(&res);
 	/* Counts and intervals that are not numbers, or out of range. */
@@ -1114,7 +1115,7 @@ START_TEST(bad_command_line)
 
 		snprintf(what, sizeof what, "\"read -n %s%s%s\"", rejected[i][3],
 			 rejected[i][4] ? " -i " : "", rejected[i][4] ? rejected[i][5] : "");
-		run_mmapdemo(rejected[i], NULL, 1.0, &res);
+		run_mmapdemo(rejected[i], NULL, 2.0, &res);
 		assert_one_line_error(&res, what, NULL);
 		run_result_free(&res);
 	}

@@ -1,0 +1,2 @@
+# Lab 06 mmap-file: the lecture's mmap reader/writer.
+PROGRAMS = mmapdemo
