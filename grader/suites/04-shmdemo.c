@@ -128,7 +128,7 @@ static void run_demo(struct run_result *res, const char *cwd,
 {
 	char env_keyfile[700];
 	const char *env[] = { env_keyfile, NULL };
-	struct run_opts opts = { .timeout = 1.0, .cwd = cwd, .env = env };
+	struct run_opts opts = { .timeout = 1.5, .cwd = cwd, .env = env };
 
 	snprintf(env_keyfile, sizeof env_keyfile, "SHMDEMO_KEYFILE=%s", keyfile);
 	memset(res, 0, sizeof *res);
@@ -177,8 +177,8 @@ static void require_output(struct run_result *res, const char *command,
 		grader_excerpt(seen, sizeof seen, res->out + from, strlen(res->out + from));
 		grader_excerpt(want, sizeof want, expected + from, strlen(expected + from));
 		run_result_free(res);
-		require(0, "'%s' printed %s where %s was expected (from character %zu, "
-			"first difference at %zu)", command, seen, want, from, at);
+		require(0, "'%s' printed %s%s, expected %s%s (they differ at character %zu)",
+			command, from ? "..." : "", seen, from ? "..." : "", want, at);
 	}
 	run_result_free(res);
 }
@@ -287,7 +287,7 @@ START_TEST(fn_attach_creates)
 	shmid = seg.shmid;
 	require(seg.size == DEMO_SIZE, "the segment has %zu bytes, expected 1024: pass "
 		"size to shmget", seg.size);
-	require((seg.mode & 0777) == DEMO_MODE, "the segment's mode is %03o, expected 600: "
+	require((seg.mode & 0777) == DEMO_MODE, "the segment's mode is %04o, expected 0600: "
 		"%s", seg.mode & 0777, (seg.mode & 0077) ? "other users can get at it"
 		: "the owner must read and write it");
 	require(seg.nattch == 1, "the segment is attached %lu times after one "
@@ -563,9 +563,9 @@ START_TEST(demo_segment_private)
 		"with the key of $SHMDEMO_KEYFILE");
 	require(seg.size == DEMO_SIZE, "the segment has %zu bytes, expected 1024 "
 		"(SHM_SIZE)", seg.size);
-	require((seg.mode & 0777) == DEMO_MODE, "the segment's mode is %03o: %s; create "
+	require((seg.mode & 0777) == DEMO_MODE, "the segment's mode is %04o: %s; create "
 		"it with mode 0600", seg.mode & 0777, (seg.mode & 0077) ?
-		"other users can read it (ipcs shows it to all)" : "expected 600");
+		"other users can read it (ipcs shows it to all)" : "expected 0600");
 	tidy();
 }
 END_TEST

@@ -138,7 +138,7 @@ static bool is_shared_rw(void *addr, struct map_region *m)
 static void run(struct run_result *res, const char *prog, const char *const args[],
 		const char *preload, const char *const env[])
 {
-	struct run_opts opts = { .timeout = 1.5, .preload = preload, .env = env };
+	struct run_opts opts = { .timeout = 2.0, .preload = preload, .env = env };
 
 	memset(res, 0, sizeof *res);
 	fflush(NULL);
@@ -151,22 +151,34 @@ static void run(struct run_result *res, const char *prog, const char *const args
 	}
 }
 
+static size_t first_difference(const char *a, const char *b)
+{
+	size_t i = 0;
+
+	while (a[i] != '\0' && a[i] == b[i])
+		i++;
+	return i;
+}
+
 /* Fails unless the run exited 0 and printed exactly expected. */
 static void require_output(struct run_result *res, const char *command,
 			   const char *expected)
 {
 	char how[80], err[128], seen[128], want[128];
 	bool exited_0 = res->exited && res->exit_code == 0;
+	size_t at = first_difference(res->out, expected);
+	size_t from = at > 20 ? at - 20 : 0;
 	bool same = strcmp(res->out, expected) == 0;
 
 	run_describe(res, how, sizeof how);
 	grader_excerpt(err, sizeof err, res->err, res->err_len);
-	grader_excerpt(seen, sizeof seen, res->out, res->out_len);
-	grader_excerpt(want, sizeof want, expected, strlen(expected));
+	grader_excerpt(seen, sizeof seen, res->out + from, strlen(res->out + from));
+	grader_excerpt(want, sizeof want, expected + from, strlen(expected + from));
 	run_result_free(res);
 	require(exited_0, "'%s' should exit 0; it ended with %s, stderr %s", command,
 		how, err);
-	require(same, "'%s' printed %s, expected %s", command, seen, want);
+	require(same, "'%s' printed %s%s, expected %s%s (they differ at character %zu)",
+		command, from ? "..." : "", seen, from ? "..." : "", want, at);
 }
 
 /* Fails unless the run exited with status code, quiet on stdout, and its
@@ -209,6 +221,9 @@ static void require_child_line(struct run_result *res, const char *command,
 	run_result_free(res);
 	require(!zero, "'%s' printed \"child wrote 0\": the parent read before the "
 		"child wrote; waitpid for the child before reading", command);
+	require(same || value == LISTING_VALUE || strcmp(seen, "\"child wrote 0xdbeebee\\n\"")
+		!= 0, "'%s' printed the listing's fixed 0xdbeebee, not %#lx: take NAME and "
+		"VALUE from the command line", command, value);
 	require(same, "'%s' printed %s, expected %s; stderr %s", command, seen, want, err);
 }
 
@@ -270,9 +285,9 @@ START_TEST(fn_create)
 		"/dev/shm%s: shm_open the name you were given", name);
 	require((size_t)st.st_size == size, "the object has %lld bytes, expected %zu: "
 		"ftruncate(fd, size)", (long long)st.st_size, size);
-	require((st.st_mode & 0777) == OBJECT_MODE, "the object's mode is %03o: %s; "
+	require((st.st_mode & 0777) == OBJECT_MODE, "the object's mode is %04o: %s; "
 		"pass mode 0600 to shm_open", (unsigned)(st.st_mode & 0777),
-		(st.st_mode & 0077) ? "other users can get at it" : "expected 600");
+		(st.st_mode & 0077) ? "other users can get at it" : "expected 0600");
 	require(is_shared_rw(r.addr, &m), "the region is not a shared read-write "
 		"mapping (%s): mmap(PROT_READ | PROT_WRITE, MAP_SHARED)", m.perms);
 	require(open_descriptors() == before, "region_create left %d descriptor(s) "
@@ -549,9 +564,10 @@ END_TEST
 START_TEST(sample_object_private)
 {
 	const char *name = new_name("spied");
-	char env_log[700], line[400], how[64];
+	char env_log[700], line[400];
 	const char *env[] = { env_log, NULL };
 	struct run_result res;
+	unsigned flags = 0, mode = 0;
 	bool created = false;
 	FILE *log;
 
@@ -561,28 +577,23 @@ START_TEST(sample_object_private)
 	run(&res, "shmsample", (const char *[]){ name, NULL }, "05-shmspy", env);
 	require_listing_ran(&res, "shmsample NAME");
 
+	/* The first shm_open that may create: its flags and requested mode. */
 	log = fopen(spy_log, "r");
 	require(log != NULL, "shmsample printed its line, but never called shm_open");
-	while (fgets(line, sizeof line, log) != NULL) {
-		unsigned flags, mode;
+	while (!created && fgets(line, sizeof line, log) != NULL) {
 		long pid;
 		int fd;
 
-		if (sscanf(line, "shm_open %ld %o %o %d", &pid, &flags, &mode, &fd) != 4 ||
-		    !(flags & O_CREAT))
-			continue;
-		created = true;
-		snprintf(how, sizeof how, "%03o", mode & 0777);
-		if ((mode & 0777) != OBJECT_MODE || !(flags & O_EXCL))
-			fclose(log);
-		require((mode & 0777) == OBJECT_MODE, "shm_open created the object with mode "
-			"%s: %s; use 0600", how, (mode & 0066) ? "any user may read and "
-			"rewrite it" : "expected 600");
-		require(flags & O_EXCL, "shm_open creates without O_EXCL: it would take over "
-			"(and O_TRUNC empty) an object someone else made");
+		created = sscanf(line, "shm_open %ld %o %o %d", &pid, &flags, &mode, &fd) == 4
+			  && (flags & O_CREAT);
 	}
 	fclose(log);
 	require(created, "shmsample never called shm_open with O_CREAT");
+	require((mode & 0777) == OBJECT_MODE, "shm_open created the object with mode "
+		"%04o: %s; use 0600", mode & 0777, (mode & 0066) ? "any user may read and "
+		"rewrite it" : "expected 0600");
+	require(flags & O_EXCL, "shm_open creates without O_EXCL: it would take over "
+		"(and O_TRUNC empty) an object someone else made");
 	tidy();
 }
 END_TEST
@@ -624,8 +635,8 @@ START_TEST(programs_share_by_name)
 	require((size_t)st.st_size == size, "after 'shmcreate NAME %zu' the object has "
 		"%lld bytes", size, (long long)st.st_size);
 	require((st.st_mode & 0777) == OBJECT_MODE, "shmcreate made the object with mode "
-		"%03o: %s; use 0600", (unsigned)(st.st_mode & 0777), (st.st_mode & 0066) ?
-		"any user may read and rewrite it" : "expected 600");
+		"%04o: %s; use 0600", (unsigned)(st.st_mode & 0777), (st.st_mode & 0066) ?
+		"any user may read and rewrite it" : "expected 0600");
 
 	run(&res, "shmattach", (const char *[]){ name, text, NULL }, NULL, NULL);
 	snprintf(expected, sizeof expected, "writing to %s: \"%s\"\n", name, text);

@@ -1,0 +1,2 @@
+# Lab 04 shmdemo: one program; segment.c is the library under test.
+PROGRAMS = shmdemo
