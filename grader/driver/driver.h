@@ -75,6 +75,7 @@ void report_totals(const struct lab_report *labs, size_t count, int *score, int 
 /* spawn.c: set by SIGINT or SIGTERM; the running command is then stopped. */
 extern volatile sig_atomic_t driver_interrupted;
 void driver_catch_interrupts(void);
+void driver_become_subreaper(void);
 
 /* spawn.c: run a command with output to a file, wait, return its status. */
 int spawn_wait(char *const argv[], const char *log_path, double timeout,

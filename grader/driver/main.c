@@ -472,6 +472,7 @@ int main(int argc, char **argv)
 	g.run_dir = run_dir;
 
 	driver_catch_interrupts();
+	driver_become_subreaper();
 	double started = now_seconds();
 	if (batch) {
 		rc = grade_batch(g, batch, out, chosen, count);

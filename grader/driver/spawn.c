@@ -7,6 +7,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +38,27 @@ static double now_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * The driver is the reaper of its commands' orphans (a sandbox's inner
+ * process leaves its own session): collect them, so that no zombie stays.
+ */
+void driver_become_subreaper(void)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+static void reap_orphans(void)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		pid_t r = waitpid(-1, NULL, WNOHANG);
+
+		if (r < 0)
+			return; /* ECHILD: none left */
+		if (r == 0)
+			nanosleep(&(struct timespec){ 0, 2 * 1000 * 1000 }, NULL);
+	}
 }
 
 int spawn_wait(char *const argv[], const char *log_path, double timeout,
@@ -88,5 +110,6 @@ int spawn_wait(char *const argv[], const char *log_path, double timeout,
 		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
 	}
 	kill(-pid, SIGKILL); /* nothing of it may outlive it */
+	reap_orphans();
 	return status;
 }

@@ -603,6 +603,7 @@ END_TEST
 
 /* The mechanisms a program run covers: every one whose calls a shim can reach. */
 #define VERIFY_MECHS "file,pipe,fifo,socketpair,unix,signal,shm-sem"
+#define VERIFY_SIZES "100,5000,70001,300007"
 
 /* Describes the first "verify MECH WHAT: FAILED: WHY" line of the output in buf. */
 static const char *first_failure(const struct run_result *res, char *buf, size_t size)
@@ -631,13 +632,15 @@ static const char *first_failure(const struct run_result *res, char *buf, size_t
 static void run_verify(const char *preload, struct run_result *res)
 {
 	char seed[32], timeout[32];
-	const char *args[] = { "--verify", "--mech", VERIFY_MECHS, "--seed", seed,
-			       "--timeout", timeout, "--dir", grader_tmpdir(), NULL };
-	struct run_opts opts = { .timeout = 4.5, .preload = preload };
+	/* Sizes that are not powers of two, so that chunks cross the ring's end. */
+	const char *args[] = { "--verify", "--mech", VERIFY_MECHS, "--sizes", VERIFY_SIZES,
+			       "--seed", seed, "--timeout", timeout, "--dir", grader_tmpdir(),
+			       NULL };
+	struct run_opts opts = { .timeout = 6.0, .preload = preload };
 	char how[80];
 
 	snprintf(seed, sizeof seed, "%u", grader_random());
-	snprintf(timeout, sizeof timeout, "%.1f", 1.0 * grader_scale());
+	snprintf(timeout, sizeof timeout, "%.1f", 2.0 * grader_scale());
 	ck_assert_msg(run_program("ipcbench", args, &opts, res) == 0,
 		      "ipcbench did not start: %s", strerror(res->spawn_error));
 	ck_assert_msg(!res->timed_out, "ipcbench --verify%s did not finish: %s",

@@ -1,0 +1,3 @@
+# Lab 09: the harness program; every other .c file goes into the library.
+PROGRAMS = ipcbench
+LDLIBS = -pthread -lrt -lm

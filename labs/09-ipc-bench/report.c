@@ -1,0 +1,249 @@
+/* report.c - the Markdown table and the CSV file; see report.h. */
+#include "report.h"
+
+#include <string.h>
+
+const char *size_name(size_t bytes, char *buf, size_t size)
+{
+	if (bytes >= (1u << 20) && bytes % (1u << 20) == 0)
+		snprintf(buf, size, "%zu MiB", bytes >> 20);
+	else if (bytes >= 1024 && bytes % 1024 == 0)
+		snprintf(buf, size, "%zu KiB", bytes >> 10);
+	else
+		snprintf(buf, size, "%zu B", bytes);
+	return buf;
+}
+
+const struct mech_row *pipe_row(const struct report *r, size_t pin)
+{
+	for (size_t i = 0; i < r->nmechs; i++)
+		if (strcmp(r->rows[pin][i].m->name, "pipe") == 0)
+			return &r->rows[pin][i];
+	return NULL;
+}
+
+static const char *pin_title(bool pinned)
+{
+	return pinned ? "Side A and side B each pinned to a CPU of their own"
+		      : "The scheduler places both sides where it likes";
+}
+
+/* The pipe's throughput at size index s, or 0. */
+static double pipe_bps(const struct report *r, size_t pin, size_t s)
+{
+	const struct mech_row *p = pipe_row(r, pin);
+
+	return p && p->throughput_cell[s] == CELL_OK ? p->throughput[s].bytes_per_second : 0;
+}
+
+static void latency_table(FILE *f, const struct report *r, size_t pin)
+{
+	const struct mech_row *p = pipe_row(r, pin);
+	double pipe_median = p && p->latency_cell == CELL_OK ? p->latency.median_us : 0;
+
+	fprintf(f, "Round-trip latency of a %d-byte token, microseconds:\n\n",
+		LATENCY_TOKEN_BYTES);
+	fprintf(f, "| mechanism | median | p99 | round trips | median vs pipe |\n");
+	fprintf(f, "| --- | ---: | ---: | ---: | ---: |\n");
+	for (size_t i = 0; i < r->nmechs; i++) {
+		const struct mech_row *row = &r->rows[pin][i];
+
+		if (row->latency_cell == CELL_NONE)
+			continue;
+		if (row->latency_cell == CELL_FAILED) {
+			fprintf(f, "| %s | failed | | | |\n", row->m->name);
+			continue;
+		}
+		fprintf(f, "| %s | %.2f | %.2f | %u |", row->m->name, row->latency.median_us,
+			row->latency.p99_us, row->latency.samples);
+		if (pipe_median > 0)
+			fprintf(f, " %.2f× |\n", row->latency.median_us / pipe_median);
+		else
+			fprintf(f, " |\n");
+	}
+	fprintf(f, "\n");
+}
+
+static void throughput_cell(FILE *f, const struct report *r, size_t pin, size_t s,
+			    const struct mech_row *row)
+{
+	double bps, pipe = pipe_bps(r, pin, s);
+
+	if (row->throughput_cell[s] == CELL_NONE) {
+		fprintf(f, " — |");
+		return;
+	}
+	if (row->throughput_cell[s] == CELL_FAILED) {
+		fprintf(f, " failed |");
+		return;
+	}
+	bps = row->throughput[s].bytes_per_second;
+	fprintf(f, " %.0f", bps / 1e6);
+	if (pipe > 0)
+		fprintf(f, " · %.2f×", bps / pipe);
+	if (r->memcpy_bps[s] > 0)
+		fprintf(f, " · %.0f%%", 100 * bps / r->memcpy_bps[s]);
+	fprintf(f, " |");
+}
+
+static void throughput_table(FILE *f, const struct report *r, size_t pin)
+{
+	char name[32];
+
+	fprintf(f, "One-way throughput, MB/s (10^6 bytes per second) · times the pipe · "
+		"percent of memcpy:\n\n| mechanism |");
+	for (size_t s = 0; s < r->nsizes; s++)
+		fprintf(f, " %s |", size_name(r->sizes[s], name, sizeof name));
+	fprintf(f, "\n| --- |");
+	for (size_t s = 0; s < r->nsizes; s++)
+		fprintf(f, " ---: |");
+	fprintf(f, "\n");
+	for (size_t i = 0; i < r->nmechs; i++) {
+		const struct mech_row *row = &r->rows[pin][i];
+
+		fprintf(f, "| %s |", row->m->name);
+		for (size_t s = 0; s < r->nsizes; s++)
+			throughput_cell(f, r, pin, s, row);
+		fprintf(f, "\n");
+	}
+	fprintf(f, "| memcpy (ceiling) |");
+	for (size_t s = 0; s < r->nsizes; s++) {
+		double pipe = pipe_bps(r, pin, s);
+
+		if (r->memcpy_bps[s] <= 0) {
+			fprintf(f, " — |");
+			continue;
+		}
+		fprintf(f, " %.0f", r->memcpy_bps[s] / 1e6);
+		if (pipe > 0)
+			fprintf(f, " · %.2f×", r->memcpy_bps[s] / pipe);
+		fprintf(f, " |");
+	}
+	fprintf(f, "\n\n");
+}
+
+/* One line of the speed goals: "met" or "NOT met". */
+static void goal(FILE *f, const char *what, double value, double target, const char *unit)
+{
+	fprintf(f, "- %s: %.2f%s (goal: at least %.2f%s): %s\n", what, value, unit,
+		target, unit, value >= target ? "met" : "NOT met");
+}
+
+static void speed_goals(FILE *f, const struct report *r, size_t pin, const char *name)
+{
+	const struct mech_row *row = NULL;
+	char label[96], size[32];
+
+	for (size_t i = 0; i < r->nmechs; i++)
+		if (strcmp(r->rows[pin][i].m->name, name) == 0)
+			row = &r->rows[pin][i];
+	if (row == NULL)
+		return;
+	fprintf(f, "Speed goals of %s (a benchmark, not a test):\n\n", name);
+	for (size_t s = 0; s < r->nsizes; s++) {
+		double pipe = pipe_bps(r, pin, s), bps;
+
+		if (row->throughput_cell[s] != CELL_OK || pipe <= 0)
+			continue;
+		bps = row->throughput[s].bytes_per_second;
+		size_name(r->sizes[s], size, sizeof size);
+		if (r->sizes[s] >= 64 * 1024) {
+			snprintf(label, sizeof label, "%s, times the pipe", size);
+			goal(f, label, bps / pipe, 8, "×");
+		} else if (r->sizes[s] == 4096) {
+			snprintf(label, sizeof label, "%s, times the pipe", size);
+			goal(f, label, bps / pipe, 1, "×");
+		}
+		if (r->sizes[s] == (1u << 20) && r->memcpy_bps[s] > 0) {
+			snprintf(label, sizeof label, "%s, share of memcpy", size);
+			goal(f, label, 100 * bps / r->memcpy_bps[s], 50, "%");
+		}
+	}
+	fprintf(f, "\n");
+}
+
+void report_markdown(FILE *f, const struct report *r)
+{
+	fprintf(f, "# IPC benchmark\n\nMeasured on %s.\n\n", r->machine);
+	for (size_t pin = 0; pin < r->npins; pin++) {
+		fprintf(f, "## %s\n\n%s.\n\n", r->pinned[pin] ? "Pinned" : "Not pinned",
+			pin_title(r->pinned[pin]));
+		latency_table(f, r, pin);
+		throughput_table(f, r, pin);
+		speed_goals(f, r, pin, "shm-sem");
+	}
+	fprintf(f, "Legend:\n\n");
+	for (size_t i = 0; i < r->nmechs; i++)
+		fprintf(f, "- %s: %s\n", r->rows[0][i].m->name, r->rows[0][i].m->what);
+	fprintf(f, "- memcpy: one process copying a buffer of the message's size, "
+		"the most any mechanism can move\n");
+}
+
+static void csv_number(FILE *f, double v)
+{
+	if (v > 0)
+		fprintf(f, ",%.6g", v);
+	else
+		fprintf(f, ",");
+}
+
+void report_csv(FILE *f, const struct report *r)
+{
+	fprintf(f, "pinned,mechanism,kind,message_bytes,count,bytes,seconds,"
+		"median_us,p99_us,min_us,max_us,mb_per_s,vs_pipe,vs_memcpy,status\n");
+	for (size_t pin = 0; pin < r->npins; pin++) {
+		const char *pinned = r->pinned[pin] ? "yes" : "no";
+		const struct mech_row *p = pipe_row(r, pin);
+		double pipe_median = p && p->latency_cell == CELL_OK ? p->latency.median_us : 0;
+
+		for (size_t i = 0; i < r->nmechs; i++) {
+			const struct mech_row *row = &r->rows[pin][i];
+
+			if (row->latency_cell != CELL_NONE) {
+				const struct latency_result *l = &row->latency;
+				bool ok = row->latency_cell == CELL_OK;
+
+				fprintf(f, "%s,%s,latency,%d", pinned, row->m->name,
+					LATENCY_TOKEN_BYTES);
+				if (ok) {
+					fprintf(f, ",%u,%llu,", l->samples,
+						(unsigned long long)l->samples * 2 * LATENCY_TOKEN_BYTES);
+					csv_number(f, l->median_us);
+					csv_number(f, l->p99_us);
+					csv_number(f, l->min_us);
+					csv_number(f, l->max_us);
+					fprintf(f, ",");
+					csv_number(f, pipe_median > 0 ? l->median_us / pipe_median : 0);
+					fprintf(f, ",,ok\n");
+				} else {
+					fprintf(f, ",,,,,,,,,,,failed\n");
+				}
+			}
+			for (size_t s = 0; s < r->nsizes; s++) {
+				const struct throughput_result *t = &row->throughput[s];
+				double pipe = pipe_bps(r, pin, s);
+
+				if (row->throughput_cell[s] == CELL_NONE)
+					continue;
+				fprintf(f, "%s,%s,throughput,%zu", pinned, row->m->name, r->sizes[s]);
+				if (row->throughput_cell[s] == CELL_FAILED) {
+					fprintf(f, ",,,,,,,,,,,failed\n");
+					continue;
+				}
+				fprintf(f, ",%llu,%llu", (unsigned long long)t->messages,
+					(unsigned long long)t->bytes);
+				csv_number(f, t->seconds);
+				fprintf(f, ",,,,");
+				csv_number(f, t->bytes_per_second / 1e6);
+				csv_number(f, pipe > 0 ? t->bytes_per_second / pipe : 0);
+				csv_number(f, r->memcpy_bps[s] > 0
+					      ? t->bytes_per_second / r->memcpy_bps[s] : 0);
+				fprintf(f, ",ok\n");
+			}
+		}
+	}
+	for (size_t s = 0; s < r->nsizes; s++)
+		if (r->memcpy_bps[s] > 0)
+			fprintf(f, "no,memcpy,throughput,%zu,,,,,,,,%.6g,,1,ok\n",
+				r->sizes[s], r->memcpy_bps[s] / 1e6);
+}

@@ -1,0 +1,47 @@
+/*
+ * report.h - everything one benchmark run measured, and the three ways
+ * of writing it out: a Markdown table, a CSV file and an SVG chart.
+ */
+#ifndef IPCBENCH_REPORT_H
+#define IPCBENCH_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "bench.h"
+
+#define REPORT_MAX_SIZES 8
+#define REPORT_MAX_MECHS 16
+
+enum cell { CELL_NONE, CELL_OK, CELL_FAILED };   /* not measured / measured / failed */
+
+struct mech_row {
+	const struct mechanism *m;
+	enum cell latency_cell;
+	struct latency_result latency;
+	enum cell throughput_cell[REPORT_MAX_SIZES];
+	struct throughput_result throughput[REPORT_MAX_SIZES];
+};
+
+struct report {
+	char machine[256];                   /* "2 CPUs (AMD EPYC), Linux 6.1, ..." */
+	size_t nsizes;
+	size_t sizes[REPORT_MAX_SIZES];
+	double memcpy_bps[REPORT_MAX_SIZES]; /* 0: not measured */
+	size_t npins;
+	bool pinned[2];                      /* the pinning of rows[0] and rows[1] */
+	size_t nmechs;
+	struct mech_row rows[2][REPORT_MAX_MECHS];
+};
+
+/* "64 B", "4 KiB", "1 MiB": into buf, which it returns. */
+const char *size_name(size_t bytes, char *buf, size_t size);
+
+/* The row of the pipe in rows[pin], or NULL when it was not measured. */
+const struct mech_row *pipe_row(const struct report *r, size_t pin);
+
+void report_markdown(FILE *f, const struct report *r);
+void report_csv(FILE *f, const struct report *r);
+void report_svg(FILE *f, const struct report *r);
+
+#endif
