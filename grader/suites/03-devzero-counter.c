@@ -97,6 +97,8 @@ struct window_log {
 };
 
 static struct window_log *window;	/* armed while non-NULL */
+static struct duel *mask_watch;		/* a sleep with SIGUSR1/2 open fails it */
+static void sleep_with_open_mask(const sigset_t *now);
 
 static void let_signal_in_window(void)
 {
@@ -131,10 +133,22 @@ let_in:
 }
 
 /* The lab's calls of sigsuspend() and pause() arrive here. */
-int sigsuspend(const sigset_t *mask)
+static void inspect_sleep(void)
 {
+	sigset_t now;
+
+	if (mask_watch) {
+		sigprocmask(SIG_BLOCK, NULL, &now);
+		if (!sigismember(&now, SIGUSR1) || !sigismember(&now, SIGUSR2))
+			sleep_with_open_mask(&now);
+	}
 	if (window)
 		let_signal_in_window();
+}
+
+int sigsuspend(const sigset_t *mask)
+{
+	inspect_sleep();
 	return (int)syscall(SYS_rt_sigsuspend, mask, _NSIG / 8);
 }
 
@@ -142,8 +156,7 @@ int pause(void)
 {
 	sigset_t now;
 
-	if (window)
-		let_signal_in_window();
+	inspect_sleep();
 	sigprocmask(SIG_BLOCK, NULL, &now);
 	return (int)syscall(SYS_rt_sigsuspend, &now, _NSIG / 8);
 }
@@ -218,7 +231,7 @@ static const char *const step_names[] = {
 	"starting", "checking the count", "in TELL_", "in WAIT_", "done"
 };
 
-enum failure { FAIL_NONE, FAIL_VALUE, FAIL_MASK };
+enum failure { FAIL_NONE, FAIL_VALUE, FAIL_MASK, FAIL_OPEN_SLEEP };
 
 struct side {
 	atomic_int pid;
@@ -266,6 +279,16 @@ static void check_mask_after_wait(struct duel *d, int who, long round)
 		side_fails(d, who, FAIL_MASK, round, 0, SIGUSR1);
 	if (!sigismember(&now, SIGUSR2))
 		side_fails(d, who, FAIL_MASK, round, 0, SIGUSR2);
+}
+
+/* A side is about to sleep with a signal open: its flag test was exposed. */
+static void sleep_with_open_mask(const sigset_t *now)
+{
+	struct duel *d = mask_watch;
+	int who = (int)getpid() == atomic_load(&d->side[0].pid) ? 0 : 1;
+
+	side_fails(d, who, FAIL_OPEN_SLEEP, atomic_load(&d->side[who].round), 0,
+		   sigismember(now, SIGUSR1) ? SIGUSR2 : SIGUSR1);
 }
 
 /* One side's turn: check the count, increment it, tell the other side. */
@@ -361,6 +384,7 @@ static void run_duel(const struct sync_api *api, long rounds, bool arm_window,
 			     "a TELL_* that comes early then waits, pending, for sigsuspend");
 	}
 	window = arm_window ? &d->window : NULL;
+	mask_watch = check_mask ? d : NULL;
 	fflush(NULL);
 	for (int who = 0; who < 2; who++) {
 		pid[who] = fork();
@@ -379,6 +403,7 @@ static void run_duel(const struct sync_api *api, long rounds, bool arm_window,
 		}
 	}
 	window = NULL;
+	mask_watch = NULL;
 	close(fd);
 
 	while (ended < 2) {
@@ -448,6 +473,13 @@ static const char *judge_duel(const struct sync_api *api, struct duel_result *r,
 		snprintf(hint, size,
 			 "after %s returned in round %ld, SIG%s was unblocked: a signal can "
 			 "then land after the next flag test and be lost; keep both blocked",
+			 wait_names[d->fail_side], d->fail_expected,
+			 d->fail_signo == SIGUSR1 ? "USR1" : "USR2");
+		return hint;
+	case FAIL_OPEN_SLEEP:
+		snprintf(hint, size,
+			 "%s went to sleep in round %ld with SIG%s unblocked: a signal "
+			 "landing between its flag test and the sleep is lost; keep both blocked",
 			 wait_names[d->fail_side], d->fail_expected,
 			 d->fail_signo == SIGUSR1 ? "USR1" : "USR2");
 		return hint;
@@ -958,11 +990,11 @@ static const char *judge_run(const struct run_result *res, const char *args,
 {
 	char how[64], said[64];
 
-	if (res->timed_out && strstr(res->err, "03-races:"))
+	if (strstr(res->err, "03-races:"))
 		snprintf(hint, size,
-			 "devzero %s hung: a SIGUSR signal landed between WAIT_*'s flag "
+			 "devzero %s %s: a SIGUSR signal landed between WAIT_*'s flag "
 			 "test and sigsuspend and was lost; keep SIGUSR1/2 blocked after WAIT_*",
-			 args);
+			 args, res->timed_out ? "hung" : "slept with a signal open");
 	else if (res->timed_out)
 		snprintf(hint, size, "devzero %s did not finish in %.1f s: a TELL_* that "
 			 "never wakes the other side?", args,
