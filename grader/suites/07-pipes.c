@@ -731,10 +731,11 @@ START_TEST(pipe_message_large)
 		munmap(rep, sizeof *rep + rep->data_size);
 	}
 	/*
-	 * More than the pipe holds and more than the buffer: the parent must
-	 * stop reading and still let the blocked child end (no deadlock).
+	 * More than the buffer, and what is left after the buffer is more than
+	 * the pipe holds: the parent must stop reading and still let the
+	 * blocked child end (close its read end), or the two wait for ever.
 	 */
-	size_t len = grader_random_between(70000, 150000);
+	size_t len = grader_random_between(300000, 600000);
 	char *msg;
 	struct call_report *rep = send_message(len, len / 2, &msg, 1.5);
 
