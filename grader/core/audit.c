@@ -1,5 +1,6 @@
 /* audit.c - see audit.h. */
 #include "audit.h"
+#include "procinfo.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -170,50 +171,38 @@ static int sweep_dev_shm(const struct audit_snapshot *before, char *report, size
 	return leaks;
 }
 
+/* What kill_children needs while it visits every process. */
+struct child_sweep {
+	char *report;
+	size_t size;
+	bool describe;
+	int found;
+};
+
+static bool kill_if_child(const struct proc_status *p, void *arg)
+{
+	struct child_sweep *s = arg;
+
+	if (p->ppid != getpid() || p->state == 'Z' || p->state == 'X')
+		return true;
+	s->found++;
+	if (s->describe && s->found <= 3)
+		append(s->report, s->size, "process %d (%s) still running",
+		       (int)p->pid, p->comm);
+	/* Its whole group at once: a fork bomb outruns one kill at a time. */
+	if (p->pgid > 1 && p->pgid != getpgrp())
+		kill(-p->pgid, SIGKILL);
+	kill(p->pid, SIGKILL);
+	return true;
+}
+
 /* Our living children (adopted orphans), listed into report; killed. */
 static int kill_children(char *report, size_t size, bool describe)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int found = 0;
-	const pid_t self = getpid(), own_group = getpgrp();
+	struct child_sweep s = { report, size, describe, 0 };
 
-	if (d == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL) {
-		char path[300], line[512], comm[64] = "?";
-		const char *paren, *open_paren;
-		FILE *f;
-		int ppid = 0, pgid = 0;
-		char state = '?';
-		pid_t pid = (pid_t)atoi(e->d_name);
-
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		f = fopen(path, "re");
-		if (f == NULL)
-			continue;
-		if (fgets(line, sizeof line, f) && (paren = strrchr(line, ')'))) {
-			sscanf(paren + 2, "%c %d %d", &state, &ppid, &pgid);
-			open_paren = strchr(line, '(');
-			if (open_paren && paren > open_paren)
-				snprintf(comm, sizeof comm, "%.*s",
-					 (int)(paren - open_paren - 1), open_paren + 1);
-		}
-		fclose(f);
-		if (ppid != self || state == 'Z' || state == 'X')
-			continue;
-		found++;
-		if (describe && found <= 3)
-			append(report, size, "process %d (%s) still running", (int)pid, comm);
-		/* Its whole group at once: a fork bomb outruns one kill at a time. */
-		if (pgid > 1 && pgid != own_group)
-			kill(-pgid, SIGKILL);
-		kill(pid, SIGKILL);
-	}
-	closedir(d);
-	return found;
+	proc_each(kill_if_child, &s);
+	return s.found;
 }
 
 /* Kills and reaps every process adopted during the test. */

@@ -8,6 +8,7 @@
  * pipe:[123], whose write end is still open in lswc (pid 11, fd 4)".
  */
 #include "autopsy.h"
+#include "procinfo.h"
 
 #include <dirent.h>
 #include <stdbool.h>
@@ -18,53 +19,22 @@
 
 enum { MAX_PROCS = 1024, MAX_FDS = 256 };
 
-struct proc {
-	pid_t pid, ppid;
-	char state;
-	char comm[32];
+struct proc_table {
+	struct proc_status *procs;
+	int count, max;
 };
 
-static int read_procs(struct proc *procs, int max)
+static bool collect(const struct proc_status *p, void *arg)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int n = 0;
+	struct proc_table *t = arg;
 
-	if (d == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL && n < max) {
-		char path[300], line[512];
-		const char *open_paren, *close_paren;
-		FILE *f;
-		pid_t pid = (pid_t)atoi(e->d_name);
-
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-		f = fopen(path, "re");
-		if (f == NULL)
-			continue;
-		if (fgets(line, sizeof line, f) && (open_paren = strchr(line, '(')) &&
-		    (close_paren = strrchr(line, ')')) && close_paren > open_paren) {
-			struct proc *p = &procs[n];
-			int ppid = 0;
-
-			p->pid = pid;
-			snprintf(p->comm, sizeof p->comm, "%.*s",
-				 (int)(close_paren - open_paren - 1), open_paren + 1);
-			if (sscanf(close_paren + 2, "%c %d", &p->state, &ppid) == 2) {
-				p->ppid = ppid;
-				n++;
-			}
-		}
-		fclose(f);
-	}
-	closedir(d);
-	return n;
+	if (t->count < t->max)
+		t->procs[t->count++] = *p;
+	return t->count < t->max;
 }
 
 /* Marks root and its descendants; returns how many. */
-static int mark_tree(const struct proc *procs, int n, pid_t root, bool *in_tree)
+static int mark_tree(const struct proc_status *procs, int n, pid_t root, bool *in_tree)
 {
 	int count = 0;
 	bool grew = true;
@@ -140,19 +110,6 @@ static int fd_mode(pid_t pid, int fd)
 	return mode;
 }
 
-static bool fd_link(pid_t pid, int fd, char *buf, size_t size)
-{
-	char path[64];
-	ssize_t len;
-
-	snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)pid, fd);
-	len = readlink(path, buf, size - 1);
-	if (len < 0)
-		return false;
-	buf[len] = '\0';
-	return true;
-}
-
 static void append(char *out, size_t size, const char *text)
 {
 	size_t used = strlen(out);
@@ -162,7 +119,7 @@ static void append(char *out, size_t size, const char *text)
 }
 
 /* "lswc (pid 11, fd 4), ..." for the holders of target with the given mode. */
-static void holders(const struct proc *procs, int n, const bool *in_tree,
+static void holders(const struct proc_status *procs, int n, const bool *in_tree,
 		    const char *target, int wanted_mode, char *out, size_t size)
 {
 	bool any = false;
@@ -182,7 +139,7 @@ static void holders(const struct proc *procs, int n, const bool *in_tree,
 			char link[256], item[96];
 			int fd = atoi(e->d_name), mode;
 
-			if (e->d_name[0] == '.' || !fd_link(procs[i].pid, fd, link, sizeof link) ||
+			if (e->d_name[0] == '.' || !fd_target(procs[i].pid, fd, link, sizeof link) ||
 			    strcmp(link, target) != 0)
 				continue;
 			mode = fd_mode(procs[i].pid, fd);
@@ -199,8 +156,8 @@ static void holders(const struct proc *procs, int n, const bool *in_tree,
 		append(out, size, "no process");
 }
 
-static void describe_one(const struct proc *procs, int n, const bool *in_tree,
-			 const struct proc *p, char *out, size_t size)
+static void describe_one(const struct proc_status *procs, int n, const bool *in_tree,
+			 const struct proc_status *p, char *out, size_t size)
 {
 	char path[64], line[256], item[512], target[256];
 	long nr = -1, arg0 = -1;
@@ -234,7 +191,7 @@ static void describe_one(const struct proc *procs, int n, const bool *in_tree,
 	snprintf(item, sizeof item, "%s (pid %d) waits in %s", p->comm, (int)p->pid, name);
 	append(out, size, item);
 	if ((nr == 0 || nr == 19 || nr == 1 || nr == 20) &&
-	    fd_link(p->pid, (int)arg0, target, sizeof target)) {
+	    fd_target(p->pid, (int)arg0, target, sizeof target)) {
 		const bool reading = nr == 0 || nr == 19;
 		const bool pipe_like = strncmp(target, "pipe:", 5) == 0 || target[0] == '/';
 
@@ -250,7 +207,7 @@ static void describe_one(const struct proc *procs, int n, const bool *in_tree,
 
 void autopsy_describe(pid_t root, const char *root_label, char *out, size_t size)
 {
-	struct proc *procs = calloc(MAX_PROCS, sizeof *procs);
+	struct proc_status *procs = calloc(MAX_PROCS, sizeof *procs);
 	bool *in_tree = calloc(MAX_PROCS, sizeof *in_tree);
 	int n, shown = 0;
 
@@ -260,7 +217,10 @@ void autopsy_describe(pid_t root, const char *root_label, char *out, size_t size
 		free(in_tree);
 		return;
 	}
-	n = read_procs(procs, MAX_PROCS);
+	struct proc_table table = { procs, 0, MAX_PROCS };
+
+	proc_each(collect, &table);
+	n = table.count;
 	mark_tree(procs, n, root, in_tree);
 	for (int i = 0; i < n; i++)
 		if (procs[i].pid == root && root_label)

@@ -168,22 +168,53 @@ bool fd_target(pid_t pid, int fd, char *buf, size_t size)
 	return true;
 }
 
-bool process_running(pid_t pid)
+bool proc_status_read(pid_t pid, struct proc_status *out)
 {
 	char path[64], line[512];
+	const char *open_paren, *close_paren;
 	FILE *f;
-	bool running = false;
+	int ppid, pgid;
+	bool ok = false;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	f = fopen(path, "re");
 	if (f == NULL)
 		return false;
-	if (fgets(line, sizeof line, f) != NULL) {
-		const char *close_paren = strrchr(line, ')');
-
-		running = close_paren && close_paren[1] == ' ' &&
-			  close_paren[2] != 'Z' && close_paren[2] != 'X';
+	/* The command name is in parentheses and may itself hold ") ". */
+	if (fgets(line, sizeof line, f) && (open_paren = strchr(line, '(')) &&
+	    (close_paren = strrchr(line, ')')) && close_paren > open_paren &&
+	    sscanf(close_paren + 2, "%c %d %d", &out->state, &ppid, &pgid) == 3) {
+		out->pid = pid;
+		out->ppid = ppid;
+		out->pgid = pgid;
+		snprintf(out->comm, sizeof out->comm, "%.*s",
+			 (int)(close_paren - open_paren - 1), open_paren + 1);
+		ok = true;
 	}
 	fclose(f);
-	return running;
+	return ok;
+}
+
+void proc_each(bool (*visit)(const struct proc_status *, void *), void *arg)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		struct proc_status p;
+		pid_t pid = (pid_t)atoi(e->d_name);
+
+		if (pid > 0 && proc_status_read(pid, &p) && !visit(&p, arg))
+			break;
+	}
+	closedir(d);
+}
+
+bool process_running(pid_t pid)
+{
+	struct proc_status p;
+
+	return proc_status_read(pid, &p) && p.state != 'Z' && p.state != 'X';
 }

@@ -44,6 +44,17 @@ int fds_list(pid_t pid, int *fds, int max);
 /* What descriptor fd of pid refers to, as readlink shows it. */
 bool fd_target(pid_t pid, int fd, char *buf, size_t size);
 
+/* The fields of /proc/PID/stat the grader uses. */
+struct proc_status {
+	pid_t pid, ppid, pgid;
+	char state;               /* 'R', 'S', 'D', 'Z', ... */
+	char comm[32];
+};
+
+bool proc_status_read(pid_t pid, struct proc_status *out);
+/* Calls visit() on every process until it returns false. */
+void proc_each(bool (*visit)(const struct proc_status *, void *), void *arg);
+
 /* True while pid exists and is not a zombie. */
 bool process_running(pid_t pid);
 
