@@ -379,8 +379,12 @@ int main(int argc, char **argv)
 				r->rows[pin][r->nmechs].m = &mechanisms[i];
 			r->nmechs++;
 		}
-	if (r->npins == 2 && usable_cpus() < 2)
+	if (choose_cpus(o.cfg.cpu) != 0)
+		die("sched_getaffinity");
+	if (r->pinned[r->npins - 1] && o.cfg.cpu[0] == o.cfg.cpu[1])
 		fprintf(stderr, "ipcbench: one CPU only: pinned runs share it\n");
+	r->cpu[0] = o.cfg.cpu[0];
+	r->cpu[1] = o.cfg.cpu[1];
 	describe_machine(r->machine, sizeof r->machine);
 
 	if (snprintf(dir, sizeof dir, "%s/ipcbench-XXXXXX", o.base_dir) >= (int)sizeof dir)

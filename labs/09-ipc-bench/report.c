@@ -22,10 +22,14 @@ const struct mech_row *pipe_row(const struct report *r, size_t pin)
 	return NULL;
 }
 
-static const char *pin_title(bool pinned)
+static void pin_title(FILE *f, const struct report *r, bool pinned)
 {
-	return pinned ? "Side A and side B each pinned to a CPU of their own"
-		      : "The scheduler places both sides where it likes";
+	if (!pinned)
+		fprintf(f, "The scheduler places both sides where it likes.\n\n");
+	else if (r->cpu[0] != r->cpu[1])
+		fprintf(f, "Side A pinned to CPU %d, side B to CPU %d.\n\n", r->cpu[0], r->cpu[1]);
+	else
+		fprintf(f, "Both sides pinned to CPU %d, the only one there is.\n\n", r->cpu[0]);
 }
 
 /* The pipe's throughput at size index s, or 0. */
@@ -166,8 +170,8 @@ void report_markdown(FILE *f, const struct report *r)
 {
 	fprintf(f, "# IPC benchmark\n\nMeasured on %s.\n\n", r->machine);
 	for (size_t pin = 0; pin < r->npins; pin++) {
-		fprintf(f, "## %s\n\n%s.\n\n", r->pinned[pin] ? "Pinned" : "Not pinned",
-			pin_title(r->pinned[pin]));
+		fprintf(f, "## %s\n\n", r->pinned[pin] ? "Pinned" : "Not pinned");
+		pin_title(f, r, r->pinned[pin]);
 		latency_table(f, r, pin);
 		throughput_table(f, r, pin);
 		speed_goals(f, r, pin, "shm-sem");

@@ -21,7 +21,8 @@
 
 struct bench_config {
 	const char *dir;          /* where FIFOs, sockets and files are made */
-	bool pin;                 /* side A on one CPU, side B on another */
+	bool pin;                 /* side A on cpu[0], side B on cpu[1] */
+	int cpu[2];               /* from choose_cpus(), before anything is pinned */
 	bool verify;              /* random bytes in every message, checksummed */
 	double seconds;           /* time budget of one measurement */
 	double timeout;           /* a run still going after this is killed */

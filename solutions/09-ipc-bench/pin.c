@@ -8,34 +8,30 @@
 #include <errno.h>
 #include <sched.h>
 
-int usable_cpus(void)
+int choose_cpus(int cpu[2])
 {
-	cpu_set_t set;
-
-	if (sched_getaffinity(0, sizeof set, &set) != 0)
-		return 1;
-	return CPU_COUNT(&set) > 0 ? CPU_COUNT(&set) : 1;
-}
-
-int pin_to_cpu(int index)
-{
-	cpu_set_t allowed, one;
-	int seen = 0, last = -1;
+	cpu_set_t allowed;
+	int found = 0;
 
 	if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
 		return -1;
-	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
-		if (!CPU_ISSET(cpu, &allowed))
-			continue;
-		last = cpu;
-		if (seen++ == index)
-			break;
-	}
-	if (last < 0) {
+	for (int c = 0; c < CPU_SETSIZE && found < 2; c++)
+		if (CPU_ISSET(c, &allowed))
+			cpu[found++] = c;
+	if (found == 0) {
 		errno = EINVAL;
 		return -1;
 	}
+	if (found == 1)
+		cpu[1] = cpu[0];
+	return 0;
+}
+
+int pin_to_cpu(int cpu)
+{
+	cpu_set_t one;
+
 	CPU_ZERO(&one);
-	CPU_SET(last, &one);
+	CPU_SET(cpu, &one);
 	return sched_setaffinity(0, sizeof one, &one);
 }

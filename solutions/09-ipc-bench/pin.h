@@ -3,12 +3,14 @@
 #define IPCBENCH_PIN_H
 
 /*
- * Pins the calling process to the index-th CPU it may run on (0 or 1),
- * or to the only one if it may run on one.  0, or -1 with errno.
+ * Chooses the CPUs of side A and side B: the first two this process may
+ * run on, or the only one twice.  Call it before anything is pinned: a
+ * pinned process, and every child it forks, may run on its CPU only.
+ * 0, or -1 with errno.
  */
-int pin_to_cpu(int index);
+int choose_cpus(int cpu[2]);
 
-/* How many CPUs this process may run on (1 if unknown). */
-int usable_cpus(void);
+/* Pins the calling process to this CPU.  0, or -1 with errno. */
+int pin_to_cpu(int cpu);
 
 #endif

@@ -30,6 +30,7 @@ struct report {
 	double memcpy_bps[REPORT_MAX_SIZES]; /* 0: not measured */
 	size_t npins;
 	bool pinned[2];                      /* the pinning of rows[0] and rows[1] */
+	int cpu[2];                          /* pinned: side A's CPU and side B's */
 	size_t nmechs;
 	struct mech_row rows[2][REPORT_MAX_MECHS];
 };

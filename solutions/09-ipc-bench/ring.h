@@ -35,7 +35,7 @@ struct ring {
 	alignas(64) _Atomic uint32_t closed; /* a side has left: wake, and stop */
 	enum ring_wake wake;
 	size_t capacity;                    /* a power of two */
-	unsigned char data[];
+	alignas(64) unsigned char data[];  /* a cache line of its own: the copies do not disturb the fields above */
 };
 
 /* At most this many bytes are copied before the reader may see them. */
