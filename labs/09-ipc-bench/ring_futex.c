@@ -40,9 +40,9 @@ int futex_waiter_sleep(struct ring *r, struct ring_waiter *w, ring_condition *re
 	return -1;
 }
 
-int futex_waiter_wake(struct ring_waiter *w)
+int futex_waiter_wake(struct ring *r, struct ring_waiter *w, ring_condition *ready)
 {
-	(void)w;
-	errno = ENOSYS; // TODO(lab 09 §7): if the flag is up, take it down and FUTEX_WAKE
+	(void)r; (void)w; (void)ready;
+	errno = ENOSYS; // TODO(lab 09 §7): if the flag is up and ready(r), take the flag down and FUTEX_WAKE
 	return -1;
 }

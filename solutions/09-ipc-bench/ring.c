@@ -20,6 +20,8 @@ int ring_init(struct ring *r, size_t capacity, enum ring_wake wake)
 	atomic_init(&r->closed, 0);
 	atomic_init(&r->reader.sleeping, 0);
 	atomic_init(&r->writer.sleeping, 0);
+	atomic_init(&r->reader.need, 0);
+	atomic_init(&r->writer.need, 0);
 	r->wake = wake;
 	r->capacity = capacity;
 	if (wake == RING_SEMAPHORE) {
@@ -43,26 +45,45 @@ int ring_destroy(struct ring *r)
 	return 0;
 }
 
-static int sleep_on(struct ring *r, struct ring_waiter *w, ring_condition *ready)
+/* Sleeps on w until ready(r), having said that need bytes will do. */
+static int sleep_on(struct ring *r, struct ring_waiter *w, size_t need, ring_condition *ready)
 {
+	/* Relaxed: raising the sleeping flag, a sequentially consistent store, publishes it. */
+	atomic_store_explicit(&w->need, need, memory_order_relaxed);
 	return r->wake == RING_SEMAPHORE ? sem_waiter_sleep(r, w, ready)
 					 : futex_waiter_sleep(r, w, ready);
 }
 
-static int wake(struct ring *r, struct ring_waiter *w)
+/* Wakes the side sleeping on w, if it sleeps and ready(r) says it may go on. */
+static int wake(struct ring *r, struct ring_waiter *w, ring_condition *ready)
 {
-	return r->wake == RING_SEMAPHORE ? sem_waiter_wake(w) : futex_waiter_wake(w);
+	return r->wake == RING_SEMAPHORE ? sem_waiter_wake(r, w, ready)
+					 : futex_waiter_wake(r, w, ready);
 }
 
-static bool has_data_or_closed(struct ring *r)
+static uint64_t waiting_bytes(struct ring *r)
 {
-	return atomic_load(&r->head) != atomic_load(&r->tail) || atomic_load(&r->closed);
+	return atomic_load(&r->head) - atomic_load(&r->tail);
 }
 
-static bool has_space_or_closed(struct ring *r)
+/* The reader's condition: as many bytes as it needs, or the ring closed. */
+static bool enough_data(struct ring *r)
 {
-	return atomic_load(&r->head) - atomic_load(&r->tail) < r->capacity ||
+	return waiting_bytes(r) >= atomic_load(&r->reader.need) || atomic_load(&r->closed);
+}
+
+/* The writer's condition: as much free space as it needs, or the ring closed. */
+static bool enough_space(struct ring *r)
+{
+	return r->capacity - waiting_bytes(r) >= atomic_load(&r->writer.need) ||
 	       atomic_load(&r->closed);
+}
+
+/* ring_close() wakes whoever sleeps, whatever it waits for. */
+static bool unconditionally(struct ring *r)
+{
+	(void)r;
+	return true;
 }
 
 static size_t min_size(size_t a, size_t b)
@@ -76,7 +97,9 @@ int ring_write(struct ring *r, const void *buf, size_t len)
 	const unsigned char *p = buf;
 
 	while (len > 0) {
-		if (sleep_on(r, &r->writer, has_space_or_closed) != 0)
+		/* Full: sleep until half the ring is free, or all the rest fits. */
+		if (waiting_bytes(r) == r->capacity &&
+		    sleep_on(r, &r->writer, min_size(len, r->capacity / 2), enough_space) != 0)
 			return -1;
 		if (atomic_load(&r->closed)) {
 			errno = EPIPE;
@@ -92,10 +115,10 @@ int ring_write(struct ring *r, const void *buf, size_t len)
 		memcpy(r->data, p + first, n - first);
 		/*
 		 * Publish after the copy (the store orders the bytes before it),
-		 * then wake the reader only if it sleeps.
+		 * then wake the reader only if it sleeps and has enough now.
 		 */
 		atomic_store(&r->head, head + n);
-		if (wake(r, &r->reader) != 0)
+		if (wake(r, &r->reader, enough_data) != 0)
 			return -1;
 		p += n;
 		len -= n;
@@ -103,8 +126,8 @@ int ring_write(struct ring *r, const void *buf, size_t len)
 	return 0;
 	/* ELSE STUB
 	(void)r; (void)buf; (void)len; (void)sleep_on; (void)wake;
-	(void)has_space_or_closed; (void)min_size;
-	errno = ENOSYS; // TODO(lab 09 §6): copy in up to the free space, publish head, wake the reader
+	(void)enough_space; (void)min_size;
+	errno = ENOSYS; // TODO(lab 09 §6): sleep if full, copy in, publish head, wake the reader
 	return -1;
 	END SOLUTION */
 }
@@ -115,7 +138,9 @@ int ring_read(struct ring *r, void *buf, size_t len)
 	unsigned char *p = buf;
 
 	while (len > 0) {
-		if (sleep_on(r, &r->reader, has_data_or_closed) != 0)
+		/* Empty: sleep until half the ring is there, or all we want. */
+		if (waiting_bytes(r) == 0 &&
+		    sleep_on(r, &r->reader, min_size(len, r->capacity / 2), enough_data) != 0)
 			return -1;
 		uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
 		uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
@@ -131,15 +156,15 @@ int ring_read(struct ring *r, void *buf, size_t len)
 		memcpy(p, r->data + at, first);
 		memcpy(p + first, r->data, n - first);
 		atomic_store(&r->tail, tail + n);   /* the space is free again */
-		if (wake(r, &r->writer) != 0)
+		if (wake(r, &r->writer, enough_space) != 0)
 			return -1;
 		p += n;
 		len -= n;
 	}
 	return 0;
 	/* ELSE STUB
-	(void)r; (void)buf; (void)len; (void)has_data_or_closed;
-	errno = ENOSYS; // TODO(lab 09 §6): copy out what is there, publish tail, wake the writer
+	(void)r; (void)buf; (void)len; (void)enough_data;
+	errno = ENOSYS; // TODO(lab 09 §6): sleep if empty, copy out, publish tail, wake the writer
 	return -1;
 	END SOLUTION */
 }
@@ -147,7 +172,8 @@ int ring_read(struct ring *r, void *buf, size_t len)
 int ring_close(struct ring *r)
 {
 	atomic_store(&r->closed, 1);
-	if (wake(r, &r->reader) != 0 || wake(r, &r->writer) != 0)
+	if (wake(r, &r->reader, unconditionally) != 0 ||
+	    wake(r, &r->writer, unconditionally) != 0)
 		return -1;
 	return 0;
 }

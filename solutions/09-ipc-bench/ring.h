@@ -4,8 +4,10 @@
  * head counts the bytes ever written and tail the bytes ever read; only
  * the writer stores head and only the reader stores tail, so no lock is
  * needed: head - tail bytes wait in the ring.  A side that finds nothing
- * to do sleeps; the other side wakes it only if it sleeps (a flag says
- * so), so a busy ring makes no system calls at all.  How a side sleeps
+ * to do sleeps until there is enough to make the wake-up worth its cost:
+ * half the ring, or all it still wants if that is less.  The other side
+ * wakes it only if it sleeps (a flag says so) and only once that much is
+ * there, so a busy ring makes no system calls at all.  How a side sleeps
  * is the ring's choice: a process-shared semaphore, or a futex after a
  * short spin.
  */
@@ -24,18 +26,23 @@ enum ring_wake { RING_SEMAPHORE, RING_FUTEX };
 /* One side's sleeping place. */
 struct ring_waiter {
 	_Atomic uint32_t sleeping;  /* 1: asleep or about to be (the futex word) */
+	_Atomic size_t need;        /* it sleeps until this many bytes, or free bytes, are there */
 	sem_t sem;                  /* RING_SEMAPHORE: posted to wake it */
 };
 
+/*
+ * Each side stores into its own cache line only (but to wake the other),
+ * so that neither side's stores take a line away from the other for nothing.
+ */
 struct ring {
 	alignas(64) _Atomic uint64_t head;  /* bytes ever written (writer stores) */
-	struct ring_waiter reader;          /* the reader sleeps here when empty */
-	alignas(64) _Atomic uint64_t tail;  /* bytes ever read (reader stores) */
 	struct ring_waiter writer;          /* the writer sleeps here when full */
+	alignas(64) _Atomic uint64_t tail;  /* bytes ever read (reader stores) */
+	struct ring_waiter reader;          /* the reader sleeps here when empty */
 	alignas(64) _Atomic uint32_t closed; /* a side has left: wake, and stop */
 	enum ring_wake wake;
 	size_t capacity;                    /* a power of two */
-	alignas(64) unsigned char data[];  /* a cache line of its own: the copies do not disturb the fields above */
+	alignas(64) unsigned char data[];   /* a line of its own: copies leave the above alone */
 };
 
 /* At most this many bytes are copied before the reader may see them. */
@@ -58,13 +65,14 @@ int ring_close(struct ring *r);
 
 /* ---- how a side sleeps and is woken (ring_sem.c, ring_futex.c) ---- */
 
+/* What a sleeper waits for: enough data, enough space, or the ring closed. */
 typedef bool ring_condition(struct ring *r);
 
 /* Returns once ready(r) is true, sleeping on w meanwhile. */
 int sem_waiter_sleep(struct ring *r, struct ring_waiter *w, ring_condition *ready);
-/* Wakes the side sleeping on w, if it sleeps. */
-int sem_waiter_wake(struct ring_waiter *w);
+/* Wakes the side sleeping on w, if it sleeps and ready(r) is true. */
+int sem_waiter_wake(struct ring *r, struct ring_waiter *w, ring_condition *ready);
 int futex_waiter_sleep(struct ring *r, struct ring_waiter *w, ring_condition *ready);
-int futex_waiter_wake(struct ring_waiter *w);
+int futex_waiter_wake(struct ring *r, struct ring_waiter *w, ring_condition *ready);
 
 #endif

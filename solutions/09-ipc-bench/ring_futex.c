@@ -59,15 +59,15 @@ int futex_waiter_sleep(struct ring *r, struct ring_waiter *w, ring_condition *re
 	END SOLUTION */
 }
 
-int futex_waiter_wake(struct ring_waiter *w)
+int futex_waiter_wake(struct ring *r, struct ring_waiter *w, ring_condition *ready)
 {
 	/* BEGIN SOLUTION */
-	if (atomic_load(&w->sleeping) && atomic_exchange(&w->sleeping, 0))
+	if (atomic_load(&w->sleeping) && ready(r) && atomic_exchange(&w->sleeping, 0))
 		return futex(&w->sleeping, FUTEX_WAKE, 1) < 0 ? -1 : 0;
 	return 0;
 	/* ELSE STUB
-	(void)w;
-	errno = ENOSYS; // TODO(lab 09 §7): if the flag is up, take it down and FUTEX_WAKE
+	(void)r; (void)w; (void)ready;
+	errno = ENOSYS; // TODO(lab 09 §7): if the flag is up and ready(r), take the flag down and FUTEX_WAKE
 	return -1;
 	END SOLUTION */
 }
