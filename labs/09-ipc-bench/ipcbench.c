@@ -25,8 +25,8 @@
 #include "report.h"
 
 #define USAGE "[--all] [--quick | --verify] [--mech NAME,...] [--sizes 64,4K,64K,1M]\n" \
-	"       [--pin off|on|both] [--seconds S] [--timeout S] [--dir DIR] [--seed N]\n" \
-	"       [--csv FILE] [--svg FILE]"
+	"       [--pin off|on|both] [--runs N] [--seconds S] [--timeout S] [--dir DIR]\n" \
+	"       [--seed N] [--csv FILE] [--svg FILE]"
 
 struct options {
 	bool verify;
@@ -150,7 +150,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 	struct bench_config *c = &o->cfg;
 
 	/* Defaults: a full measurement, pinning off. */
-	c->seconds = 0.25;
+	o->report.runs = 5;
+	c->seconds = 0.1;
 	c->timeout = 10;
 	c->warmup = 200;
 	c->max_samples = 20000;
@@ -169,6 +170,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 			parse_pin(&o->report, "both");
 			takes_value = false;
 		} else if (strcmp(a, "--quick") == 0) {
+			o->report.runs = 1;
 			c->seconds = 0.02;
 			c->warmup = 10;
 			c->max_samples = 200;
@@ -187,6 +189,14 @@ static void parse_args(int argc, char **argv, struct options *o)
 			parse_sizes(&o->report, v);
 		} else if (strcmp(a, "--pin") == 0) {
 			parse_pin(&o->report, v);
+		} else if (strcmp(a, "--runs") == 0) {
+			char *end;
+			long n = strtol(v, &end, 10);
+
+			if (end == v || *end != '\0' || n < 1 || n > REPORT_MAX_RUNS)
+				bad_value("--runs wants a number from 1 to %d, not '%s'",
+					  REPORT_MAX_RUNS, v);
+			o->report.runs = (unsigned)n;
 		} else if (strcmp(a, "--seconds") == 0) {
 			c->seconds = parse_seconds(v, a);
 		} else if (strcmp(a, "--timeout") == 0) {
@@ -213,11 +223,13 @@ static void parse_args(int argc, char **argv, struct options *o)
 	if (o->verify) {
 		/* A few messages of fresh random bytes, every byte checksummed. */
 		c->verify = true;
+		o->report.runs = 1;
 		c->max_messages = 8;
 		c->seconds = 5;         /* max_messages ends the run first */
 		c->warmup = 5;
 		c->max_samples = 50;
 	}
+	o->report.seconds = c->seconds;
 }
 
 /* "2 CPUs (AMD EPYC), Linux 6.1.0, 2026-01-31, load average 0.12 at the start" */
@@ -282,73 +294,106 @@ static bool remove_run_dir(const char *dir)
 	return clean;
 }
 
-static void progress(const char *mech, const char *what, bool pinned)
+static void progress(const struct report *r, unsigned run, const char *mech,
+		     const char *what, bool pinned)
 {
-	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "\r\033[Kipcbench: %s, %s%s ", mech, what,
-			pinned ? ", pinned" : "");
+	if (!isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "\r\033[Kipcbench: ");
+	if (r->runs > 1)
+		fprintf(stderr, "round %u of %u, ", run + 1, r->runs);
+	fprintf(stderr, "%s, %s%s ", mech, what, pinned ? ", pinned" : "");
 }
 
-/* Runs every chosen measurement into o->report; returns the failures. */
+/* Reports a failed run on stderr and, with --verify, on stdout. */
+static void report_failure(const struct options *o, const char *mech, const char *what,
+			   const char *err)
+{
+	fprintf(stderr, "%sipcbench: %s: %s: %s\n", isatty(STDERR_FILENO) ? "\r\033[K" : "",
+		mech, what, err);
+	if (o->verify)
+		printf("verify %s %s: FAILED: %s\n", mech, what, err);
+}
+
+/*
+ * One run of every figure of one row.  A figure that failed once is not
+ * measured again: its kernel is broken, and a hang would cost its
+ * timeout in every round.  Returns the failures.
+ */
+static int measure_row(struct options *o, struct mech_row *row, unsigned run)
+{
+	struct report *r = &o->report;
+	const struct mechanism *m = row->m;
+	char err[256], size[32];
+	int failures = 0;
+
+	if (row->latency_cell != CELL_FAILED) {
+		struct latency_result *l = &row->latency_run[run];
+
+		progress(r, run, m->name, "latency", o->cfg.pin);
+		if (bench_latency(m, &o->cfg, l, err, sizeof err) == 0) {
+			row->latency_cell = CELL_OK;
+			if (o->verify)
+				printf("verify %s latency: %u round trips, every echo right\n",
+				       m->name, l->samples);
+		} else {
+			row->latency_cell = CELL_FAILED;
+			report_failure(o, m->name, "latency", err);
+			if (o->verify)
+				return 1;       /* the first failure says enough */
+			failures++;
+		}
+	}
+	for (size_t s = 0; s < r->nsizes; s++) {
+		struct throughput_result *t = &row->throughput_run[s][run];
+
+		if (r->sizes[s] > m->max_message || row->throughput_cell[s] == CELL_FAILED)
+			continue;       /* a signal carries no message that big */
+		size_name(r->sizes[s], size, sizeof size);
+		progress(r, run, m->name, size, o->cfg.pin);
+		if (bench_throughput(m, r->sizes[s], &o->cfg, t, err, sizeof err) == 0) {
+			row->throughput_cell[s] = CELL_OK;
+			if (o->verify)
+				printf("verify %s %s: %llu messages, %llu bytes, "
+				       "checksum %016llx, matches\n", m->name, size,
+				       (unsigned long long)t->messages,
+				       (unsigned long long)t->bytes,
+				       (unsigned long long)t->checksum_received);
+		} else {
+			row->throughput_cell[s] = CELL_FAILED;
+			report_failure(o, m->name, size, err);
+			if (o->verify)
+				return 1;
+			failures++;
+		}
+	}
+	return failures;
+}
+
+/* Runs every chosen measurement, round after round, into o->report; returns the failures. */
 static int measure(struct options *o)
 {
 	struct report *r = &o->report;
-	char err[256], size[32];
 	int failures = 0;
 
 	for (size_t pin = 0; pin < r->npins; pin++) {
 		o->cfg.pin = r->pinned[pin];
-		for (size_t i = 0; i < r->nmechs; i++) {
-			struct mech_row *row = &r->rows[pin][i];
-			const struct mechanism *m = row->m;
-
-			progress(m->name, "latency", o->cfg.pin);
-			if (bench_latency(m, &o->cfg, &row->latency, err, sizeof err) == 0) {
-				row->latency_cell = CELL_OK;
-				if (o->verify)
-					printf("verify %s latency: %u round trips, every echo right\n",
-					       m->name, row->latency.samples);
-			} else {
-				row->latency_cell = CELL_FAILED;
-				failures++;
-				fprintf(stderr, "%sipcbench: %s: latency: %s\n",
-					isatty(STDERR_FILENO) ? "\r\033[K" : "", m->name, err);
-				if (o->verify) {
-					printf("verify %s latency: FAILED: %s\n", m->name, err);
-					return failures;    /* the first failure says enough */
-				}
-			}
-			for (size_t s = 0; s < r->nsizes; s++) {
-				struct throughput_result *t = &row->throughput[s];
-
-				if (r->sizes[s] > m->max_message)
-					continue;   /* a signal carries no message that big */
-				size_name(r->sizes[s], size, sizeof size);
-				progress(m->name, size, o->cfg.pin);
-				if (bench_throughput(m, r->sizes[s], &o->cfg, t, err, sizeof err) == 0) {
-					row->throughput_cell[s] = CELL_OK;
-					if (o->verify)
-						printf("verify %s %s: %llu messages, %llu bytes, "
-						       "checksum %016llx, matches\n", m->name, size,
-						       (unsigned long long)t->messages,
-						       (unsigned long long)t->bytes,
-						       (unsigned long long)t->checksum_received);
-				} else {
-					row->throughput_cell[s] = CELL_FAILED;
-					failures++;
-					fprintf(stderr, "%sipcbench: %s: %s: %s\n",
-						isatty(STDERR_FILENO) ? "\r\033[K" : "",
-						m->name, size, err);
-					if (o->verify) {
-						printf("verify %s %s: FAILED: %s\n", m->name, size, err);
-						return failures;
-					}
-				}
+		for (unsigned run = 0; run < r->runs; run++) {
+			/* memcpy in every round too: the ceiling moves with the machine's load. */
+			if (!o->verify)
+				for (size_t s = 0; s < r->nsizes; s++)
+					r->memcpy_run_bps[pin][run][s] =
+						bench_memcpy(r->sizes[s], o->cfg.seconds / 2);
+			for (size_t i = 0; i < r->nmechs; i++) {
+				failures += measure_row(o, &r->rows[pin][i], run);
+				if (o->verify && failures > 0)
+					return failures;
 			}
 		}
 	}
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "\r\033[K");
+	report_choose_medians(r);
 	return failures;
 }
 
@@ -393,9 +438,6 @@ int main(int argc, char **argv)
 		die(o.base_dir);
 	o.cfg.dir = dir;
 
-	if (!o.verify)
-		for (size_t s = 0; s < r->nsizes; s++)
-			r->memcpy_bps[s] = bench_memcpy(r->sizes[s], o.cfg.seconds / 2);
 	failures = measure(&o);
 	clean = remove_run_dir(dir);
 

@@ -25,6 +25,23 @@ double quantile(double *v, size_t n, double p)
 	return v[rank - 1];
 }
 
+size_t median_index(const double *v, size_t n)
+{
+	/* n is a handful of runs: count, for each, the values below and above it. */
+	for (size_t i = 0; i < n; i++) {
+		size_t below = 0, equal = 0;
+
+		for (size_t j = 0; j < n; j++) {
+			below += v[j] < v[i];
+			equal += v[j] == v[i];
+		}
+		/* Rank (n - 1) / 2 in sorted order falls among v[i] and its equals. */
+		if (below <= (n - 1) / 2 && (n - 1) / 2 < below + equal)
+			return i;
+	}
+	return 0;       /* not reached for n > 0, unless v holds a NaN */
+}
+
 double now_seconds(void)
 {
 	struct timespec t;

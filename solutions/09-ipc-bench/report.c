@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "stats.h"
+
 const char *size_name(size_t bytes, char *buf, size_t size)
 {
 	if (bytes >= (1u << 20) && bytes % (1u << 20) == 0)
@@ -20,6 +22,38 @@ const struct mech_row *pipe_row(const struct report *r, size_t pin)
 		if (strcmp(r->rows[pin][i].m->name, "pipe") == 0)
 			return &r->rows[pin][i];
 	return NULL;
+}
+
+void report_choose_medians(struct report *r)
+{
+	double v[2 * REPORT_MAX_RUNS];
+	size_t n;
+
+	for (size_t pin = 0; pin < r->npins; pin++)
+		for (size_t i = 0; i < r->nmechs; i++) {
+			struct mech_row *row = &r->rows[pin][i];
+
+			if (row->latency_cell == CELL_OK) {
+				for (n = 0; n < r->runs; n++)
+					v[n] = row->latency_run[n].median_us;
+				row->latency = row->latency_run[median_index(v, n)];
+			}
+			for (size_t s = 0; s < r->nsizes; s++) {
+				if (row->throughput_cell[s] != CELL_OK)
+					continue;
+				for (n = 0; n < r->runs; n++)
+					v[n] = row->throughput_run[s][n].bytes_per_second;
+				row->throughput[s] = row->throughput_run[s][median_index(v, n)];
+			}
+		}
+	for (size_t s = 0; s < r->nsizes; s++) {
+		n = 0;
+		for (size_t pin = 0; pin < r->npins; pin++)
+			for (size_t run = 0; run < r->runs; run++)
+				if (r->memcpy_run_bps[pin][run][s] > 0)
+					v[n++] = r->memcpy_run_bps[pin][run][s];
+		r->memcpy_bps[s] = n > 0 ? v[median_index(v, n)] : 0;
+	}
 }
 
 static void pin_title(FILE *f, const struct report *r, bool pinned)
@@ -126,41 +160,65 @@ static void throughput_table(FILE *f, const struct report *r, size_t pin)
 	fprintf(f, "\n\n");
 }
 
-/* One line of the speed goals: "met" or "NOT met". */
-static void goal(FILE *f, const char *what, double value, double target, const char *unit)
+/*
+ * One line of the speed goals: the ratio of the medians, "met" or "NOT
+ * met", and in how many rounds the ratio of that round's own runs met it.
+ */
+static void goal(FILE *f, const char *what, double value, double target, const char *unit,
+		 unsigned rounds_met, unsigned rounds)
 {
-	fprintf(f, "- %s: %.2f%s (goal: at least %.2f%s): %s\n", what, value, unit,
+	fprintf(f, "- %s: %.2f%s (goal: at least %.2f%s): %s", what, value, unit,
 		target, unit, value >= target ? "met" : "NOT met");
+	if (rounds > 1)
+		fprintf(f, "; met in %u of %u rounds", rounds_met, rounds);
+	fprintf(f, "\n");
+}
+
+/* In how many rounds row's runs at size index s reached target times ref's. */
+static unsigned rounds_reaching(const struct report *r, const struct mech_row *row,
+				size_t s, const double *ref, double target)
+{
+	unsigned met = 0;
+
+	for (size_t run = 0; run < r->runs; run++)
+		if (row->throughput_run[s][run].bytes_per_second >= target * ref[run])
+			met++;
+	return met;
 }
 
 static void speed_goals(FILE *f, const struct report *r, size_t pin, const char *name)
 {
-	const struct mech_row *row = NULL;
+	const struct mech_row *row = NULL, *p = pipe_row(r, pin);
 	char label[96], size[32];
+	double pipe_run[REPORT_MAX_RUNS], memcpy_run[REPORT_MAX_RUNS];
 
 	for (size_t i = 0; i < r->nmechs; i++)
 		if (strcmp(r->rows[pin][i].m->name, name) == 0)
 			row = &r->rows[pin][i];
-	if (row == NULL)
+	if (row == NULL || p == NULL)
 		return;
 	fprintf(f, "Speed goals of %s (a benchmark, not a test):\n\n", name);
 	for (size_t s = 0; s < r->nsizes; s++) {
-		double pipe = pipe_bps(r, pin, s), bps;
+		double pipe = pipe_bps(r, pin, s), bps, target;
 
 		if (row->throughput_cell[s] != CELL_OK || pipe <= 0)
 			continue;
 		bps = row->throughput[s].bytes_per_second;
+		for (size_t run = 0; run < r->runs; run++) {
+			pipe_run[run] = p->throughput_run[s][run].bytes_per_second;
+			memcpy_run[run] = r->memcpy_run_bps[pin][run][s];
+		}
 		size_name(r->sizes[s], size, sizeof size);
-		if (r->sizes[s] >= 64 * 1024) {
+		if (r->sizes[s] >= 64 * 1024 || r->sizes[s] == 4096) {
+			target = r->sizes[s] == 4096 ? 1 : 8;
 			snprintf(label, sizeof label, "%s, times the pipe", size);
-			goal(f, label, bps / pipe, 8, "×");
-		} else if (r->sizes[s] == 4096) {
-			snprintf(label, sizeof label, "%s, times the pipe", size);
-			goal(f, label, bps / pipe, 1, "×");
+			goal(f, label, bps / pipe, target, "×",
+			     rounds_reaching(r, row, s, pipe_run, target), r->runs);
 		}
 		if (r->sizes[s] == (1u << 20) && r->memcpy_bps[s] > 0) {
 			snprintf(label, sizeof label, "%s, share of memcpy", size);
-			goal(f, label, 100 * bps / r->memcpy_bps[s], 50, "%");
+			goal(f, label, 100 * bps / r->memcpy_bps[s], 50, "%",
+			     rounds_reaching(r, row, s, memcpy_run, 0.5), r->runs);
 		}
 	}
 	fprintf(f, "\n");
@@ -169,6 +227,10 @@ static void speed_goals(FILE *f, const struct report *r, size_t pin, const char 
 void report_markdown(FILE *f, const struct report *r)
 {
 	fprintf(f, "# IPC benchmark\n\nMeasured on %s.\n\n", r->machine);
+	if (r->runs > 1)
+		fprintf(f, "Every figure is the median of %u runs of up to %.2f s each, "
+			"one per round; each round measures every mechanism in turn.\n\n",
+			r->runs, r->seconds);
 	for (size_t pin = 0; pin < r->npins; pin++) {
 		fprintf(f, "## %s\n\n", r->pinned[pin] ? "Pinned" : "Not pinned");
 		pin_title(f, r, r->pinned[pin]);
