@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdalign.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +33,11 @@
 #define STOP_TOKEN UINT32_C(0)             /* latency: the last token */
 #define NOTE_SIZE 200
 
-enum job_kind { JOB_LATENCY, JOB_THROUGHPUT };
+#define LINE_STOP UINT64_MAX                /* cache line: the last throw */
+#define LINE_BATCHES 21
+#define LINE_TRIPS 500                      /* round trips per batch */
+
+enum job_kind { JOB_LATENCY, JOB_THROUGHPUT, JOB_CACHE_LINE };
 
 struct job {
 	enum job_kind kind;
@@ -46,6 +52,9 @@ struct outcome {
 	char b_note[NOTE_SIZE];   /* side B's error */
 	struct latency_result latency;
 	struct throughput_result throughput;
+	double line_ns;
+	/* Cache line: a counter the two sides pass back and forth, on a line of its own. */
+	alignas(64) _Atomic uint64_t ball;
 };
 
 /* What side B sends back at the end of a throughput run. */
@@ -152,6 +161,19 @@ out:
 	return result;
 }
 
+/* Hands the ball back each time side A throws it: odd in, the next even out. */
+static int b_cache_line(struct outcome *o)
+{
+	for (;;) {
+		uint64_t ball = atomic_load_explicit(&o->ball, memory_order_acquire);
+
+		if (ball == LINE_STOP)
+			return 0;
+		if (ball % 2 == 1)
+			atomic_store_explicit(&o->ball, ball + 1, memory_order_release);
+	}
+}
+
 static int side_b(const struct job *j, struct channel *ch, struct outcome *o)
 {
 	int result;
@@ -163,7 +185,17 @@ static int side_b(const struct job *j, struct channel *ch, struct outcome *o)
 		j->m->close(ch);
 		return -1;
 	}
-	result = j->kind == JOB_LATENCY ? b_latency(j, ch, o) : b_throughput(j, ch, o);
+	switch (j->kind) {
+	case JOB_LATENCY:
+		result = b_latency(j, ch, o);
+		break;
+	case JOB_THROUGHPUT:
+		result = b_throughput(j, ch, o);
+		break;
+	default:
+		result = b_cache_line(o);
+		break;
+	}
 	if (j->m->close(ch) != 0 && result == 0)
 		result = note_errno(o->b_note, "close");
 	return result;
@@ -318,6 +350,41 @@ out:
 	return result;
 }
 
+/*
+ * Throws the ball to side B and waits for it to come back, in batches:
+ * the time a cache line takes to go from one CPU to the other and back,
+ * the least any shared-memory hand-off can cost.  No system call, no
+ * pause instruction: both sides spin, briefly.
+ */
+static int a_cache_line(const struct job *j, struct outcome *o)
+{
+	double batch_ns[LINE_BATCHES];
+	double deadline = now_seconds() + j->cfg->seconds;
+	uint64_t ball = 0;
+	size_t batches = 0;
+
+	/* Batch 0 is a warm-up: side B may not be running yet. */
+	for (size_t b = 0; b <= LINE_BATCHES; b++) {
+		double t0 = now_seconds();
+
+		for (int i = 0; i < LINE_TRIPS; i++) {
+			atomic_store_explicit(&o->ball, ++ball, memory_order_release);
+			while (atomic_load_explicit(&o->ball, memory_order_acquire) == ball)
+				continue;
+			ball++;
+		}
+		double t1 = now_seconds();
+
+		if (b > 0)
+			batch_ns[batches++] = (t1 - t0) / LINE_TRIPS * 1e9;
+		if (batches >= 3 && t1 >= deadline)
+			break;
+	}
+	atomic_store(&o->ball, LINE_STOP);
+	o->line_ns = quantile(batch_ns, batches, 0.5);
+	return 0;
+}
+
 static int side_a(const struct job *j, struct outcome *o)
 {
 	struct sigaction ignore = { .sa_handler = SIG_IGN };
@@ -354,8 +421,10 @@ static int side_a(const struct job *j, struct outcome *o)
 		result = note_errno(o->a_note, "attach");
 	else if (j->kind == JOB_LATENCY)
 		result = a_latency(j, &ch, o);
-	else
+	else if (j->kind == JOB_THROUGHPUT)
 		result = a_throughput(j, &ch, o);
+	else
+		result = a_cache_line(j, o);
 	if (result != 0)
 		kill(b, SIGKILL);       /* it may be waiting for us for ever */
 	while (waitpid(b, &status, 0) < 0)
@@ -497,6 +566,43 @@ int bench_throughput(const struct mechanism *m, size_t message,
 	if (run_job(&j, err, errsize, &o) != 0)
 		return -1;
 	*out = o.throughput;
+	return 0;
+}
+
+/* The cache-line job needs no channel: its two sides share the outcome page. */
+static int no_open(struct channel *ch, const char *dir)
+{
+	(void)ch;
+	(void)dir;
+	return 0;
+}
+
+static int no_attach(struct channel *ch, enum side side, pid_t peer)
+{
+	ch->side = side;
+	ch->peer = peer;
+	return 0;
+}
+
+static int no_close(struct channel *ch)
+{
+	(void)ch;
+	return 0;
+}
+
+static const struct mechanism no_channel = {
+	.name = "cache line", .what = "a counter in the shared page, passed by spinning",
+	.open = no_open, .attach = no_attach, .close = no_close,
+};
+
+int bench_cache_line(const struct bench_config *cfg, double *ns, char *err, size_t errsize)
+{
+	struct job j = { JOB_CACHE_LINE, &no_channel, cfg, 0 };
+	struct outcome o;
+
+	if (run_job(&j, err, errsize, &o) != 0)
+		return -1;
+	*ns = o.line_ns;
 	return 0;
 }
 

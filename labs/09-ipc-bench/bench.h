@@ -54,6 +54,13 @@ int bench_throughput(const struct mechanism *m, size_t message,
 		     const struct bench_config *cfg, struct throughput_result *out,
 		     char *err, size_t errsize);
 
+/*
+ * Nanoseconds a cache line takes to go from side A's CPU to side B's and
+ * back (the median of batches of round trips): the floor under any
+ * shared-memory hand-off.  Meant for cfg->pin set and two CPUs.
+ */
+int bench_cache_line(const struct bench_config *cfg, double *ns, char *err, size_t errsize);
+
 /* memcpy(3) bandwidth in bytes per second, for messages of this size. */
 double bench_memcpy(size_t message, double seconds);
 

@@ -370,20 +370,42 @@ static int measure_row(struct options *o, struct mech_row *row, unsigned run)
 	return failures;
 }
 
-/* Runs every chosen measurement, round after round, into o->report; returns the failures. */
+/* A cache line's round trip between the two pinned CPUs, into round run. */
+static int measure_cache_line(struct options *o, unsigned run)
+{
+	struct report *r = &o->report;
+	char err[256];
+
+	if (o->verify || r->cpu[0] == r->cpu[1] || r->line_failed)
+		return 0;
+	progress(r, run, "cache line", "round trip", true);
+	if (bench_cache_line(&o->cfg, &r->line_run_ns[run], err, sizeof err) == 0)
+		return 0;
+	r->line_failed = true;
+	report_failure(o, "cache line", "round trip", err);
+	return 1;
+}
+
+/*
+ * Runs every chosen measurement into o->report, round after round; in
+ * each round, pinned and not, every mechanism in turn.  Returns the
+ * failures.
+ */
 static int measure(struct options *o)
 {
 	struct report *r = &o->report;
 	int failures = 0;
 
-	for (size_t pin = 0; pin < r->npins; pin++) {
-		o->cfg.pin = r->pinned[pin];
-		for (unsigned run = 0; run < r->runs; run++) {
-			/* memcpy in every round too: the ceiling moves with the machine's load. */
-			if (!o->verify)
-				for (size_t s = 0; s < r->nsizes; s++)
-					r->memcpy_run_bps[pin][run][s] =
-						bench_memcpy(r->sizes[s], o->cfg.seconds / 2);
+	for (unsigned run = 0; run < r->runs; run++) {
+		/* memcpy in every round too: the ceiling moves with the machine's load. */
+		if (!o->verify)
+			for (size_t s = 0; s < r->nsizes; s++)
+				r->memcpy_run_bps[run][s] = bench_memcpy(r->sizes[s],
+									  o->cfg.seconds / 2);
+		for (size_t pin = 0; pin < r->npins; pin++) {
+			o->cfg.pin = r->pinned[pin];
+			if (o->cfg.pin)
+				failures += measure_cache_line(o, run);
 			for (size_t i = 0; i < r->nmechs; i++) {
 				failures += measure_row(o, &r->rows[pin][i], run);
 				if (o->verify && failures > 0)

@@ -38,7 +38,10 @@ struct report {
 	size_t nsizes;
 	size_t sizes[REPORT_MAX_SIZES];
 	double memcpy_bps[REPORT_MAX_SIZES]; /* the median over every round; 0: not measured */
-	double memcpy_run_bps[2][REPORT_MAX_RUNS][REPORT_MAX_SIZES]; /* [pin][round][size] */
+	double memcpy_run_bps[REPORT_MAX_RUNS][REPORT_MAX_SIZES];  /* [round][size] */
+	double line_ns;                      /* pinned: a cache line's round trip, median */
+	double line_run_ns[REPORT_MAX_RUNS]; /* per round; 0: not measured */
+	bool line_failed;                    /* a round trip failed: measure no more */
 	size_t npins;
 	bool pinned[2];                      /* the pinning of rows[0] and rows[1] */
 	int cpu[2];                          /* pinned: side A's CPU and side B's */

@@ -48,21 +48,50 @@ void report_choose_medians(struct report *r)
 		}
 	for (size_t s = 0; s < r->nsizes; s++) {
 		n = 0;
-		for (size_t pin = 0; pin < r->npins; pin++)
-			for (size_t run = 0; run < r->runs; run++)
-				if (r->memcpy_run_bps[pin][run][s] > 0)
-					v[n++] = r->memcpy_run_bps[pin][run][s];
+		for (size_t run = 0; run < r->runs; run++)
+			if (r->memcpy_run_bps[run][s] > 0)
+				v[n++] = r->memcpy_run_bps[run][s];
 		r->memcpy_bps[s] = n > 0 ? v[median_index(v, n)] : 0;
 	}
+	n = 0;
+	for (size_t run = 0; run < r->runs; run++)
+		if (r->line_run_ns[run] > 0)
+			v[n++] = r->line_run_ns[run];
+	r->line_ns = n > 0 ? v[median_index(v, n)] : 0;
+}
+
+/* The least and the most of the n values of v that are above 0. */
+static void range(const double *v, size_t n, double *lo, double *hi)
+{
+	*lo = *hi = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] > 0) {
+			if (*lo == 0 || v[i] < *lo)
+				*lo = v[i];
+			if (v[i] > *hi)
+				*hi = v[i];
+		}
 }
 
 static void pin_title(FILE *f, const struct report *r, bool pinned)
 {
 	if (!pinned)
 		fprintf(f, "The scheduler places both sides where it likes.\n\n");
-	else if (r->cpu[0] != r->cpu[1])
-		fprintf(f, "Side A pinned to CPU %d, side B to CPU %d.\n\n", r->cpu[0], r->cpu[1]);
-	else
+	else if (r->cpu[0] != r->cpu[1]) {
+		fprintf(f, "Side A pinned to CPU %d, side B to CPU %d.", r->cpu[0], r->cpu[1]);
+		if (r->line_ns > 0) {
+			double lo, hi;
+
+			range(r->line_run_ns, r->runs, &lo, &hi);
+			fprintf(f, " A cache line passed from one to the other and back in "
+				"%.0f ns", r->line_ns);
+			if (r->runs > 1)
+				fprintf(f, " (median of %u rounds, from %.0f to %.0f ns)", r->runs,
+					lo, hi);
+			fprintf(f, ": no shared-memory hand-off can be faster.");
+		}
+		fprintf(f, "\n\n");
+	} else
 		fprintf(f, "Both sides pinned to CPU %d, the only one there is.\n\n", r->cpu[0]);
 }
 
@@ -206,7 +235,7 @@ static void speed_goals(FILE *f, const struct report *r, size_t pin, const char 
 		bps = row->throughput[s].bytes_per_second;
 		for (size_t run = 0; run < r->runs; run++) {
 			pipe_run[run] = p->throughput_run[s][run].bytes_per_second;
-			memcpy_run[run] = r->memcpy_run_bps[pin][run][s];
+			memcpy_run[run] = r->memcpy_run_bps[run][s];
 		}
 		size_name(r->sizes[s], size, sizeof size);
 		if (r->sizes[s] >= 64 * 1024 || r->sizes[s] == 4096) {
