@@ -17,6 +17,8 @@ int ring_init(struct ring *r, size_t capacity, enum ring_wake wake)
 	}
 	atomic_init(&r->head, 0);
 	atomic_init(&r->tail, 0);
+	r->tail_seen = 0;
+	r->head_seen = 0;
 	atomic_init(&r->closed, 0);
 	atomic_init(&r->reader.sleeping, 0);
 	atomic_init(&r->writer.sleeping, 0);
@@ -48,8 +50,13 @@ int ring_destroy(struct ring *r)
 /* Sleeps on w until ready(r), having said that need bytes will do. */
 static int sleep_on(struct ring *r, struct ring_waiter *w, size_t need, ring_condition *ready)
 {
-	/* Relaxed: raising the sleeping flag, a sequentially consistent store, publishes it. */
-	atomic_store_explicit(&w->need, need, memory_order_relaxed);
+	/*
+	 * Relaxed: raising the sleeping flag, a sequentially consistent
+	 * store, publishes it.  Stored only when it changes, since the line
+	 * is the other side's.
+	 */
+	if (atomic_load_explicit(&w->need, memory_order_relaxed) != need)
+		atomic_store_explicit(&w->need, need, memory_order_relaxed);
 	return r->wake == RING_SEMAPHORE ? sem_waiter_sleep(r, w, ready)
 					 : futex_waiter_sleep(r, w, ready);
 }

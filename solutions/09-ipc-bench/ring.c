@@ -17,6 +17,8 @@ int ring_init(struct ring *r, size_t capacity, enum ring_wake wake)
 	}
 	atomic_init(&r->head, 0);
 	atomic_init(&r->tail, 0);
+	r->tail_seen = 0;
+	r->head_seen = 0;
 	atomic_init(&r->closed, 0);
 	atomic_init(&r->reader.sleeping, 0);
 	atomic_init(&r->writer.sleeping, 0);
@@ -48,8 +50,13 @@ int ring_destroy(struct ring *r)
 /* Sleeps on w until ready(r), having said that need bytes will do. */
 static int sleep_on(struct ring *r, struct ring_waiter *w, size_t need, ring_condition *ready)
 {
-	/* Relaxed: raising the sleeping flag, a sequentially consistent store, publishes it. */
-	atomic_store_explicit(&w->need, need, memory_order_relaxed);
+	/*
+	 * Relaxed: raising the sleeping flag, a sequentially consistent
+	 * store, publishes it.  Stored only when it changes, since the line
+	 * is the other side's.
+	 */
+	if (atomic_load_explicit(&w->need, memory_order_relaxed) != need)
+		atomic_store_explicit(&w->need, need, memory_order_relaxed);
 	return r->wake == RING_SEMAPHORE ? sem_waiter_sleep(r, w, ready)
 					 : futex_waiter_sleep(r, w, ready);
 }
@@ -97,18 +104,29 @@ int ring_write(struct ring *r, const void *buf, size_t len)
 	const unsigned char *p = buf;
 
 	while (len > 0) {
-		/* Full: sleep until half the ring is free, or all the rest fits. */
-		if (waiting_bytes(r) == r->capacity &&
-		    sleep_on(r, &r->writer, min_size(len, r->capacity / 2), enough_space) != 0)
-			return -1;
+		uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+		size_t want = min_size(len, RING_STEP);
+
+		/*
+		 * Look at the reader's tail only when the last look left too
+		 * little room: each look may fetch the reader's cache line.
+		 */
+		if (r->capacity - (size_t)(head - r->tail_seen) < want) {
+			r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
+			/* Full: sleep until half the ring is free, or all the rest fits. */
+			if (head - r->tail_seen == r->capacity) {
+				if (sleep_on(r, &r->writer, min_size(len, r->capacity / 2),
+					     enough_space) != 0)
+					return -1;
+				r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
+			}
+		}
 		if (atomic_load(&r->closed)) {
 			errno = EPIPE;
 			return -1;
 		}
-		uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-		uint64_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
 		size_t at = (size_t)(head & (r->capacity - 1));
-		size_t n = min_size(min_size(len, r->capacity - (size_t)(head - tail)), RING_STEP);
+		size_t n = min_size(want, r->capacity - (size_t)(head - r->tail_seen));
 		size_t first = min_size(n, r->capacity - at);   /* up to the wrap */
 
 		memcpy(r->data + at, p, first);
@@ -138,19 +156,26 @@ int ring_read(struct ring *r, void *buf, size_t len)
 	unsigned char *p = buf;
 
 	while (len > 0) {
-		/* Empty: sleep until half the ring is there, or all we want. */
-		if (waiting_bytes(r) == 0 &&
-		    sleep_on(r, &r->reader, min_size(len, r->capacity / 2), enough_data) != 0)
-			return -1;
 		uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-		uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+		size_t want = min_size(len, RING_STEP);
 
-		if (head == tail) {     /* woken by close(), and nothing is left */
-			errno = EPIPE;
-			return -1;
+		/* Look at the writer's head only when the last look showed too little. */
+		if ((size_t)(r->head_seen - tail) < want) {
+			r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
+			/* Empty: sleep until half the ring is there, or all we want. */
+			if (r->head_seen == tail) {
+				if (sleep_on(r, &r->reader, min_size(len, r->capacity / 2),
+					     enough_data) != 0)
+					return -1;
+				r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
+				if (r->head_seen == tail) {  /* woken by close(), and nothing left */
+					errno = EPIPE;
+					return -1;
+				}
+			}
 		}
 		size_t at = (size_t)(tail & (r->capacity - 1));
-		size_t n = min_size(min_size(len, (size_t)(head - tail)), RING_STEP);
+		size_t n = min_size(want, (size_t)(r->head_seen - tail));
 		size_t first = min_size(n, r->capacity - at);
 
 		memcpy(p, r->data + at, first);

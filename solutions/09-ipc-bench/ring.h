@@ -31,14 +31,18 @@ struct ring_waiter {
 };
 
 /*
- * Each side stores into its own cache line only (but to wake the other),
- * so that neither side's stores take a line away from the other for nothing.
+ * Each cache line of the header is stored into by one side only, but to
+ * go to sleep: the writer's line holds what the writer stores for every
+ * message and what it looks at for every message, the reader's sleeping
+ * place.  So a busy ring moves only the lines it must between the CPUs.
  */
 struct ring {
 	alignas(64) _Atomic uint64_t head;  /* bytes ever written (writer stores) */
-	struct ring_waiter writer;          /* the writer sleeps here when full */
-	alignas(64) _Atomic uint64_t tail;  /* bytes ever read (reader stores) */
+	uint64_t tail_seen;                 /* the writer's last look at tail */
 	struct ring_waiter reader;          /* the reader sleeps here when empty */
+	alignas(64) _Atomic uint64_t tail;  /* bytes ever read (reader stores) */
+	uint64_t head_seen;                 /* the reader's last look at head */
+	struct ring_waiter writer;          /* the writer sleeps here when full */
 	alignas(64) _Atomic uint32_t closed; /* a side has left: wake, and stop */
 	enum ring_wake wake;
 	size_t capacity;                    /* a power of two */
