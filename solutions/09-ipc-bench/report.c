@@ -253,6 +253,47 @@ static void speed_goals(FILE *f, const struct report *r, size_t pin, const char 
 	fprintf(f, "\n");
 }
 
+/*
+ * Pinned, with several rounds: each round's cache-line round trip next
+ * to what name moved in that round, in MB/s and as a multiple of the
+ * pipe's run of the same round.  It shows how much one figure moves
+ * from round to round, and whether the cache line explains it.
+ */
+static void rounds_table(FILE *f, const struct report *r, size_t pin, const char *name)
+{
+	const struct mech_row *row = NULL, *p = pipe_row(r, pin);
+	char size[32];
+
+	for (size_t i = 0; i < r->nmechs; i++)
+		if (strcmp(r->rows[pin][i].m->name, name) == 0)
+			row = &r->rows[pin][i];
+	if (row == NULL || p == NULL || !r->pinned[pin] || r->runs < 2 || r->line_ns <= 0)
+		return;
+	fprintf(f, "Round by round: the cache line's round trip, and %s in MB/s · times "
+		"the pipe in the same round:\n\n| round | cache line, ns |", name);
+	for (size_t s = 0; s < r->nsizes; s++)
+		fprintf(f, " %s |", size_name(r->sizes[s], size, sizeof size));
+	fprintf(f, "\n| ---: | ---: |");
+	for (size_t s = 0; s < r->nsizes; s++)
+		fprintf(f, " ---: |");
+	fprintf(f, "\n");
+	for (size_t run = 0; run < r->runs; run++) {
+		fprintf(f, "| %zu | %.0f |", run + 1, r->line_run_ns[run]);
+		for (size_t s = 0; s < r->nsizes; s++) {
+			double bps = row->throughput_run[s][run].bytes_per_second;
+
+			if (row->throughput_cell[s] != CELL_OK || p->throughput_cell[s] != CELL_OK) {
+				fprintf(f, " — |");
+				continue;
+			}
+			fprintf(f, " %.0f · %.2f× |", bps / 1e6,
+				bps / p->throughput_run[s][run].bytes_per_second);
+		}
+		fprintf(f, "\n");
+	}
+	fprintf(f, "\n");
+}
+
 void report_markdown(FILE *f, const struct report *r)
 {
 	fprintf(f, "# IPC benchmark\n\nMeasured on %s.\n\n", r->machine);
@@ -266,6 +307,7 @@ void report_markdown(FILE *f, const struct report *r)
 		latency_table(f, r, pin);
 		throughput_table(f, r, pin);
 		speed_goals(f, r, pin, "shm-sem");
+		rounds_table(f, r, pin, "shm-sem");
 	}
 	fprintf(f, "Legend:\n\n");
 	for (size_t i = 0; i < r->nmechs; i++)
