@@ -34,8 +34,8 @@
 #define NOTE_SIZE 200
 
 #define LINE_STOP UINT64_MAX                /* cache line: the last throw */
-#define LINE_BATCHES 21
-#define LINE_TRIPS 500                      /* round trips per batch */
+#define LINE_BATCHES 200
+#define LINE_TRIPS 50                       /* round trips per batch: short, to see the deadline */
 
 enum job_kind { JOB_LATENCY, JOB_THROUGHPUT, JOB_CACHE_LINE };
 
