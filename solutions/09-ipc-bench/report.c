@@ -26,7 +26,7 @@ const struct mech_row *pipe_row(const struct report *r, size_t pin)
 
 void report_choose_medians(struct report *r)
 {
-	double v[2 * REPORT_MAX_RUNS];
+	double v[REPORT_MAX_RUNS];
 	size_t n;
 
 	for (size_t pin = 0; pin < r->npins; pin++)
