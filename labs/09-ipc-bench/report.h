@@ -52,7 +52,9 @@ struct report {
 /* "64 B", "4 KiB", "1 MiB": into buf, which it returns. */
 const char *size_name(size_t bytes, char *buf, size_t size);
 
-/* The row of the pipe in rows[pin], or NULL when it was not measured. */
+/* The row of the mechanism called name in rows[pin], or NULL when it was not measured. */
+const struct mech_row *row_named(const struct report *r, size_t pin, const char *name);
+/* The pipe's row, to which the other figures are compared. */
 const struct mech_row *pipe_row(const struct report *r, size_t pin);
 
 /*

@@ -16,12 +16,30 @@ const char *size_name(size_t bytes, char *buf, size_t size)
 	return buf;
 }
 
-const struct mech_row *pipe_row(const struct report *r, size_t pin)
+const struct mech_row *row_named(const struct report *r, size_t pin, const char *name)
 {
 	for (size_t i = 0; i < r->nmechs; i++)
-		if (strcmp(r->rows[pin][i].m->name, "pipe") == 0)
+		if (strcmp(r->rows[pin][i].m->name, name) == 0)
 			return &r->rows[pin][i];
 	return NULL;
+}
+
+const struct mech_row *pipe_row(const struct report *r, size_t pin)
+{
+	return row_named(r, pin, "pipe");
+}
+
+/* A table's size columns: their names, then the rule under the header. */
+static void size_columns(FILE *f, const struct report *r, const char *rule)
+{
+	char name[32];
+
+	for (size_t s = 0; s < r->nsizes; s++)
+		fprintf(f, " %s |", size_name(r->sizes[s], name, sizeof name));
+	fprintf(f, "\n%s", rule);
+	for (size_t s = 0; s < r->nsizes; s++)
+		fprintf(f, " ---: |");
+	fprintf(f, "\n");
 }
 
 void report_choose_medians(struct report *r)
@@ -155,16 +173,9 @@ static void throughput_cell(FILE *f, const struct report *r, size_t pin, size_t 
 
 static void throughput_table(FILE *f, const struct report *r, size_t pin)
 {
-	char name[32];
-
 	fprintf(f, "One-way throughput, MB/s (10^6 bytes per second) · times the pipe · "
 		"percent of memcpy:\n\n| mechanism |");
-	for (size_t s = 0; s < r->nsizes; s++)
-		fprintf(f, " %s |", size_name(r->sizes[s], name, sizeof name));
-	fprintf(f, "\n| --- |");
-	for (size_t s = 0; s < r->nsizes; s++)
-		fprintf(f, " ---: |");
-	fprintf(f, "\n");
+	size_columns(f, r, "| --- |");
 	for (size_t i = 0; i < r->nmechs; i++) {
 		const struct mech_row *row = &r->rows[pin][i];
 
@@ -217,13 +228,10 @@ static unsigned rounds_reaching(const struct report *r, const struct mech_row *r
 
 static void speed_goals(FILE *f, const struct report *r, size_t pin, const char *name)
 {
-	const struct mech_row *row = NULL, *p = pipe_row(r, pin);
+	const struct mech_row *row = row_named(r, pin, name), *p = pipe_row(r, pin);
 	char label[96], size[32];
 	double pipe_run[REPORT_MAX_RUNS], memcpy_run[REPORT_MAX_RUNS];
 
-	for (size_t i = 0; i < r->nmechs; i++)
-		if (strcmp(r->rows[pin][i].m->name, name) == 0)
-			row = &r->rows[pin][i];
 	if (row == NULL || p == NULL)
 		return;
 	fprintf(f, "Speed goals of %s (a benchmark, not a test):\n\n", name);
@@ -261,22 +269,13 @@ static void speed_goals(FILE *f, const struct report *r, size_t pin, const char 
  */
 static void rounds_table(FILE *f, const struct report *r, size_t pin, const char *name)
 {
-	const struct mech_row *row = NULL, *p = pipe_row(r, pin);
-	char size[32];
+	const struct mech_row *row = row_named(r, pin, name), *p = pipe_row(r, pin);
 
-	for (size_t i = 0; i < r->nmechs; i++)
-		if (strcmp(r->rows[pin][i].m->name, name) == 0)
-			row = &r->rows[pin][i];
 	if (row == NULL || p == NULL || !r->pinned[pin] || r->runs < 2 || r->line_ns <= 0)
 		return;
 	fprintf(f, "Round by round: the cache line's round trip, and %s in MB/s · times "
 		"the pipe in the same round:\n\n| round | cache line, ns |", name);
-	for (size_t s = 0; s < r->nsizes; s++)
-		fprintf(f, " %s |", size_name(r->sizes[s], size, sizeof size));
-	fprintf(f, "\n| ---: | ---: |");
-	for (size_t s = 0; s < r->nsizes; s++)
-		fprintf(f, " ---: |");
-	fprintf(f, "\n");
+	size_columns(f, r, "| ---: | ---: |");
 	for (size_t run = 0; run < r->runs; run++) {
 		fprintf(f, "| %zu | %.0f |", run + 1, r->line_run_ns[run]);
 		for (size_t s = 0; s < r->nsizes; s++) {
