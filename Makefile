@@ -15,24 +15,29 @@ BUILD := build
 include mk/flags.mk
 
 CORE_SRCS := $(wildcard grader/core/*.c)
-DRIVER_SRCS := $(wildcard grader/driver/*.c) grader/core/results.c
+DRIVER_SRCS := $(wildcard grader/driver/*.c) grader/core/results.c grader/core/sysutil.c
 SHIM_SRCS := $(wildcard grader/shims/*.c)
 DEFS := $(wildcard grader/suites/[0-9][0-9]-*.def)
 DOTS := $(wildcard diagrams/*.dot)
 SVGS := $(DOTS:.dot=.svg)
 HANDOUTS := $(wildcard handouts/*.md)
 
-# Build folders: build/core (grader library and shims), build/<src>/<lab>.
+# Build folders: build/core (grader library and shims); the driver gives
+# every graded tree its own, build/trees/<name>-<hash of its full path>.
 CORE_DIR := $(BUILD)/core
 SAN_CORE_DIR := $(BUILD)/san/core
 DRIVER := $(BUILD)/ipcgrade
-SRC_BUILD := $(BUILD)/$(notdir $(abspath $(SRC)))
+# The trusted lab folders: their lab.mk says what each lab builds.
+TRUSTED := $(if $(wildcard solutions/[0-9][0-9]-*),solutions,labs)
 
-GRADE = ./$(DRIVER) --root $(CURDIR) --src $(SRC) --build $(SRC_BUILD) \
-	--core $(CORE_DIR) --format $(FORMAT) $(if $(LAB),--lab $(LAB)) \
-	$(if $(TEST),--test $(TEST))
+# A value for the shell, in single quotes: SRC may hold spaces or quotes.
+quote = '$(subst ','\'',$(1))'
 
-.PHONY: all help grade test stubs diagrams html batch bench clean deps deps-test tools
+GRADE = ./$(DRIVER) --root $(call quote,$(CURDIR)) --src $(call quote,$(SRC)) \
+	--build $(BUILD) --core $(CORE_DIR) --format $(call quote,$(FORMAT)) \
+	$(if $(LAB),--lab $(call quote,$(LAB))) $(if $(TEST),--test $(call quote,$(TEST)))
+
+.PHONY: all help grade test stubs diagrams html batch bench clean deps deps-test tools san-tools
 .DEFAULT_GOAL := all
 
 help:
@@ -63,8 +68,32 @@ all: deps tools
 	done
 	@echo 'built: the grader, every lab of solutions/ and labs/'
 
-tools: $(DRIVER) $(CORE_DIR)/libgrader.a \
-	$(SHIM_SRCS:grader/shims/%.c=$(CORE_DIR)/shims/%.so)
+tools: $(DRIVER) $(CORE_DIR)/libgrader.a $(CORE_DIR)/shims/ipclaunch \
+	$(SHIM_SRCS:grader/shims/%.c=$(CORE_DIR)/shims/%.so) $(CORE_DIR)/suites/stamp
+
+# The same with AddressSanitizer and UBSan, for make test.
+san-tools: $(SAN_CORE_DIR)/libgrader.a $(SAN_CORE_DIR)/shims/ipclaunch \
+	$(SHIM_SRCS:grader/shims/%.c=$(SAN_CORE_DIR)/shims/%.so) $(SAN_CORE_DIR)/suites/stamp
+
+# Every suite's object and the grader's symbol lists, from trusted files
+# only: lab builds link them and never see a suite's source.
+SUITE_INPUTS := $(DEFS) $(DEFS:.def=.c) $(wildcard $(TRUSTED)/*/*.h) grader/core/*.h \
+	mk/lab.mk mk/flags.mk mk/vet-lab.sh
+
+$(CORE_DIR)/suites/stamp: $(CORE_DIR)/libgrader.a $(SUITE_INPUTS)
+	$(call suite_parts,$(CORE_DIR),0)
+
+$(SAN_CORE_DIR)/suites/stamp: $(SAN_CORE_DIR)/libgrader.a $(SUITE_INPUTS)
+	$(call suite_parts,$(SAN_CORE_DIR),1)
+
+define suite_parts
+	@for def in $(DEFS); do lab=$$(basename $$def .def); \
+		$(MAKE) -s --no-print-directory -f mk/lab.mk suite-parts BUILD_PARTS=1 \
+			LAB=$$lab LABDIR=$(TRUSTED)/$$lab SUITE_PARTS=$(1)/suites/$$lab \
+			CORE=$(1) SAN=$(2) || exit 1; \
+	done
+	@touch $@
+endef
 
 grade: deps
 	@$(MAKE) -s --no-print-directory tools
@@ -73,8 +102,9 @@ grade: deps
 batch: deps
 	@test -n "$(SUBMISSIONS)" || { echo 'usage: make batch SUBMISSIONS=DIR [OUT=DIR]' >&2; exit 2; }
 	@$(MAKE) -s --no-print-directory tools
-	@./$(DRIVER) --root $(CURDIR) --src $(SUBMISSIONS) --build $(BUILD)/batch \
-		--core $(CORE_DIR) $(if $(LAB),--lab $(LAB)) --batch $(SUBMISSIONS) --out $(OUT)
+	@./$(DRIVER) --root $(call quote,$(CURDIR)) --src $(call quote,$(SUBMISSIONS)) \
+		--build $(BUILD) --core $(CORE_DIR) $(if $(LAB),--lab $(call quote,$(LAB))) \
+		--batch $(call quote,$(SUBMISSIONS)) --out $(call quote,$(OUT))
 
 test: deps-test
 	@$(MAKE) -s --no-print-directory tools
@@ -126,17 +156,30 @@ $(SAN_CORE_DIR)/shims/%.so $(CORE_DIR)/shims/%.so: grader/shims/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 $(WARNINGS) -O1 -fPIC -shared -o $@ $< -ldl
 
+# The launcher of the labs' programs: static, so that no shim runs in it.
+$(SAN_CORE_DIR)/shims/ipclaunch $(CORE_DIR)/shims/ipclaunch: grader/launcher/ipclaunch.c \
+		grader/core/landlock.c grader/core/landlock.h
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARNINGS) -O1 -static -Igrader/core -o $@ \
+		grader/launcher/ipclaunch.c grader/core/landlock.c
+
 $(CORE_DIR)/obj $(SAN_CORE_DIR)/obj:
 	@mkdir -p $@
 
-# The catalogue of every lab's items, rewritten only when it changes.
-$(BUILD)/catalogue.c: $(DEFS) tools/mkcatalogue FORCE
+# The catalogue of every lab's items and build description, rewritten
+# only when it changes (the stamp says when it was last looked at).  The
+# folders stand for labs added or removed.
+$(BUILD)/catalogue.c: $(BUILD)/catalogue.stamp ;
+
+$(BUILD)/catalogue.stamp: $(DEFS) $(wildcard $(TRUSTED)/*/lab.mk) tools/mkcatalogue \
+		grader/suites $(TRUSTED)
 	@mkdir -p $(BUILD)
-	@sh tools/mkcatalogue grader/suites > $@.$$$$ && \
-		{ cmp -s $@.$$$$ $@ && rm -f $@.$$$$ || mv $@.$$$$ $@; }
+	@sh tools/mkcatalogue grader/suites $(TRUSTED) > $(BUILD)/catalogue.c.$$$$ && \
+		{ cmp -s $(BUILD)/catalogue.c.$$$$ $(BUILD)/catalogue.c && \
+		  rm -f $(BUILD)/catalogue.c.$$$$ || \
+		  mv $(BUILD)/catalogue.c.$$$$ $(BUILD)/catalogue.c; }
+	@touch $@
 
 $(DRIVER): $(DRIVER_SRCS) $(BUILD)/catalogue.c grader/driver/*.h grader/core/results.h $(DEFS)
 	$(CC) $(GRADER_CFLAGS) -Igrader/driver -Igrader/core -I. -o $@ $(DRIVER_SRCS) $(BUILD)/catalogue.c
 
-.PHONY: FORCE
-FORCE:

@@ -1,49 +1,74 @@
 # lab.mk - builds one lab: its library, its programs and its grader suite.
 #
-#   make -f mk/lab.mk SRC=labs LAB=01-shared-anon OUT=build/labs/01-shared-anon \
-#        CORE=build/core [SAN=1]
+#   make -f mk/lab.mk SRC=labs LAB=01-shared-anon OUT=build/x CORE=build/core [SAN=1]
+#   make -f mk/lab.mk LABDIR=/lab/src LAB=01-shared-anon OUT=/lab/out CORE=/grader/core \
+#        SUITE_PARTS=/grader/parts PROGRAMS='prog1 prog2' LDLIBS='-lrt'
+#   make -f mk/lab.mk suite-parts BUILD_PARTS=1 LAB=01-shared-anon LABDIR=solutions/01-shared-anon \
+#        SUITE_PARTS=build/core/suites/01-shared-anon CORE=build/core
 #
-# The lab folder's lab.mk names its programs (PROGRAMS = a b); every other
-# .c file of the folder goes into the lab's library.
+# The driver uses the second form, inside its build sandbox: PROGRAMS and
+# LDLIBS come from its catalogue (the trusted lab.mk), the suite's object
+# and the grader's symbol lists (SUITE_PARTS) were built by the third form
+# from trusted files only (make tools), and nothing of the submission but
+# its .c and .h files is read.  Run by hand on a trusted tree, everything
+# comes from the lab folder.  Every .c file not named in PROGRAMS goes
+# into the lab's library.
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 include $(ROOT)/mk/flags.mk
 
-ifeq ($(strip $(SRC)),)
-$(error SRC is not set)
-endif
 ifeq ($(strip $(LAB)),)
 $(error LAB is not set)
+endif
+ifeq ($(strip $(LABDIR)),)
+ifeq ($(strip $(SRC)),)
+$(error SRC or LABDIR is not set)
+endif
+LABDIR := $(SRC)/$(LAB)
+endif
+
+OUT ?= $(SUITE_PARTS)
+ifeq ($(strip $(SUITE_PARTS)),)
+SUITE_PARTS := $(OUT)/grader
+BUILD_PARTS := 1
 endif
 
 # Absolute paths, so that the dependency files name the same targets
 # whoever runs the build.
-override SRC := $(abspath $(SRC))
+override LABDIR := $(abspath $(LABDIR))
 override OUT := $(abspath $(OUT))
 override CORE := $(abspath $(CORE))
-LABDIR := $(SRC)/$(LAB)
+override SUITE_PARTS := $(abspath $(SUITE_PARTS))
+ifneq ($(origin PROGRAMS),command line)
 PROGRAMS :=
 LDLIBS :=
 include $(LABDIR)/lab.mk
+endif
 
 LAB_SRCS := $(wildcard $(LABDIR)/*.c)
 PROG_SRCS := $(PROGRAMS:%=$(LABDIR)/%.c)
 LIB_SRCS := $(filter-out $(PROG_SRCS),$(LAB_SRCS))
-LIB_OBJS := $(LIB_SRCS:$(LABDIR)/%.c=$(OUT)/obj/%.o) $(OUT)/obj/errors.o
+# The lab's objects in obj/; the grader's and common/'s in grader/, where
+# no name of the lab can collide with them.
+LAB_OBJS := $(LIB_SRCS:$(LABDIR)/%.c=$(OUT)/obj/%.o)
+COMMON_OBJS := $(OUT)/grader/errors.o
+LIB_OBJS := $(LAB_OBJS) $(COMMON_OBJS)
 PROG_BINS := $(PROGRAMS:%=$(OUT)/%)
 SUITE_SRC := $(ROOT)/grader/suites/$(LAB).c
 CORE_LIB := $(CORE)/libgrader.a
 
 .PHONY: all
-all: $(PROG_BINS) $(if $(wildcard $(SUITE_SRC)),$(OUT)/suite)
+# The vetted library first: a refused build stops before it links anything.
+HAS_SUITE := $(wildcard $(SUITE_SRC) $(SUITE_PARTS)/suite.o)
+all: $(if $(HAS_SUITE),$(OUT)/grader/lab.o) $(PROG_BINS) $(if $(HAS_SUITE),$(OUT)/suite)
 
-$(OUT)/obj:
+$(OUT)/obj $(OUT)/grader:
 	@mkdir -p $@
 
 $(OUT)/obj/%.o: $(LABDIR)/%.c | $(OUT)/obj
 	$(CC) $(LAB_CFLAGS) -I$(LABDIR) -I$(ROOT)/common -MMD -MP -c $< -o $@
 
-$(OUT)/obj/errors.o: $(ROOT)/common/errors.c | $(OUT)/obj
+$(OUT)/grader/errors.o: $(ROOT)/common/errors.c | $(OUT)/grader
 	$(CC) $(LAB_CFLAGS) -I$(ROOT)/common -MMD -MP -c $< -o $@
 
 $(OUT)/liblab.a: $(LIB_OBJS)
@@ -53,11 +78,33 @@ $(OUT)/liblab.a: $(LIB_OBJS)
 $(PROG_BINS): $(OUT)/%: $(OUT)/obj/%.o $(OUT)/liblab.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS)
 
-$(OUT)/obj/suite.o: $(SUITE_SRC) $(ROOT)/grader/suites/$(LAB).def | $(OUT)/obj
-	$(CC) $(GRADER_CFLAGS) -I$(LABDIR) -I$(ROOT)/common -I$(ROOT)/grader/core \
+# The suite's parts: its object, compiled with the grader's headers first,
+# then the lab's own headers (from a trusted tree), then common/; and the
+# lists of the grader's symbols that vet the lab's code.
+.PHONY: suite-parts
+suite-parts: $(SUITE_PARTS)/suite.o $(SUITE_PARTS)/symbols/interface
+
+ifeq ($(BUILD_PARTS),1)
+$(SUITE_PARTS):
+	@mkdir -p $@
+
+$(SUITE_PARTS)/suite.o: $(SUITE_SRC) $(ROOT)/grader/suites/$(LAB).def | $(SUITE_PARTS)
+	$(CC) $(GRADER_CFLAGS) -I$(ROOT)/grader/core -I$(LABDIR) -I$(ROOT)/common \
 		-I$(ROOT)/grader/suites -MMD -MP -c $< -o $@
 
-$(OUT)/suite: $(OUT)/obj/suite.o $(OUT)/liblab.a $(CORE_LIB)
+$(SUITE_PARTS)/symbols/interface: $(SUITE_PARTS)/suite.o $(CORE_LIB) $(ROOT)/mk/vet-lab.sh
+	CC='$(CC)' sh $(ROOT)/mk/vet-lab.sh symbols $(SUITE_PARTS) $(CORE_LIB)
+
+-include $(wildcard $(SUITE_PARTS)/*.d)
+endif
+
+# The lab's code as the suite links it: one object, vetted (see vet-lab.sh).
+$(OUT)/grader/lab.o: $(LAB_OBJS) $(COMMON_OBJS) $(SUITE_PARTS)/symbols/interface \
+		$(ROOT)/mk/vet-lab.sh | $(OUT)/grader
+	CC='$(CC)' sh $(ROOT)/mk/vet-lab.sh check $@ $(SUITE_PARTS) $(SAN) \
+		$(COMMON_OBJS) $(LAB_OBJS)
+
+$(OUT)/suite: $(SUITE_PARTS)/suite.o $(OUT)/grader/lab.o $(CORE_LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
--include $(wildcard $(OUT)/obj/*.d)
+-include $(wildcard $(OUT)/obj/*.d $(OUT)/grader/errors.d)

@@ -176,6 +176,7 @@ struct child_sweep {
 	char *report;
 	size_t size;
 	bool describe;
+	pid_t spare;              /* a child that is not the test's (the watchdog) */
 	int found;
 };
 
@@ -183,8 +184,12 @@ static bool kill_if_child(const struct proc_status *p, void *arg)
 {
 	struct child_sweep *s = arg;
 
-	if (p->ppid != getpid() || p->state == 'Z' || p->state == 'X')
+	if (p->ppid != getpid() || p->pid == s->spare)
 		return true;
+	if (p->state == 'Z' || p->state == 'X') {
+		waitpid(p->pid, NULL, WNOHANG);
+		return true;
+	}
 	s->found++;
 	if (s->describe && s->found <= 3)
 		append(s->report, s->size, "process %d (%s) still running",
@@ -197,41 +202,44 @@ static bool kill_if_child(const struct proc_status *p, void *arg)
 }
 
 /* Our living children (adopted orphans), listed into report; killed. */
-static int kill_children(char *report, size_t size, bool describe)
+static int kill_children(pid_t spare, char *report, size_t size, bool describe)
 {
-	struct child_sweep s = { report, size, describe, 0 };
+	struct child_sweep s = { report, size, describe, spare, 0 };
 
 	proc_each(kill_if_child, &s);
 	return s.found;
 }
 
-/* Kills and reaps every process adopted during the test. */
-static int sweep_processes(char *report, size_t size)
+/* Kills and reaps every process adopted during the test but spare. */
+static int sweep_processes(pid_t spare, char *report, size_t size)
 {
-	int leaks = kill_children(report, size, true);
+	int leaks = kill_children(spare, report, size, true);
 
 	if (leaks > 3)
 		append(report, size, "and %d more processes", leaks - 3);
 	for (int round = 0; round < 500; round++) {
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
-		if (kill_children(report, size, false) == 0)
+		if (kill_children(spare, report, size, false) == 0)
 			break;
 		nanosleep(&(struct timespec){ 0, 2 * 1000 * 1000 }, NULL);
 	}
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
+	kill_children(spare, report, size, false); /* reaps the last zombies */
 	return leaks;
 }
 
-int audit_sweep(const struct audit_snapshot *before, char *report, size_t size)
+void audit_kill_adopted(void)
 {
-	int leaks;
+	char ignored[8] = "";
 
+	sweep_processes(0, ignored, sizeof ignored);
+}
+
+int audit_sweep_processes(pid_t spare, char *report, size_t size)
+{
 	report[0] = '\0';
-	/* Processes first: a living one could still create objects. */
-	leaks = sweep_processes(report, size);
-	leaks += sweep_sysv(before, report, size);
-	leaks += sweep_dev_shm(before, report, size);
-	return leaks;
+	return sweep_processes(spare, report, size);
+}
+
+int audit_sweep_objects(const struct audit_snapshot *before, char *report, size_t size)
+{
+	return sweep_sysv(before, report, size) + sweep_dev_shm(before, report, size);
 }

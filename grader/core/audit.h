@@ -10,6 +10,7 @@
 #define GRADER_AUDIT_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 enum { AUDIT_MAX = 512 };
 
@@ -27,10 +28,16 @@ void audit_take(struct audit_snapshot *before);
 void audit_release(struct audit_snapshot *snap);
 
 /*
- * Removes what appeared since before and writes a one-line description
- * ("System V segment 32770 (key 0x0, 4096 bytes); process 4242 (child)")
- * into report.  Returns the number of leaks.
+ * The sweep, in two steps: first the living children of this process but
+ * spare (the watchdog), then the objects that appeared since before.  Each
+ * kills or removes what it finds and describes it in report, one line
+ * ("process 4242 (child) still running; System V segment 32770"); the
+ * first step starts report afresh.  Each returns the number of leaks.
  */
-int audit_sweep(const struct audit_snapshot *before, char *report, size_t size);
+int audit_sweep_processes(pid_t spare, char *report, size_t size);
+int audit_sweep_objects(const struct audit_snapshot *before, char *report, size_t size);
+
+/* Kills and reaps every living child of this process (adopted orphans). */
+void audit_kill_adopted(void);
 
 #endif

@@ -3,6 +3,7 @@
  * names, the seed and its random streams, and small process helpers.
  */
 #include "context.h"
+#include "sysutil.h"
 #include "grader.h"
 
 #include <errno.h>
@@ -137,17 +138,10 @@ void grader_leave_if_forked(int status)
 		_exit(status);
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int grader_wait(pid_t pid, double seconds, int *status)
 {
-	const double deadline = now_seconds() + seconds * grader_ctx.scale;
+	const double deadline = monotonic_seconds() + seconds * grader_ctx.scale;
 	const struct timespec pause = { 0, 2 * 1000 * 1000 };
 
 	for (;;) {
@@ -157,7 +151,7 @@ int grader_wait(pid_t pid, double seconds, int *status)
 			return 0;
 		if (r < 0 && errno != EINTR)
 			return -1;
-		if (now_seconds() >= deadline)
+		if (monotonic_seconds() >= deadline)
 			break;
 		nanosleep(&pause, NULL);
 	}

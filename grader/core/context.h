@@ -15,6 +15,7 @@ struct grader_context {
 	uint64_t seed;
 	double scale;             /* GRADER_TIMEOUT_SCALE */
 	pid_t test_pid;           /* the current test process */
+	int channel_fd;           /* its completion socket (see completion.h) */
 };
 
 extern struct grader_context grader_ctx;

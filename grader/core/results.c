@@ -49,6 +49,8 @@ void results_write_item(FILE *f, const struct result *r)
 	fprintf(f, "item\t%s\t%s\t%d\t%d\t%.3f\t", r->name,
 		result_status_name(r->status), r->score, r->max, r->seconds);
 	put_clean(f, r->hint);
+	fputc('\t', f);
+	put_clean(f, r->integrity);
 	fputc('\n', f);
 }
 
@@ -59,6 +61,10 @@ void results_print_item(FILE *f, const struct result *r)
 	if (r->hint[0]) {
 		fputs("  ", f);
 		put_clean(f, r->hint);
+	}
+	if (r->integrity[0]) {
+		fputs("  integrity: ", f);
+		put_clean(f, r->integrity);
 	}
 	fputc('\n', f);
 }

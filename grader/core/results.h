@@ -1,10 +1,14 @@
 /*
- * results.h - the one result model, and its file format between the
+ * results.h - the one result model, and its line format between the
  * runner (which writes it) and the driver (which reads and renders it).
  *
  *   lab<TAB>NN-name<TAB>seed<TAB>N      first line
- *   start<TAB>TEST                      an item began (flushed at once)
- *   item<TAB>TEST<TAB>STATUS<TAB>SCORE<TAB>MAX<TAB>SECONDS<TAB>HINT
+ *   start<TAB>TEST                      an item began
+ *   item<TAB>TEST<TAB>STATUS<TAB>SCORE<TAB>MAX<TAB>SECONDS<TAB>HINT<TAB>INTEGRITY
+ *
+ * Every line is written whole as soon as it is known, on a pipe that no
+ * test process holds.  INTEGRITY is empty, or what the code under test
+ * did to the grader (a forged completion, a broken grader process).
  */
 #ifndef GRADER_RESULTS_H
 #define GRADER_RESULTS_H
@@ -26,6 +30,7 @@ struct result {
 	int score, max;
 	double seconds;
 	char hint[768];
+	char integrity[320];  /* "" or an integrity finding; the item then earns 0 */
 };
 
 const char *result_status_name(enum result_status s);

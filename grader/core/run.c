@@ -4,7 +4,9 @@
  * stderr, a pidfd to see the exit, and a monotonic deadline.
  */
 #include "run.h"
+#include "sysutil.h"
 #include "autopsy.h"
+#include "completion.h"
 #include "context.h"
 
 #include <errno.h>
@@ -23,11 +25,20 @@
 
 extern char **environ;
 
-enum { DRAIN_MS = 200, MAX_ENV = 256 };
+enum {
+	DRAIN_MS = 200,
+	MAX_ENV = 256,
+	MAX_ARGS = 64,
+	CAPTURE_LIMIT = 1 << 20,   /* bytes kept of each output stream */
+};
+
+/* The grader's launcher: it puts a program into a Landlock layer of its own. */
+static const char launcher_name[] = "ipclaunch";
 
 struct buffer {
 	char *data;
 	size_t len, cap;
+	bool truncated;          /* more came than CAPTURE_LIMIT */
 };
 
 struct running {
@@ -40,13 +51,6 @@ struct running {
 	struct buffer out, err;
 };
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void close_fd(int *fd)
 {
@@ -55,7 +59,11 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* Appends what fd has: 1 data read, 0 end of file, -1 nothing yet. */
+/*
+ * Appends what fd has: 1 data read, 0 end of file, -1 nothing yet.  Past
+ * CAPTURE_LIMIT the data is read and dropped: a program that floods its
+ * output costs the test neither memory nor a hang.
+ */
 static int buffer_read(struct buffer *b, int fd)
 {
 	char chunk[16384];
@@ -65,6 +73,14 @@ static int buffer_read(struct buffer *b, int fd)
 		return -1;
 	if (n <= 0)
 		return 0;
+	if (b->len + (size_t)n > CAPTURE_LIMIT) {
+		if (!b->truncated)
+			completion_note_truncated(grader_ctx.channel_fd);
+		b->truncated = true;
+		n = (ssize_t)(CAPTURE_LIMIT - b->len);
+		if (n == 0)
+			return 1;
+	}
 	if (b->len + (size_t)n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
 		char *grown;
@@ -157,6 +173,32 @@ static char **build_env(const struct run_opts *o, char *preload_buf, size_t size
 	return env;
 }
 
+/*
+ * argv for the program, through the launcher when the grader has one:
+ * "ipclaunch PATH ARGV0 ARGS..." enters a Landlock layer and runs PATH,
+ * so that the program cannot reach the test process that started it.
+ * Returns the path to execute.
+ */
+static const char *program_argv(const char *path, const char *prog,
+				const char *const args[], const char **argv,
+				char *launcher, size_t size)
+{
+	size_t argc = 0;
+	const char *exec_path = path;
+
+	snprintf(launcher, size, "%s/%s", grader_ctx.shimdir, launcher_name);
+	if (access(launcher, X_OK) == 0) {
+		argv[argc++] = launcher;
+		argv[argc++] = path;
+		exec_path = launcher;
+	}
+	argv[argc++] = prog;
+	for (size_t i = 0; args && args[i] && argc < MAX_ARGS - 1; i++)
+		argv[argc++] = args[i];
+	argv[argc] = NULL;
+	return exec_path;
+}
+
 struct running *run_start(const char *prog, const char *const args[],
 			  const struct run_opts *opts)
 {
@@ -164,9 +206,8 @@ struct running *run_start(const char *prog, const char *const args[],
 	const struct run_opts *o = opts ? opts : &defaults;
 	struct running *r = calloc(1, sizeof *r);
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	char path[1024], preload[1100];
-	const char *argv[64];
-	size_t argc = 0;
+	char path[1024], preload[1100], launcher[1100];
+	const char *argv[MAX_ARGS + 2], *exec_path;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
@@ -177,10 +218,11 @@ struct running *run_start(const char *prog, const char *const args[],
 		return NULL;
 	r->in_fd = r->out_fd = r->err_fd = r->pid_fd = -1;
 	program_path(path, sizeof path, prog);
-	argv[argc++] = prog;
-	for (size_t i = 0; args && args[i] && argc < 63; i++)
-		argv[argc++] = args[i];
-	argv[argc] = NULL;
+	if (access(path, X_OK) < 0) {
+		free(r);
+		return NULL; /* errno says why: ENOENT, EACCES */
+	}
+	exec_path = program_argv(path, prog, args, argv, launcher, sizeof launcher);
 
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
 	    pipe2(err, O_CLOEXEC) < 0)
@@ -204,7 +246,7 @@ struct running *run_start(const char *prog, const char *const args[],
 	posix_spawnattr_setpgroup(&attr, 0);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
 				 POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-	rc = posix_spawn(&r->pid, path, &fa, &attr, (char *const *)argv, env);
+	rc = posix_spawn(&r->pid, exec_path, &fa, &attr, (char *const *)argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	free(env);
@@ -227,7 +269,7 @@ struct running *run_start(const char *prog, const char *const args[],
 	r->keep_stdin_open = o->keep_stdin_open;
 	if (!r->input_len && !r->keep_stdin_open)
 		close_fd(&r->in_fd);
-	r->start = now_seconds();
+	r->start = monotonic_seconds();
 	r->deadline = r->start + (o->timeout > 0 ? o->timeout : 2.0) * grader_ctx.scale;
 	return r;
 
@@ -260,7 +302,7 @@ int run_feed(struct running *r, const char *data, size_t len)
 		} else if (n < 0 && errno == EAGAIN) {
 			struct pollfd p = { .fd = r->in_fd, .events = POLLOUT };
 			poll(&p, 1, 50);
-			if (now_seconds() > r->deadline)
+			if (monotonic_seconds() > r->deadline)
 				return -1;
 		} else if (n < 0 && errno != EINTR) {
 			return -1;
@@ -294,7 +336,7 @@ int run_finish(struct running *r, struct run_result *res)
 	for (;;) {
 		struct pollfd p[4];
 		int n = 0, timeout_ms;
-		double now = now_seconds();
+		double now = monotonic_seconds();
 
 		if (!reaped && now >= r->deadline) {
 			res->timed_out = true;
@@ -341,8 +383,8 @@ int run_finish(struct running *r, struct run_result *res)
 		}
 		if (!reaped && try_reap(r, &status)) {
 			reaped = true;
-			res->seconds = now_seconds() - r->start;
-			drain_until = now_seconds() + DRAIN_MS / 1000.0;
+			res->seconds = monotonic_seconds() - r->start;
+			drain_until = monotonic_seconds() + DRAIN_MS / 1000.0;
 			close_fd(&r->in_fd);
 		}
 	}
@@ -350,7 +392,7 @@ int run_finish(struct running *r, struct run_result *res)
 		/* Anything still in its group is a process it left behind. */
 		res->left_processes = kill(-r->pid, 0) == 0;
 	} else {
-		res->seconds = now_seconds() - r->start;
+		res->seconds = monotonic_seconds() - r->start;
 	}
 	kill(-r->pid, SIGKILL);
 	if (!reaped)
@@ -370,8 +412,10 @@ int run_finish(struct running *r, struct run_result *res)
 		;
 	res->out = r->out.data ? r->out.data : strdup("");
 	res->out_len = r->out.len;
+	res->out_truncated = r->out.truncated;
 	res->err = r->err.data ? r->err.data : strdup("");
 	res->err_len = r->err.len;
+	res->err_truncated = r->err.truncated;
 	close_fd(&r->in_fd);
 	close_fd(&r->out_fd);
 	close_fd(&r->err_fd);

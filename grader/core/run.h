@@ -33,8 +33,10 @@ struct run_result {
 	bool left_processes;      /* processes were still in its group at exit */
 	char *out;                /* NUL-terminated captured stdout */
 	size_t out_len;
+	bool out_truncated;       /* it wrote more than the grader keeps (1 MiB) */
 	char *err;                /* NUL-terminated captured stderr */
 	size_t err_len;
+	bool err_truncated;
 	double seconds;           /* wall time until exit */
 	char *autopsy;            /* timed out: what its processes waited in */
 };

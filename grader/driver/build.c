@@ -1,92 +1,268 @@
-/* build.c - build one lab with mk/lab.mk, keep the compiler's first errors. */
+/*
+ * build.c - build one lab in the build sandbox, keep the compiler's first
+ * errors.
+ *
+ * Every graded tree has build folders of its own, named after a hash of
+ * its full path (and of the user grading), so that grading one folder
+ * never reuses another's build.  A lab's build folder holds:
+ *   src/           the staged sources (stage.c)
+ *   out/           what make builds, the only folder the sandbox writes
+ *   build.log      the build's output, capped
+ *   recipe         how out/ was built: another recipe starts it afresh
+ *   built          written after a build that worked: when it is newer
+ *                  than every source and every file of the grader the build
+ *                  uses, the build is not even started
+ * In batch mode every submission is built from nothing.
+ */
 #include "driver.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
+#include <unistd.h>
 
-/* mkdir -p */
-int make_dirs(const char *path)
+void build_context(const struct grading *g, const struct catalogue_lab *lab,
+		   char *buf, size_t size)
 {
-	char buf[1024];
-
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+	snprintf(buf, size, "%s/%s", g->build, lab->name);
 }
 
-/* The log's first lines that say error (or its first lines at all). */
-static void first_errors(const char *log_path, char *errors, size_t size)
+/* What out/ depends on beyond the sources: the compiler, flags, programs. */
+static void recipe(const struct grading *g, const struct catalogue_lab *lab,
+		   char *buf, size_t size)
 {
-	FILE *f = fopen(log_path, "re");
-	char line[512];
+	snprintf(buf, size, "cc=%s\nsanitize=%d\nprograms=%s\nldlibs=%s\nsandbox=%s\n"
+		 "uid=%u\n", g->cc, g->sanitize, lab->programs, lab->ldlibs,
+		 sandbox_description(), (unsigned)getuid());
+}
+
+/* Starts out/ afresh when the recipe changed (or in batch mode). */
+static int prepare_output(const struct grading *g, const struct catalogue_lab *lab,
+			  const char *ctx)
+{
+	char out[4400], recipe_path[4400], wanted[1200];
+	size_t len = 0;
+	char *had;
+	int rc = 0;
+
+	snprintf(out, sizeof out, "%s/out", ctx);
+	snprintf(recipe_path, sizeof recipe_path, "%s/recipe", ctx);
+	recipe(g, lab, wanted, sizeof wanted);
+	had = read_file(recipe_path, 4096, &len);
+	if (g->fresh || had == NULL || strcmp(had, wanted) != 0) {
+		if (remove_tree(out) < 0 || mkdir(out, 0755) < 0 || sandbox_hand_over(out, true) < 0 ||
+		    write_file(recipe_path, wanted, strlen(wanted), 0644) < 0)
+			rc = -1;
+	}
+	free(had);
+	return rc;
+}
+
+/* A line of the log says where the compiler was stopped. */
+static bool error_line(const char *line)
+{
+	return strstr(line, "error") || strstr(line, "undefined") ||
+	       strstr(line, "integrity:") || strstr(line, "multiple definition");
+}
+
+/*
+ * "fatal error: /etc/shadow: No such file or directory" for an #include
+ * that leaves the lab: the sandbox does not have the file, and the
+ * student should hear why.
+ */
+static bool outside_include(const char *line, char *out, size_t size)
+{
+	const char *fatal = strstr(line, "fatal error: ");
+	const char *missing;
+	char name[300];
+	size_t len;
+
+	if (fatal == NULL || (missing = strstr(fatal, ": No such file or directory")) == NULL)
+		return false;
+	fatal += strlen("fatal error: ");
+	len = (size_t)(missing - fatal);
+	if (len == 0 || len >= sizeof name)
+		return false;
+	memcpy(name, fatal, len);
+	name[len] = '\0';
+	if (strchr(name, '/') == NULL)
+		return false;
+	snprintf(out, size, "an #include reaches outside the lab's folder: \"%s\" (the build "
+		 "sees only the lab's files, common/ and the system's headers)\n", name);
+	return true;
+}
+
+/* The build output's first lines that say error (or its first lines at all). */
+static void first_errors(const char *log, char *errors, size_t size)
+{
 	size_t used = 0;
 	int lines = 0;
 
 	errors[0] = '\0';
-	if (f == NULL)
-		return;
-	while (lines < 8 && fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "make", 4) == 0 || strstr(line, "In function"))
-			continue;
-		if (lines == 0 && !strstr(line, "error") && !strstr(line, "undefined"))
-			continue;
-		used += (size_t)snprintf(errors + used, size - used, "%s", line);
-		if (used >= size)
-			break;
-		lines++;
-	}
-	if (lines == 0) {
-		rewind(f);
-		while (lines < 8 && fgets(line, sizeof line, f) != NULL && used < size) {
-			used += (size_t)snprintf(errors + used, size - used, "%s", line);
+	for (int pass = 0; pass < 2 && lines == 0; pass++) {
+		for (const char *line = log; *line && lines < 8 && used < size;) {
+			size_t len = strcspn(line, "\n");
+			char text[512], translated[600];
+
+			snprintf(text, sizeof text, "%.*s", (int)len, line);
+			line += len + (line[len] == '\n');
+			if (strncmp(text, "make", 4) == 0 || strstr(text, "In function"))
+				continue;
+			if (pass == 0 && lines == 0 && !error_line(text))
+				continue;
+			if (outside_include(text, translated, sizeof translated))
+				used += (size_t)snprintf(errors + used, size - used, "%s", translated);
+			else
+				used += (size_t)snprintf(errors + used, size - used, "%s\n", text);
 			lines++;
 		}
 	}
-	fclose(f);
 }
 
-bool build_lab(const struct grading *g, const struct catalogue_lab *lab,
-	       char *errors, size_t size)
+/* Ends a log that was cut at OUTPUT_CAP with a line that says so. */
+static void mark_cut(struct command_outcome *o)
 {
-	char out[1024], log_path[1100], makefile[1024];
-	char src_arg[1100], lab_arg[200], out_arg[1100], core_arg[1100];
-	char san_arg[16];
-	bool timed_out;
-	int status;
+	static const char cut[] = "\n[the output went on: the rest was not kept]\n";
 
-	snprintf(out, sizeof out, "%s/%s", g->build, lab->name);
-	if (make_dirs(out) < 0) {
-		snprintf(errors, size, "cannot create %s: %s\n", out, strerror(errno));
+	if (o->output_len >= sizeof cut) {
+		memcpy(o->output + o->output_len - (sizeof cut - 1), cut, sizeof cut - 1);
+	}
+}
+
+static bool older_than(const char *path, const struct timespec *when)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 &&
+	       (st.st_mtim.tv_sec < when->tv_sec ||
+		(st.st_mtim.tv_sec == when->tv_sec && st.st_mtim.tv_nsec < when->tv_nsec));
+}
+
+/* Is out/ what the last build that worked left, with nothing newer since? */
+static bool build_is_current(const struct grading *g, const struct catalogue_lab *lab,
+			     const char *ctx)
+{
+	static const char *const grader_files[] = {
+		"%s/mk/lab.mk", "%s/mk/flags.mk", "%s/mk/vet-lab.sh",
+		"%s/common/errors.c", "%s/common/errors.h",
+	};
+	char path[4700], src[4400];
+	struct stat built;
+	DIR *d;
+	struct dirent *e;
+	bool current = true;
+
+	snprintf(path, sizeof path, "%s/built", ctx);
+	if (lstat(path, &built) < 0)
+		return false;
+	for (size_t i = 0; i < sizeof grader_files / sizeof grader_files[0]; i++) {
+		snprintf(path, sizeof path, grader_files[i], g->root);
+		current = current && older_than(path, &built.st_mtim);
+	}
+	snprintf(path, sizeof path, "%s/libgrader.a", g->core);
+	current = current && older_than(path, &built.st_mtim);
+	snprintf(path, sizeof path, "%s/suites/%s/suite.o", g->core, lab->name);
+	current = current && older_than(path, &built.st_mtim);
+	/* The staged sources: the folder (a file removed) and every file. */
+	snprintf(src, sizeof src, "%s/src", ctx);
+	current = current && older_than(src, &built.st_mtim);
+	d = current ? opendir(src) : NULL;
+	while (d && (e = readdir(d)) != NULL && current) {
+		snprintf(path, sizeof path, "%s/%s", src, e->d_name);
+		current = e->d_name[0] == '.' || older_than(path, &built.st_mtim);
+	}
+	if (d)
+		closedir(d);
+	return current;
+}
+
+/* Holds the lab's build folder against another grader building it too. */
+static int lock_context(const char *ctx)
+{
+	char path[4400];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/lock", ctx);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+bool build_lab(const struct grading *g, struct lab_report *lr)
+{
+	const struct catalogue_lab *lab = lr->lab;
+	char ctx[4300], log_path[4400], stamp[4400], error[600];
+	struct argv_builder argv = { 0 };
+	struct command_outcome *o;
+	struct command c = { 0 };
+	bool ok = false;
+	int lock;
+
+	build_context(g, lab, ctx, sizeof ctx);
+	if (g->fresh)
+		remove_tree(ctx);
+	if (make_dirs(ctx, 0755) < 0 || (lock = lock_context(ctx)) < 0) {
+		snprintf(lr->build_errors, sizeof lr->build_errors,
+			 "grader: cannot create the build folder %.300s: %s\n", ctx, strerror(errno));
 		return false;
 	}
-	snprintf(log_path, sizeof log_path, "%s/build.log", out);
-	snprintf(makefile, sizeof makefile, "%s/mk/lab.mk", g->root);
-	snprintf(src_arg, sizeof src_arg, "SRC=%s", g->src);
-	snprintf(lab_arg, sizeof lab_arg, "LAB=%s", lab->name);
-	snprintf(out_arg, sizeof out_arg, "OUT=%s", out);
-	snprintf(core_arg, sizeof core_arg, "CORE=%s", g->core);
-	snprintf(san_arg, sizeof san_arg, "SAN=%d", g->sanitize ? 1 : 0);
-	char *argv[] = { "make", "-s", "--no-print-directory", "-f", makefile,
-			 src_arg, lab_arg, out_arg, core_arg, san_arg, NULL };
-
-	status = spawn_wait(argv, log_path, 300, &timed_out);
-	if (status == 0 && !timed_out)
+	if (!stage_lab(g, lab, ctx, lr->note, sizeof lr->note, error, sizeof error)) {
+		snprintf(lr->build_errors, sizeof lr->build_errors, "%s\n", error);
+		close(lock);
+		return false;
+	}
+	o = calloc(1, sizeof *o);
+	if (o == NULL || prepare_output(g, lab, ctx) < 0) {
+		snprintf(lr->build_errors, sizeof lr->build_errors,
+			 "grader: cannot prepare %.300s/out: %s\n", ctx, strerror(errno));
+		free(o);
+		close(lock);
+		return false;
+	}
+	snprintf(stamp, sizeof stamp, "%s/built", ctx);
+	if (!g->fresh && build_is_current(g, lab, ctx)) {
+		free(o);
+		close(lock);
 		return true;
-	if (status < 0)
-		snprintf(errors, size, "cannot run make: %s\n", strerror(errno));
-	else if (timed_out)
-		snprintf(errors, size, "the build took more than 300 s\n");
-	else
-		first_errors(log_path, errors, size);
-	return false;
+	}
+	unlink(stamp);
+	sandbox_build_argv(g, lab, ctx, &argv);
+	c.argv = argv.argv;
+	c.deadline = monotonic_seconds() + 120 * g->scale;
+	if (command_run(&c, o) < 0) {
+		snprintf(lr->build_errors, sizeof lr->build_errors, "grader: cannot run the "
+			 "build: %s\n", strerror(o->spawn_errno));
+	} else if (o->timed_out) {
+		snprintf(lr->build_errors, sizeof lr->build_errors,
+			 "the build took more than %.0f s\n", 120 * g->scale);
+	} else if (o->status != 0) {
+		first_errors(o->output, lr->build_errors, sizeof lr->build_errors);
+		if (lr->build_errors[0] == '\0')
+			snprintf(lr->build_errors, sizeof lr->build_errors,
+				 "the build failed (status %#x)\n", o->status);
+		if (strstr(o->output, ": integrity: ")) {
+			const char *line = strstr(o->output, ": integrity: ") + 13;
+
+			snprintf(lr->integrity, sizeof lr->integrity, "the build was refused: %.*s",
+				 (int)strcspn(line, "\n"), line);
+		}
+	} else {
+		ok = write_file(stamp, "built\n", 6, 0644) == 0;
+	}
+	snprintf(log_path, sizeof log_path, "%s/build.log", ctx);
+	if (o->output_truncated)
+		mark_cut(o);
+	write_file(log_path, o->output, o->output_len, 0644);
+	argv_free(&argv);
+	free(o);
+	close(lock);
+	return ok;
 }

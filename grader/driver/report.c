@@ -1,6 +1,11 @@
 /*
  * report.c - the views of one result model: a text score card, Gradescope
  * JSON, TAP, JUnit XML and tab-separated lines for scripts.
+ *
+ * Every view shows the integrity findings: an item the code under test
+ * tried to forge, or a grader process it broke, earns 0 and says why.
+ * Text that student code may have influenced (hints quote its output) is
+ * written as valid UTF-8 in every format: an invalid byte becomes U+FFFD.
  */
 #include "driver.h"
 
@@ -36,9 +41,95 @@ void report_totals(const struct lab_report *labs, size_t count, int *score, int 
 		}
 }
 
-static void lab_totals(const struct lab_report *lab, int *score, int *max)
+int report_integrity_count(const struct lab_report *labs, size_t count)
 {
-	report_totals(lab, 1, score, max);
+	int n = 0;
+
+	for (size_t l = 0; l < count; l++) {
+		n += labs[l].integrity[0] != '\0';
+		for (size_t i = 0; i < labs[l].lab->count; i++)
+			n += labs[l].results[i].integrity[0] != '\0';
+	}
+	return n;
+}
+
+/* ---- UTF-8 ---- */
+
+/* The length of the valid UTF-8 sequence at s, or 0. */
+static size_t utf8_length(const unsigned char *s)
+{
+	size_t len;
+	unsigned lowest;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, lowest = 0x80;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, lowest = 0x800;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, lowest = 0x10000;
+	else
+		return 0;
+	unsigned code = s[0] & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		code = code << 6 | (s[i] & 0x3f);
+	}
+	if (code < lowest || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* Writes s as valid UTF-8; escape() may write a character its own way. */
+static void write_utf8(FILE *f, const char *s, bool (*escape)(FILE *, unsigned char))
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t len = utf8_length(p);
+
+		if (len == 0) {
+			fputs("\xef\xbf\xbd", f); /* U+FFFD */
+			p++;
+		} else if (len == 1) {
+			if (!escape(f, *p))
+				fputc(*p, f);
+			p++;
+		} else {
+			fwrite(p, 1, len, f);
+			p += len;
+		}
+	}
+}
+
+static bool json_escape(FILE *f, unsigned char c)
+{
+	if (c == '"' || c == '\\')
+		fprintf(f, "\\%c", c);
+	else if (c == '\n')
+		fputs("\\n", f);
+	else if (c < 32 || c == 127)
+		fprintf(f, "\\u%04x", c);
+	else
+		return false;
+	return true;
+}
+
+void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	write_utf8(f, s, json_escape);
+	fputc('"', f);
+}
+
+static bool plain_escape(FILE *f, unsigned char c)
+{
+	if (c == '\n' || c == '\t' || (c >= 32 && c != 127))
+		return false;
+	fputc('?', f);
+	return true;
 }
 
 /* ---- text ---- */
@@ -47,6 +138,20 @@ struct palette {
 	const char *pass, *fail, *dim, *bold, *off;
 };
 
+static void print_build_errors(FILE *f, const struct lab_report *lr)
+{
+	for (const char *line = lr->build_errors; *line;) {
+		size_t len = strcspn(line, "\n");
+		char one[600];
+
+		snprintf(one, sizeof one, "%.*s", (int)len, line);
+		fputs("    ", f);
+		write_utf8(f, one, plain_escape);
+		fputc('\n', f);
+		line += len + (line[len] == '\n');
+	}
+}
+
 static void render_text(FILE *f, const struct grading *g,
 			const struct lab_report *labs, size_t count, double seconds,
 			bool colour)
@@ -54,46 +159,59 @@ static void render_text(FILE *f, const struct grading *g,
 	const struct palette p = colour
 		? (struct palette){ "\033[32m", "\033[31m", "\033[2m", "\033[1m", "\033[0m" }
 		: (struct palette){ "", "", "", "", "" };
-	int score, max;
+	int score, max, findings = report_integrity_count(labs, count);
 
-	fprintf(f, "%sIPC Lab Workbook%s: grading %s (seed %llu, sandbox: %s)\n",
-		p.bold, p.off, g->src, (unsigned long long)g->seed,
+	fprintf(f, "%sIPC Lab Workbook%s: grading ", p.bold, p.off);
+	write_utf8(f, g->src, plain_escape);
+	fprintf(f, " (seed %llu, sandbox: %s)\n", (unsigned long long)g->seed,
 		sandbox_description());
 	for (size_t l = 0; l < count; l++) {
 		const struct lab_report *lr = &labs[l];
 
-		lab_totals(lr, &score, &max);
+		report_totals(lr, 1, &score, &max);
 		fprintf(f, "\n%s%s%s\n", p.bold, lr->lab->name, p.off);
 		if (lr->missing)
-			fprintf(f, "  %sno folder %s/%s: nothing to grade%s\n", p.fail,
-				g->src, lr->lab->name, p.off);
+			fprintf(f, "  %sno folder %s: nothing to grade%s\n", p.fail,
+				lr->lab->name, p.off);
+		if (lr->integrity[0]) {
+			fprintf(f, "  %sintegrity: ", p.fail);
+			write_utf8(f, lr->integrity, plain_escape);
+			fprintf(f, "%s\n", p.off);
+		}
 		if (!lr->built && !lr->missing) {
 			fprintf(f, "  %sthe lab does not build; the compiler says:%s\n",
 				p.fail, p.off);
-			for (const char *line = lr->build_errors; *line;) {
-				size_t len = strcspn(line, "\n");
-				fprintf(f, "    %.*s\n", (int)len, line);
-				line += len + (line[len] == '\n');
-			}
+			print_build_errors(f, lr);
 		}
 		for (size_t i = 0; i < lr->lab->count; i++) {
 			const struct result *r = &lr->results[i];
 			const bool ok = r->status == RESULT_PASS;
-			const char *word = ok ? "PASS" : r->status == RESULT_TIMEOUT ? "TIME"
+			const char *word = ok ? "PASS" : r->integrity[0] ? "FORGED"
+					 : r->status == RESULT_TIMEOUT ? "TIME"
 					 : r->status == RESULT_CRASH ? "CRASH"
 					 : r->status == RESULT_ERROR ? "ERROR" : "FAIL";
 
-			fprintf(f, "  %s%-5s%s %-42s %3d/%-3d %s%6.2fs%s\n",
+			fprintf(f, "  %s%-6s%s %-41s %3d/%-3d %s%6.2fs%s\n",
 				ok ? p.pass : p.fail, word, p.off, r->name, r->score,
 				r->max, p.dim, r->seconds, p.off);
-			if (!ok && r->hint[0] && lr->built)
-				fprintf(f, "        %s\n", r->hint);
+			if (!ok && r->hint[0] && lr->built) {
+				fputs("        ", f);
+				write_utf8(f, r->hint, plain_escape);
+				fputc('\n', f);
+			}
 		}
-		if (lr->note[0])
-			fprintf(f, "  %snote: %s%s\n", p.dim, lr->note, p.off);
+		if (lr->note[0]) {
+			fprintf(f, "  %snote: ", p.dim);
+			write_utf8(f, lr->note, plain_escape);
+			fprintf(f, "%s\n", p.off);
+		}
 		fprintf(f, "  %s%s: %d/%d%s\n", p.bold, lr->lab->name, score, max, p.off);
 	}
 	report_totals(labs, count, &score, &max);
+	if (findings)
+		fprintf(f, "\n%sIntegrity findings: %d.  The code under test acted against "
+			"the grader; those items earn 0 (see \"integrity:\" above).%s\n",
+			p.fail, findings, p.off);
 	fprintf(f, "\n%sTotal: %d/%d%s in %.1f s.  Rerun with GRADER_SEED=%llu to "
 		"get the same inputs.\n", p.bold, score, max, p.off, seconds,
 		(unsigned long long)g->seed);
@@ -101,64 +219,48 @@ static void render_text(FILE *f, const struct grading *g,
 
 /* ---- JSON (Gradescope's results.json) ---- */
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 32)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void render_json(FILE *f, const struct grading *g,
 			const struct lab_report *labs, size_t count, double seconds)
 {
-	int score, max, number = 0;
-	bool first = true;
+	int score, max, number = 0, findings = report_integrity_count(labs, count);
+	char output[600];
 
 	report_totals(labs, count, &score, &max);
 	fprintf(f, "{\n  \"score\": %d,\n  \"max_score\": %d,\n"
 		"  \"execution_time\": %.1f,\n  \"output\": ", score, max, seconds);
-	char output[300];
-	snprintf(output, sizeof output, "Graded %s with seed %llu (GRADER_SEED=%llu "
-		 "reproduces the inputs); sandbox: %s.", g->src,
-		 (unsigned long long)g->seed, (unsigned long long)g->seed,
-		 sandbox_description());
+	snprintf(output, sizeof output, "Graded with seed %llu (GRADER_SEED=%llu reproduces "
+		 "the inputs); sandbox: %s.%s", (unsigned long long)g->seed,
+		 (unsigned long long)g->seed, sandbox_description(),
+		 findings ? " Integrity findings: the code under test acted against the "
+			    "grader; see the items marked integrity." : "");
 	json_string(f, output);
-	fprintf(f, ",\n  \"tests\": [");
+	fprintf(f, ",\n  \"integrity_findings\": %d,\n  \"tests\": [", findings);
 	for (size_t l = 0; l < count; l++) {
 		const struct lab_report *lr = &labs[l];
 
 		for (size_t i = 0; i < lr->lab->count; i++) {
 			const struct result *r = &lr->results[i];
-			char name[200], num[32];
+			char name[200], num[32], text[sizeof lr->build_errors + 400];
 
 			snprintf(name, sizeof name, "%s: %s", lr->lab->name, r->name);
 			snprintf(num, sizeof num, "%.2s.%zu", lr->lab->name, i + 1);
-			fprintf(f, "%s\n    {\"name\": ", first ? "" : ",");
+			fprintf(f, "%s\n    {\"name\": ", number ? "," : "");
 			json_string(f, name);
 			fprintf(f, ", \"number\": \"%s\", \"score\": %d, \"max_score\": %d, "
 				"\"status\": \"%s\", \"output\": ", num, r->score, r->max,
 				r->status == RESULT_PASS ? "passed" : "failed");
-			if (!lr->built && !lr->missing) {
-				char text[sizeof lr->build_errors + 64];
-				snprintf(text, sizeof text, "the lab does not build:\n%s",
-					 lr->build_errors);
-				json_string(f, text);
-			} else {
-				json_string(f, r->hint);
+			if (!lr->built && !lr->missing)
+				snprintf(text, sizeof text, "%s%s%sthe lab does not build:\n%s",
+					 lr->integrity[0] ? "integrity: " : "", lr->integrity,
+					 lr->integrity[0] ? "\n" : "", lr->build_errors);
+			else
+				snprintf(text, sizeof text, "%s", r->hint);
+			json_string(f, text);
+			if (r->integrity[0] || lr->integrity[0]) {
+				fprintf(f, ", \"integrity\": ");
+				json_string(f, r->integrity[0] ? r->integrity : lr->integrity);
 			}
 			fprintf(f, ", \"tags\": [\"%s\"]}", lr->lab->name);
-			first = false;
 			number++;
 		}
 	}
@@ -177,40 +279,55 @@ static void render_tap(FILE *f, const struct grading *g,
 		total += labs[l].lab->count;
 	fprintf(f, "TAP version 13\n1..%zu\n", total);
 	for (size_t l = 0; l < count; l++) {
-		for (size_t i = 0; i < labs[l].lab->count; i++) {
-			const struct result *r = &labs[l].results[i];
+		const struct lab_report *lr = &labs[l];
+
+		for (size_t i = 0; i < lr->lab->count; i++) {
+			const struct result *r = &lr->results[i];
+			const char *integrity = r->integrity[0] ? r->integrity : lr->integrity;
 
 			fprintf(f, "%s %zu - %s: %s (%d/%d)\n",
 				r->status == RESULT_PASS ? "ok" : "not ok", ++n,
-				labs[l].lab->name, r->name, r->score, r->max);
-			if (r->status != RESULT_PASS) {
-				fprintf(f, "  ---\n  status: %s\n  message: ",
-					result_status_name(r->status));
-				json_string(f, labs[l].built || labs[l].missing
-					       ? r->hint : "the lab does not build");
-				fprintf(f, "\n  ...\n");
+				lr->lab->name, r->name, r->score, r->max);
+			if (r->status == RESULT_PASS)
+				continue;
+			fprintf(f, "  ---\n  status: %s\n  message: ",
+				result_status_name(r->status));
+			json_string(f, lr->built || lr->missing ? r->hint
+				       : "the lab does not build");
+			if (integrity[0]) {
+				fprintf(f, "\n  integrity: ");
+				json_string(f, integrity);
 			}
+			fprintf(f, "\n  ...\n");
 		}
 	}
 	report_totals(labs, count, &score, &max);
-	fprintf(f, "# score %d/%d, seed %llu\n", score, max, (unsigned long long)g->seed);
+	fprintf(f, "# score %d/%d, seed %llu, integrity findings %d\n", score, max,
+		(unsigned long long)g->seed, report_integrity_count(labs, count));
 }
 
 /* ---- JUnit XML ---- */
 
+static bool xml_escape(FILE *f, unsigned char c)
+{
+	switch (c) {
+	case '<': fputs("&lt;", f); return true;
+	case '>': fputs("&gt;", f); return true;
+	case '&': fputs("&amp;", f); return true;
+	case '"': fputs("&quot;", f); return true;
+	case '\n': case '\t': return false;
+	default:
+		if (c < 32 || c == 127) { /* not allowed in XML 1.0 */
+			fputc('?', f);
+			return true;
+		}
+		return false;
+	}
+}
+
 static void xml_text(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default:
-			if ((unsigned char)*s >= 32 || *s == '\n')
-				fputc(*s, f);
-		}
-	}
+	write_utf8(f, s, xml_escape);
 }
 
 static void render_junit(FILE *f, const struct lab_report *labs, size_t count)
@@ -232,6 +349,7 @@ static void render_junit(FILE *f, const struct lab_report *labs, size_t count)
 		for (size_t i = 0; i < lr->lab->count; i++) {
 			const struct result *r = &lr->results[i];
 			const char *tag = r->status == RESULT_FAIL ? "failure" : "error";
+			const bool forged = r->integrity[0] || lr->integrity[0];
 
 			fprintf(f, "    <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\"",
 				lr->lab->name, r->name, r->seconds);
@@ -240,9 +358,14 @@ static void render_junit(FILE *f, const struct lab_report *labs, size_t count)
 				continue;
 			}
 			fprintf(f, ">\n      <%s type=\"%s\" message=\"", tag,
-				result_status_name(r->status));
+				forged ? "integrity" : result_status_name(r->status));
 			xml_text(f, r->hint);
 			fprintf(f, "\">");
+			if (lr->integrity[0]) {
+				fputs("integrity: ", f);
+				xml_text(f, lr->integrity);
+				fputc('\n', f);
+			}
 			xml_text(f, lr->built || lr->missing ? r->hint : lr->build_errors);
 			fprintf(f, "</%s>\n    </testcase>\n", tag);
 		}
@@ -253,15 +376,29 @@ static void render_junit(FILE *f, const struct lab_report *labs, size_t count)
 
 /* ---- tab-separated, for scripts ---- */
 
+static bool tsv_escape(FILE *f, unsigned char c)
+{
+	if (c == '\t' || c == '\n' || c < 32 || c == 127) {
+		fputc(' ', f);
+		return true;
+	}
+	return false;
+}
+
 static void render_tsv(FILE *f, const struct lab_report *labs, size_t count)
 {
 	for (size_t l = 0; l < count; l++)
 		for (size_t i = 0; i < labs[l].lab->count; i++) {
 			const struct result *r = &labs[l].results[i];
 
-			fprintf(f, "%s\t%s\t%s\t%d\t%d\t%.3f\t%s\n", labs[l].lab->name,
+			fprintf(f, "%s\t%s\t%s\t%d\t%d\t%.3f\t", labs[l].lab->name,
 				r->name, result_status_name(r->status), r->score, r->max,
-				r->seconds, r->hint);
+				r->seconds);
+			write_utf8(f, r->hint, tsv_escape);
+			fputc('\t', f);
+			write_utf8(f, r->integrity[0] ? r->integrity : labs[l].integrity,
+				   tsv_escape);
+			fputc('\n', f);
 		}
 }
 

@@ -1,105 +1,262 @@
 /*
- * sandbox.c - run a lab's suite away from the machine and from root.
+ * sandbox.c - the bubblewrap command lines that build and run student code.
  *
- * The suite and the lab's programs are copied into the run's private
- * folder; when the driver runs as root they are handed to an unprivileged
- * user (nobody) and run as that user through setpriv.  With bubblewrap the
- * suite gets its own IPC and PID namespaces and its own /dev/shm: two runs
- * never see each other's objects, and no process outlives the suite.
- * Without it the suite still isolates System V IPC itself when the kernel
- * lets it, and audits /dev/shm and its children after every test.
+ * Student code never runs as root: started as root, the driver runs every
+ * build and every suite as an unprivileged user (nobody, or GRADER_USER),
+ * through setpriv with no_new_privs (no setuid program can give root
+ * back).  Under bubblewrap, with its own IPC, PID, network and UTS
+ * namespaces (and, for an ordinary user, its own user namespace), it sees
+ * a minimal file system:
+ *   - the system's /usr (and /bin, /lib...) and a few files of /etc,
+ *     read-only; its own /proc, /dev, and a private /dev/shm;
+ *   - a private /tmp, a tmpfs that is gone when the sandbox ends;
+ *   - to build: the lab's staged sources, the grader's build rules,
+ *     common/, the grader's library and the suite's object (built from
+ *     trusted files by make tools), read-only; the build's output folder,
+ *     writable;
+ *   - to run: the built suite, programs and shims, read-only.
+ * No host /tmp or /var/tmp, no home, no solutions, no other submission, no
+ * report, no grader source.
  */
 #include "driver.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const bwrap_args[] = {
-	"bwrap", "--dev-bind", "/", "/", "--tmpfs", "/dev/shm",
-	"--unshare-ipc", "--unshare-pid", "--proc", "/proc",
-	"--die-with-parent", "--new-session", "--",
-};
-enum { BWRAP_ARGC = sizeof bwrap_args / sizeof bwrap_args[0] };
+enum { TMP_BYTES = 256 << 20, SHM_BYTES = 256 << 20 };
 
 static int sandbox_state = -1;        /* -1 unknown, 0 none, 1 bwrap */
+static bool tmpfs_sizes = true;       /* bwrap takes --size (0.7 and later) */
 static char sandbox_text[200] = "none";
 static struct passwd run_user;
 static bool drop_privileges;
-static char uid_arg[32], gid_arg[32];
 
 const char *sandbox_description(void)
 {
 	return sandbox_text;
 }
 
-/* Appends the setpriv prefix that drops root, when it applies. */
-static int add_user_prefix(char **argv, int argc)
+bool sandbox_active(void)
+{
+	return sandbox_state == 1;
+}
+
+int sandbox_hand_over(const char *path, bool for_build)
+{
+	/* Without a sandbox the build runs as the driver's user (see below). */
+	if (!drop_privileges || (for_build && sandbox_state != 1))
+		return 0;
+	return lchown(path, run_user.pw_uid, run_user.pw_gid);
+}
+
+void argv_add(struct argv_builder *b, const char *arg)
+{
+	if (b->argc < (int)(sizeof b->argv / sizeof b->argv[0]) - 1)
+		b->argv[b->argc++] = (char *)arg;
+	b->argv[b->argc] = NULL;
+}
+
+void argv_addf(struct argv_builder *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (s == NULL || b->nowned == (int)(sizeof b->owned / sizeof b->owned[0])) {
+		free(s);
+		argv_add(b, "");
+		return;
+	}
+	b->owned[b->nowned++] = s;
+	argv_add(b, s);
+}
+
+void argv_free(struct argv_builder *b)
+{
+	for (int i = 0; i < b->nowned; i++)
+		free(b->owned[i]);
+	b->nowned = b->argc = 0;
+}
+
+/*
+ * "setpriv --reuid=U --regid=G --clear-groups --no-new-privs --" when the
+ * driver is root.  Under bubblewrap it comes inside the sandbox: bubblewrap
+ * runs as root, so that it can bind folders the user cannot reach (a
+ * workbook under /root), and the command drops to the user at once.
+ */
+static void add_user_prefix(struct argv_builder *b)
 {
 	if (!drop_privileges)
-		return argc;
-	argv[argc++] = "setpriv";
-	argv[argc++] = uid_arg;
-	argv[argc++] = gid_arg;
-	argv[argc++] = "--clear-groups";
-	argv[argc++] = "--";
-	return argc;
+		return;
+	argv_add(b, "setpriv");
+	argv_addf(b, "--reuid=%u", (unsigned)run_user.pw_uid);
+	argv_addf(b, "--regid=%u", (unsigned)run_user.pw_gid);
+	argv_add(b, "--clear-groups");
+	argv_add(b, "--no-new-privs");
+	argv_add(b, "--");
+}
+
+/* A private tmpfs: sticky and open to all, as on the host (the sandbox may be root's). */
+static void add_tmpfs(struct argv_builder *b, const char *where, int bytes)
+{
+	argv_add(b, "--perms");
+	argv_add(b, "1777");
+	if (tmpfs_sizes) {
+		argv_add(b, "--size");
+		argv_addf(b, "%d", bytes);
+	}
+	argv_add(b, "--tmpfs");
+	argv_add(b, where);
+}
+
+/* The system, read-only: /usr, the top-level links or folders into it, some of /etc. */
+static void add_system(struct argv_builder *b)
+{
+	static const char *const tops[] = { "/bin", "/sbin", "/lib", "/lib32", "/lib64",
+					    "/libx32" };
+	static const char *const etc[] = { "/etc/ld.so.cache", "/etc/ld.so.conf",
+					   "/etc/ld.so.conf.d", "/etc/passwd",
+					   "/etc/group", "/etc/nsswitch.conf",
+					   "/etc/localtime", "/etc/alternatives" };
+
+	argv_add(b, "bwrap");
+	if (drop_privileges) {
+		/* As root: no user namespace; setpriv needs these two, then none. */
+		static const char *const spaces[] = { "--unshare-ipc", "--unshare-pid",
+						      "--unshare-net", "--unshare-uts",
+						      "--unshare-cgroup-try" };
+
+		for (size_t i = 0; i < sizeof spaces / sizeof spaces[0]; i++)
+			argv_add(b, spaces[i]);
+		argv_add(b, "--cap-drop");
+		argv_add(b, "ALL");
+		argv_add(b, "--cap-add");
+		argv_add(b, "CAP_SETUID");
+		argv_add(b, "--cap-add");
+		argv_add(b, "CAP_SETGID");
+	} else {
+		argv_add(b, "--unshare-all");
+		argv_add(b, "--cap-drop");
+		argv_add(b, "ALL");
+	}
+	argv_add(b, "--die-with-parent");
+	argv_add(b, "--new-session");
+	argv_add(b, "--ro-bind");
+	argv_add(b, "/usr");
+	argv_add(b, "/usr");
+	for (size_t i = 0; i < sizeof tops / sizeof tops[0]; i++) {
+		char target[256];
+		ssize_t n = readlink(tops[i], target, sizeof target - 1);
+		struct stat st;
+
+		if (n > 0) {
+			target[n] = '\0';
+			argv_add(b, "--symlink");
+			argv_addf(b, "%s", target);
+			argv_add(b, tops[i]);
+		} else if (stat(tops[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			argv_add(b, "--ro-bind");
+			argv_add(b, tops[i]);
+			argv_add(b, tops[i]);
+		}
+	}
+	/* Folders bubblewrap makes on its own would be root's, mode 0700. */
+	argv_add(b, "--dir");
+	argv_add(b, "/etc");
+	for (size_t i = 0; i < sizeof etc / sizeof etc[0]; i++) {
+		argv_add(b, "--ro-bind-try");
+		argv_add(b, etc[i]);
+		argv_add(b, etc[i]);
+	}
+	argv_add(b, "--proc");
+	argv_add(b, "/proc");
+	argv_add(b, "--dev");
+	argv_add(b, "/dev");
+	add_tmpfs(b, "/dev/shm", SHM_BYTES);
+	add_tmpfs(b, "/tmp", TMP_BYTES);
+	argv_add(b, "--clearenv");
+	argv_add(b, "--setenv");
+	argv_add(b, "PATH");
+	argv_add(b, "/usr/local/bin:/usr/bin:/bin");
+	argv_add(b, "--setenv");
+	argv_add(b, "HOME");
+	argv_add(b, "/tmp");
+	for (const char *const *v = (const char *const[]){ "LANG", "LC_ALL", "LC_MESSAGES", NULL };
+	     *v; v++) {
+		const char *value = getenv(*v);
+
+		if (value && *value && strlen(value) < 64) {
+			argv_add(b, "--setenv");
+			argv_add(b, *v);
+			argv_addf(b, "%s", value);
+		}
+	}
 }
 
 static void decide_user(const struct grading *g)
 {
 	struct passwd *pw;
 
-	if (geteuid() != 0 || g->run_as == NULL || strcmp(g->run_as, "root") == 0)
+	if (geteuid() != 0)
 		return;
 	pw = getpwnam(g->run_as);
-	if (pw == NULL) {
-		fprintf(stderr, "grader: no user '%s' to run student code as; "
-			"running as root\n", g->run_as);
-		return;
+	if (pw == NULL || pw->pw_uid == 0) {
+		fprintf(stderr, "ipcgrade: '%s' is no unprivileged user to run student code "
+			"as (GRADER_USER names one; student code never runs as root)\n",
+			g->run_as);
+		exit(2);
 	}
 	run_user = *pw;
 	drop_privileges = true;
-	snprintf(uid_arg, sizeof uid_arg, "--reuid=%u", (unsigned)pw->pw_uid);
-	snprintf(gid_arg, sizeof gid_arg, "--regid=%u", (unsigned)pw->pw_gid);
 }
 
-static void decide_sandbox(const struct grading *g)
+/* Does "bwrap ... true" work here (with or without tmpfs sizes)? */
+static bool bwrap_works(void)
 {
-	char *argv[32], log_path[1100];
-	int argc = 0;
-	bool timed_out;
+	struct argv_builder b = { 0 };
+	struct command_outcome *o = calloc(1, sizeof *o);
+	struct command c = { 0 };
+	bool ok;
 
+	add_system(&b);
+	add_user_prefix(&b);
+	argv_add(&b, "true");
+	c.argv = b.argv;
+	c.deadline = monotonic_seconds() + 30;
+	ok = o && command_run(&c, o) == 0 && !o->timed_out && o->status == 0;
+	argv_free(&b);
+	free(o);
+	return ok;
+}
+
+void sandbox_decide(const struct grading *g)
+{
 	if (sandbox_state >= 0)
 		return;
 	decide_user(g);
 	sandbox_state = 0;
 	if (strcmp(g->sandbox, "none") == 0) {
 		snprintf(sandbox_text, sizeof sandbox_text, "none (GRADER_SANDBOX=none)");
+	} else if (bwrap_works() || (tmpfs_sizes = false, bwrap_works())) {
+		sandbox_state = 1;
+		snprintf(sandbox_text, sizeof sandbox_text, "bubblewrap");
+	} else if (strcmp(g->sandbox, "bwrap") == 0 || geteuid() == 0) {
+		fprintf(stderr, "ipcgrade: bubblewrap does not work here%s; "
+			"GRADER_SANDBOX=none grades without a sandbox, unprotected\n",
+			geteuid() == 0 ? " and grading as root needs it" : "");
+		exit(2);
 	} else {
-		argc = add_user_prefix(argv, argc);
-		for (int i = 0; i < BWRAP_ARGC; i++)
-			argv[argc++] = (char *)bwrap_args[i];
-		argv[argc++] = "true";
-		argv[argc] = NULL;
-		snprintf(log_path, sizeof log_path, "%s/sandbox-probe.log", g->run_dir);
-		if (spawn_wait(argv, log_path, 30, &timed_out) == 0) {
-			sandbox_state = 1;
-			snprintf(sandbox_text, sizeof sandbox_text, "bubblewrap");
-		} else if (strcmp(g->sandbox, "bwrap") == 0) {
-			fprintf(stderr, "grader: GRADER_SANDBOX=bwrap but bubblewrap "
-				"does not work here (see %s)\n", log_path);
-			exit(2);
-		} else {
-			snprintf(sandbox_text, sizeof sandbox_text,
-				 "none (bubblewrap missing or not permitted)");
-		}
+		snprintf(sandbox_text, sizeof sandbox_text,
+			 "none (bubblewrap missing or not permitted)");
 	}
 	if (drop_privileges) {
 		size_t used = strlen(sandbox_text);
@@ -108,227 +265,115 @@ static void decide_sandbox(const struct grading *g)
 	}
 }
 
-/* Copies one file, keeping its mode, owned by the user the suite runs as. */
-static int copy_file(const char *from, const char *to)
-{
-	char chunk[65536];
-	struct stat st;
-	ssize_t n;
-	int in = open(from, O_RDONLY | O_CLOEXEC), out;
+/* --ro-bind (or --bind) HOST_PATH SANDBOX_PATH, with the host path from a format. */
+static void bind(struct argv_builder *b, const char *how, const char *to,
+		 const char *from_fmt, ...) __attribute__((format(printf, 4, 5)));
 
-	if (in < 0)
-		return -1;
-	if (fstat(in, &st) < 0) {
-		close(in);
-		return -1;
-	}
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st.st_mode & 0755);
-	if (out < 0) {
-		close(in);
-		return -1;
-	}
-	while ((n = read(in, chunk, sizeof chunk)) > 0)
-		if (write(out, chunk, (size_t)n) != n) {
-			n = -1;
-			break;
+static void bind(struct argv_builder *b, const char *how, const char *to,
+		 const char *from_fmt, ...)
+{
+	va_list ap;
+	char from[4400];
+
+	va_start(ap, from_fmt);
+	vsnprintf(from, sizeof from, from_fmt, ap);
+	va_end(ap);
+	argv_add(b, how);
+	argv_addf(b, "%s", from);
+	argv_addf(b, "%s", to);
+}
+
+/*
+ * make, inside the sandbox, under limits: address space, file size, CPU
+ * time.  The paths inside are fixed, whatever the submission's folder is.
+ */
+void sandbox_build_argv(const struct grading *g, const struct catalogue_lab *lab,
+			const char *ctx, struct argv_builder *b)
+{
+	const bool boxed = sandbox_state == 1;
+	const char *root = boxed ? "/grader" : g->root;
+	const char *core = boxed ? "/grader/core" : g->core;
+	const char *lab_dir = boxed ? "/lab" : ctx;
+
+	/*
+	 * Without a sandbox the build runs as the grading user (root too):
+	 * the unprivileged user may not reach the workbook, and nothing then
+	 * confines the compiler anyway.  The tests still drop to that user.
+	 */
+	if (boxed) {
+		add_system(b);
+		for (const char *const *d = (const char *const[]){ "/grader", "/grader/core",
+								   "/lab", NULL }; *d; d++) {
+			argv_add(b, "--dir");
+			argv_add(b, *d);
 		}
-	if (drop_privileges && fchown(out, run_user.pw_uid, run_user.pw_gid) < 0)
-		n = -1;
-	close(in);
-	if (close(out) < 0)
-		n = -1;
-	return n < 0 ? -1 : 0;
-}
-
-/* Copies the executables (and shared objects) of a folder. */
-static int copy_executables(const char *from_dir, const char *to_dir)
-{
-	DIR *d = opendir(from_dir);
-	struct dirent *e;
-	int rc = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		char from[1400], to[1400];
-		struct stat st;
-
-		snprintf(from, sizeof from, "%s/%s", from_dir, e->d_name);
-		if (stat(from, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & S_IXUSR))
-			continue;
-		snprintf(to, sizeof to, "%s/%s", to_dir, e->d_name);
-		if (copy_file(from, to) < 0)
-			rc = -1;
+		bind(b, "--ro-bind", "/grader/mk", "%s/mk", g->root);
+		bind(b, "--ro-bind", "/grader/common", "%s/common", g->root);
+		bind(b, "--ro-bind", "/grader/core/libgrader.a", "%s/libgrader.a", g->core);
+		bind(b, "--ro-bind", "/grader/parts", "%s/suites/%s", g->core, lab->name);
+		bind(b, "--ro-bind", "/lab/src", "%s/src", ctx);
+		bind(b, "--bind", "/lab/out", "%s/out", ctx);
+		argv_add(b, "--chdir");
+		argv_add(b, "/lab/out");
+		add_user_prefix(b);
 	}
-	closedir(d);
-	return rc;
+	argv_add(b, "/bin/sh");
+	argv_add(b, "-c");
+	/* KiB of address space, 512-byte blocks of file size, CPU seconds. */
+	argv_addf(b, "ulimit -v %d; ulimit -f %d; ulimit -t %d; "
+		  "exec make -s --no-print-directory -f \"$0\" \"$@\"",
+		  4 << 20, 512 << 11, (int)(120 * g->scale) + 1);
+	argv_addf(b, "%s/mk/lab.mk", root);
+	argv_addf(b, "LABDIR=%s/src", lab_dir);
+	argv_addf(b, "OUT=%s/out", lab_dir);
+	argv_addf(b, "LAB=%s", lab->name);
+	argv_addf(b, "CORE=%s", core);
+	if (boxed)
+		argv_add(b, "SUITE_PARTS=/grader/parts");
+	else
+		argv_addf(b, "SUITE_PARTS=%s/suites/%s", g->core, lab->name);
+	argv_addf(b, "PROGRAMS=%s", lab->programs);
+	argv_addf(b, "LDLIBS=%s", lab->ldlibs);
+	argv_addf(b, "SAN=%d", g->sanitize ? 1 : 0);
+	argv_addf(b, "CC=%s", g->cc);
 }
 
-static int make_private_dir(const char *path)
+void sandbox_run_argv(const struct grading *g, const char *lab_run_dir,
+		      const char *only, struct argv_builder *b)
 {
-	if (mkdir(path, 0700) < 0 && errno != EEXIST)
-		return -1;
-	if (drop_privileges && chown(path, run_user.pw_uid, run_user.pw_gid) < 0)
-		return -1;
-	return 0;
-}
+	const bool boxed = sandbox_state == 1;
+	char bin[4400], tmp[4400];
 
-static double lab_timeout(const struct grading *g, const struct catalogue_lab *lab)
-{
-	double total = 15;
-
-	for (size_t i = 0; i < lab->count; i++)
-		total += lab->tests[i].timeout * g->scale + 0.5;
-	return total;
-}
-
-static struct result *find_result(struct lab_report *report, const char *name)
-{
-	for (size_t i = 0; i < report->lab->count; i++)
-		if (strcmp(report->results[i].name, name) == 0)
-			return &report->results[i];
-	return NULL;
-}
-
-/* Splits at tabs into at most max fields; the last keeps the rest. */
-static int split_tabs(char *line, char **fields, int max)
-{
-	int n = 0;
-
-	fields[n++] = line;
-	for (char *p = line; *p && n < max; p++) {
-		if (*p == '\t') {
-			*p = '\0';
-			fields[n++] = p + 1;
-		}
+	snprintf(bin, sizeof bin, "%s/bin", boxed ? "/grader" : lab_run_dir);
+	snprintf(tmp, sizeof tmp, "%s", boxed ? "/tmp/run" : lab_run_dir);
+	if (boxed) {
+		add_system(b);
+		argv_add(b, "--dir");
+		argv_add(b, "/grader");
+		bind(b, "--ro-bind", "/grader/bin", "%s/bin", lab_run_dir);
+		argv_add(b, "--chdir");
+		argv_add(b, "/tmp");
+	} else {
+		snprintf(tmp, sizeof tmp, "%s/tmp", lab_run_dir);
 	}
-	return n;
-}
-
-/* Reads the runner's results file into the report. */
-static void read_results(const char *path, struct lab_report *report,
-			 char *last_started, size_t size)
-{
-	FILE *f = fopen(path, "re");
-	char line[2048];
-
-	last_started[0] = '\0';
-	if (f == NULL)
-		return;
-	while (fgets(line, sizeof line, f) != NULL) {
-		char *fields[7];
-		int n;
-
-		line[strcspn(line, "\n")] = '\0';
-		n = split_tabs(line, fields, 7);
-		if (n == 2 && strcmp(fields[0], "start") == 0) {
-			snprintf(last_started, size, "%s", fields[1]);
-		} else if (n == 7 && strcmp(fields[0], "item") == 0) {
-			struct result *r = find_result(report, fields[1]);
-			enum result_status st;
-
-			if (r == NULL || result_status_parse(fields[2], &st) < 0)
-				continue;
-			r->status = st;
-			r->score = st == RESULT_PASS ? r->max : 0;
-			r->seconds = atof(fields[5]);
-			snprintf(r->hint, sizeof r->hint, "%s", fields[6]);
-			if (strcmp(last_started, fields[1]) == 0)
-				last_started[0] = '\0';
-		}
-	}
-	fclose(f);
-}
-
-void run_suite(const struct grading *g, struct lab_report *report)
-{
-	const struct catalogue_lab *lab = report->lab;
-	char lab_dir[1100], bin_dir[1200], tmp_dir[1200], shim_dir[1200];
-	char from_dir[1100], from_shims[1100], results_path[1200], log_path[1200];
-	char suite[1300], seed_arg[32], last_started[128], only[2048];
-	char *argv[48];
-	int argc = 0, status;
-	bool timed_out;
-
-	decide_sandbox(g);
-	snprintf(lab_dir, sizeof lab_dir, "%s/%s", g->run_dir, lab->name);
-	snprintf(bin_dir, sizeof bin_dir, "%s/bin", lab_dir);
-	snprintf(shim_dir, sizeof shim_dir, "%s/shims", lab_dir);
-	snprintf(tmp_dir, sizeof tmp_dir, "%s/tmp", lab_dir);
-	snprintf(from_dir, sizeof from_dir, "%s/%s", g->build, lab->name);
-	snprintf(from_shims, sizeof from_shims, "%s/shims", g->core);
-	snprintf(results_path, sizeof results_path, "%s/results.tsv", lab_dir);
-	snprintf(log_path, sizeof log_path, "%s/suite.log", lab_dir);
-	if (make_private_dir(lab_dir) < 0 || make_private_dir(bin_dir) < 0 ||
-	    make_private_dir(shim_dir) < 0 || make_private_dir(tmp_dir) < 0 ||
-	    copy_executables(from_dir, bin_dir) < 0 ||
-	    copy_executables(from_shims, shim_dir) < 0) {
-		snprintf(report->note, sizeof report->note,
-			 "could not prepare the run folder %s: %s", lab_dir,
-			 strerror(errno));
-		return;
-	}
-	/* The results file is written by the suite, as the sandbox's user. */
-	int fd = open(results_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		if (drop_privileges && fchown(fd, run_user.pw_uid, run_user.pw_gid) < 0)
-			perror("grader: fchown");
-		close(fd);
-	}
-
-	snprintf(suite, sizeof suite, "%s/suite", bin_dir);
-	snprintf(seed_arg, sizeof seed_arg, "%llu", (unsigned long long)g->seed);
-	argc = add_user_prefix(argv, argc);
-	if (sandbox_state == 1)
-		for (int i = 0; i < BWRAP_ARGC; i++)
-			argv[argc++] = (char *)bwrap_args[i];
-	argv[argc++] = suite;
-	argv[argc++] = "--results";
-	argv[argc++] = results_path;
-	argv[argc++] = "--bindir";
-	argv[argc++] = bin_dir;
-	argv[argc++] = "--shimdir";
-	argv[argc++] = shim_dir;
-	argv[argc++] = "--tmpdir";
-	argv[argc++] = tmp_dir;
-	argv[argc++] = "--seed";
-	argv[argc++] = seed_arg;
-	if (sandbox_state == 1)
-		argv[argc++] = "--isolated";
-	if (g->only) {
-		/* The names of this lab's selected tests (the catalogue copy). */
-		size_t used = 0;
-		for (size_t i = 0; i < lab->count && used < sizeof only - 1; i++)
-			used += (size_t)snprintf(only + used, sizeof only - used, "%s%s",
-						 i ? "," : "", lab->tests[i].name);
-		argv[argc++] = "--only";
-		argv[argc++] = only;
-	}
-	argv[argc] = NULL;
-
-	status = spawn_wait(argv, log_path, lab_timeout(g, lab), &timed_out);
-	read_results(results_path, report, last_started, sizeof last_started);
-	if (timed_out)
-		snprintf(report->note, sizeof report->note,
-			 "the suite was stopped after %.0f s%s%s", lab_timeout(g, lab),
-			 last_started[0] ? " during " : "", last_started);
-	else if (status != 0)
-		snprintf(report->note, sizeof report->note,
-			 "the suite itself failed (status %#x)%s%s: see %s", status,
-			 last_started[0] ? " during " : "", last_started, log_path);
-	for (size_t i = 0; i < lab->count; i++) {
-		struct result *r = &report->results[i];
-
-		if (r->status != RESULT_ERROR || r->hint[0])
-			continue;
-		if (strcmp(r->name, last_started) == 0)
-			snprintf(r->hint, sizeof r->hint,
-				 "the grader was stopped during this test: did the code "
-				 "under test kill the grader (kill(getppid(), ...) or "
-				 "kill(0, ...)) or exhaust it (a fork bomb)?");
-		else
-			snprintf(r->hint, sizeof r->hint,
-				 "no result: the grader stopped before reporting this "
-				 "test (%.300s)", report->note[0] ? report->note : "see the note");
+	add_user_prefix(b);
+	argv_addf(b, "%s/suite", bin);
+	argv_add(b, "--results-fd");
+	argv_add(b, "3");
+	argv_add(b, "--bindir");
+	argv_addf(b, "%s", bin);
+	argv_add(b, "--shimdir");
+	argv_addf(b, "%s/shims", bin);
+	argv_add(b, "--tmpdir");
+	argv_addf(b, "%s", tmp);
+	argv_add(b, "--seed");
+	argv_addf(b, "%llu", (unsigned long long)g->seed);
+	argv_add(b, "--scale");
+	argv_addf(b, "%g", g->scale);
+	if (boxed)
+		argv_add(b, "--isolated");
+	if (only && *only) {
+		argv_add(b, "--only");
+		argv_addf(b, "%s", only);
 	}
 }

@@ -1,0 +1,402 @@
+/*
+ * item.c - see item.h.
+ *
+ * In the host, around the item's test:
+ *   before: a fresh working folder, a leak snapshot, the completion socket
+ *     and the watchdog; the low descriptors are filled, so that Check's
+ *     channel and the socket sit above the numbers student code uses;
+ *   in the test process, before the body (a checked fixture): the hello
+ *     to the watchdog, then confinement (see confine.h);
+ *   after the body (the trampoline): the completion claim;
+ *   after the test: the watchdog's findings, the leak sweep (it runs after
+ *     a crash or a timeout too), the result.
+ */
+#include "item.h"
+#include "sysutil.h"
+#include "audit.h"
+#include "completion.h"
+#include "confine.h"
+#include "context.h"
+#include "watchdog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+	FIRST_GRADER_FD = 64,   /* below it: the numbers student code gets */
+	MAX_HOST_FDS = 256,
+	HOST_MARGIN_SECONDS = 5,
+};
+
+/* The host's state, which the test process inherits and reads. */
+static struct {
+	const struct item_plan *plan;
+	char workdir[640];
+	int test_channel;            /* the test's end of the completion socket */
+	int fds[MAX_HOST_FDS];       /* the host's descriptors: the test closes them */
+	size_t fd_count;
+	struct watchdog watchdog;
+} host;
+
+
+
+/* ---- in the test process ---- */
+
+static void checked_setup(void)
+{
+	const struct confinement c = {
+		.close_fds = host.fds,
+		.close_count = host.fd_count,
+		.workdir = host.workdir,
+		.watchdog = host.watchdog.pid,
+		.landlock = host.plan->landlock,
+	};
+	char why[300];
+
+	grader_ctx.test_pid = getpid();
+	grader_ctx.channel_fd = host.test_channel;
+	ck_assert_msg(completion_hello(host.test_channel) == 0,
+		      "grader: cannot reach the watchdog: %s", strerror(errno));
+	ck_assert_msg(confine_test_process(&c, why, sizeof why), "%s", why);
+	grader_reseed_for(host.plan->item->name);
+}
+
+/* The test body, then the claim that it returned. */
+static void trampoline(int iteration)
+{
+	(*host.plan->item->test)->fn(iteration);
+	if (grader_in_test_process())
+		completion_claim(host.test_channel);
+}
+
+/* ---- the result ---- */
+
+static void explain_error(double timeout, const char *msg, const char *autopsy,
+			  struct result *r)
+{
+	int sig, code;
+
+	if (strstr(msg, "timeout expired")) {
+		r->status = RESULT_TIMEOUT;
+		snprintf(r->hint, sizeof r->hint,
+			 "no result within %.1f s: the code under test blocked or "
+			 "looped (a lost wake-up, a read that never sees EOF, a wait "
+			 "for a child that never ends?)%s%s", timeout,
+			 autopsy[0] ? ". Just before: " : "", autopsy);
+	} else if (sscanf(msg, "Received signal %d", &sig) == 1) {
+		r->status = RESULT_CRASH;
+		snprintf(r->hint, sizeof r->hint,
+			 "the test process was killed by SIG%s in the code under test%s",
+			 sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+			 sig == SIGSEGV ? " (a bad pointer, or memory not mapped)" :
+			 sig == SIGBUS ? " (a mapping beyond the end of its file?)" :
+			 sig == SIGUSR1 || sig == SIGUSR2 ?
+			 " (a signal sent before its handler was installed?)" : "");
+	} else if (sscanf(msg, "Early exit with return value %d", &code) == 1) {
+		r->status = RESULT_FAIL;
+		snprintf(r->hint, sizeof r->hint,
+			 "the code under test ended the test process with exit status %d: "
+			 "return an error to the caller instead of calling exit()", code);
+	} else {
+		r->status = RESULT_FAIL;
+		snprintf(r->hint, sizeof r->hint, "%s", msg);
+	}
+}
+
+static void append(char *text, size_t size, const char *what)
+{
+	size_t used = strlen(text);
+
+	if (used + 1 < size)
+		snprintf(text + used, size - used, "%s", what);
+}
+
+/* The verdict of Check, corrected by the watchdog and the leak sweep. */
+static void compose(TestResult *tr, double seconds, const struct watchdog_findings *found,
+		    const char *leaks, struct result *r)
+{
+	const struct graded_item *it = host.plan->item;
+
+	memset(r, 0, sizeof *r);
+	snprintf(r->name, sizeof r->name, "%s", it->name);
+	r->max = it->points;
+	r->seconds = seconds;
+	if (tr == NULL) {
+		r->status = RESULT_ERROR;
+		snprintf(r->hint, sizeof r->hint, "the test produced no result");
+	} else if (tr_rtype(tr) == CK_PASS) {
+		r->status = RESULT_PASS;
+	} else if (tr_rtype(tr) == CK_FAILURE) {
+		r->status = RESULT_FAIL;
+		snprintf(r->hint, sizeof r->hint, "%s", tr_msg(tr));
+	} else {
+		explain_error(host.plan->timeout, tr_msg(tr), found->autopsy, r);
+	}
+	if (found->claim == CLAIM_FORGED) {
+		r->status = RESULT_FAIL;
+		snprintf(r->integrity, sizeof r->integrity, "%s", found->claim_note);
+		snprintf(r->hint, sizeof r->hint, "integrity: %s", found->claim_note);
+	} else if (r->status == RESULT_PASS && found->claim == CLAIM_REFUSED) {
+		r->status = RESULT_FAIL;
+		snprintf(r->hint, sizeof r->hint, "%s", found->claim_note);
+	} else if (r->status == RESULT_PASS && found->claim != CLAIM_ACCEPTED) {
+		r->status = RESULT_FAIL;
+		snprintf(r->hint, sizeof r->hint,
+			 "the test process ended early with status 0: the code under "
+			 "test called exit() or _exit(); return to the caller instead");
+	}
+	if (leaks[0]) {
+		char leak_hint[sizeof r->hint];
+
+		snprintf(leak_hint, sizeof leak_hint,
+			 "left behind after the test: %s: remove what you create "
+			 "(shmctl IPC_RMID, shm_unlink, sem_unlink) and wait for "
+			 "every child", leaks);
+		if (r->status == RESULT_PASS) {
+			r->status = RESULT_FAIL;
+			snprintf(r->hint, sizeof r->hint, "%s", leak_hint);
+		} else {
+			append(r->hint, sizeof r->hint, "; also ");
+			append(r->hint, sizeof r->hint, leak_hint);
+		}
+	}
+	if (r->status != RESULT_PASS && found->output_truncated)
+		append(r->hint, sizeof r->hint, " (a program's output was truncated "
+		       "at the grader's capture limit)");
+	if (r->status != RESULT_PASS && it->section && it->section[0]) {
+		char cite[160];
+
+		snprintf(cite, sizeof cite, " [handout %.2s %s]", grader_ctx.lab, it->section);
+		append(r->hint, sizeof r->hint, cite);
+	}
+	r->score = r->status == RESULT_PASS ? it->points : 0;
+}
+
+/* ---- the host ---- */
+
+/* Fills the descriptors below FIRST_GRADER_FD: the test closes them again. */
+static void fill_low_descriptors(void)
+{
+	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	for (int fd = 3; null_fd >= 0 && fd < FIRST_GRADER_FD; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF)
+			dup3(null_fd, fd, O_CLOEXEC);
+}
+
+/* The completion socket: the watchdog's end, and the test's (in host.test_channel). */
+static int open_completion_channel(void)
+{
+	int pair[2], on = 1;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0 ||
+	    setsockopt(pair[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof on) < 0)
+		return -1;
+	host.test_channel = pair[1];
+	return pair[0];
+}
+
+/* Removes fd from the list of n descriptors; returns the new count. */
+static size_t keep_out(int fd, int *fds, size_t n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] != fd)
+			fds[kept++] = fds[i];
+	return kept;
+}
+
+static TestResult *run_under_check(double *seconds)
+{
+	const struct graded_item *it = host.plan->item;
+	static TTest wrapped;
+	Suite *suite = suite_create(grader_ctx.lab);
+	TCase *tc = tcase_create(it->name);
+	SRunner *runner;
+	TestResult **results, *tr = NULL;
+	double started;
+
+	wrapped.name = it->name;
+	wrapped.fn = trampoline;
+	wrapped.file = (*it->test)->file;
+	wrapped.line = (*it->test)->line;
+	tcase_set_timeout(tc, host.plan->timeout);
+	tcase_add_checked_fixture(tc, checked_setup, NULL);
+	tcase_add_test(tc, &wrapped);
+	suite_add_tcase(suite, tc);
+	runner = srunner_create(suite);
+	srunner_set_fork_status(runner, CK_FORK);
+	fflush(NULL);
+	started = monotonic_seconds();
+	srunner_run_all(runner, CK_SILENT);
+	*seconds = monotonic_seconds() - started;
+	results = srunner_results(runner);
+	if (srunner_ntests_run(runner) > 0)
+		tr = results[0];
+	return tr; /* the host exits soon: the runner is not freed */
+}
+
+static _Noreturn void host_main(const struct item_plan *plan, int report_fd)
+{
+	static const int check_needs[] = { SIGALRM, 0 }; /* Check's timer */
+	struct audit_snapshot snapshot;
+	struct watchdog_findings found;
+	struct result r;
+	char leaks[400];
+	double seconds = 0;
+	TestResult *tr;
+	int watchdog_end;
+
+	host.plan = plan;
+	if (plan->runner_fd >= 0)
+		close(plan->runner_fd);
+	confine_block_signals(check_needs);
+	audit_become_subreaper();
+	fill_low_descriptors();
+	snprintf(host.workdir, sizeof host.workdir, "%s/work-%s", grader_ctx.tmpdir,
+		 plan->item->name);
+	watchdog_end = open_completion_channel();
+	if (watchdog_end < 0 || (mkdir(host.workdir, 0755) < 0 && errno != EEXIST)) {
+		fprintf(stderr, "grader: cannot prepare %s: %s\n", plan->item->name,
+			strerror(errno));
+		_exit(3);
+	}
+	audit_take(&snapshot);
+	const struct watchdog_plan watch = {
+		.channel_fd = watchdog_end,
+		.checker = {
+			.test_fd = host.test_channel,
+			.patience = 10.0 * grader_ctx.scale,
+			.must_see_stack = plan->landlock,
+		},
+		.autopsy_after = 0.85 * plan->timeout,
+	};
+	if (watchdog_start(&host.watchdog, &watch) < 0) {
+		fprintf(stderr, "grader: cannot start the watchdog: %s\n", strerror(errno));
+		_exit(3);
+	}
+	close(watchdog_end);
+	host.fd_count = keep_out(host.test_channel, host.fds,
+				 confine_open_fds(host.fds, MAX_HOST_FDS));
+
+	tr = run_under_check(&seconds);
+
+	close(host.test_channel);
+	/*
+	 * Processes the test left behind may hold the completion socket: they
+	 * go first, so that the watchdog sees the socket close.  The watchdog
+	 * is the host's child too: it is set aside meanwhile.
+	 */
+	audit_sweep_processes(host.watchdog.pid, leaks, sizeof leaks);
+	watchdog_finish(&host.watchdog, &found, 1.0 + 10.0 * grader_ctx.scale);
+	audit_sweep_objects(&snapshot, leaks, sizeof leaks);
+	audit_release(&snapshot);
+	remove_tree(host.workdir);
+	compose(tr, seconds, &found, leaks, &r);
+	if (write(report_fd, &r, sizeof r) != (ssize_t)sizeof r)
+		_exit(4);
+	_exit(0);
+}
+
+/* ---- in the runner ---- */
+
+/* Reads up to size bytes before the deadline; returns how many came. */
+static size_t read_until(int fd, void *buf, size_t size, double deadline)
+{
+	size_t got = 0;
+
+	while (got < size) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		double left = deadline - monotonic_seconds();
+		ssize_t n;
+
+		if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) == 0)
+			break;
+		n = read(fd, (char *)buf + got, size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return got;
+}
+
+/* The host ended without a result: only the code under test can do that. */
+static void host_lost(const struct item_plan *plan, int status, bool stalled,
+		      struct result *r)
+{
+	char how[120];
+
+	memset(r, 0, sizeof *r);
+	snprintf(r->name, sizeof r->name, "%s", plan->item->name);
+	r->status = RESULT_ERROR;
+	r->max = plan->item->points;
+	if (stalled)
+		snprintf(how, sizeof how, "stopped answering (was it stopped with SIGSTOP?)");
+	else if (WIFSIGNALED(status))
+		snprintf(how, sizeof how, "was killed by SIG%s",
+			 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
+	else
+		snprintf(how, sizeof how, "failed with status %d (garbage written into "
+			 "the grader's own descriptors?)", WEXITSTATUS(status));
+	snprintf(r->integrity, sizeof r->integrity,
+		 "the grader's process for this test %s", how);
+	snprintf(r->hint, sizeof r->hint, "integrity: %s", r->integrity);
+}
+
+/* waitpid that tells whether pid was reaped (by this call or before). */
+static bool reaped(pid_t pid, int *status)
+{
+	pid_t w = waitpid(pid, status, 0);
+
+	return w == pid || (w < 0 && errno == ECHILD);
+}
+
+void item_run(const struct item_plan *plan, struct result *r)
+{
+	int report[2], status = 0;
+	bool stalled = false;
+	size_t got;
+	pid_t pid;
+
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		host_lost(plan, 3 << 8, false, r);
+		return;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(report[0]);
+		host_main(plan, report[1]);
+	}
+	close(report[1]);
+	got = pid < 0 ? 0 : read_until(report[0], r, sizeof *r,
+				       monotonic_seconds() + plan->timeout + HOST_MARGIN_SECONDS);
+	close(report[0]);
+	if (pid > 0) {
+		/* Still there without a result: it stalled, and is stopped now. */
+		stalled = got < sizeof *r && waitpid(pid, &status, WNOHANG) == 0;
+		if (stalled)
+			kill(pid, SIGKILL);
+		while (!reaped(pid, &status) && errno == EINTR)
+			;
+	}
+	audit_kill_adopted();
+	if (got < sizeof *r)
+		host_lost(plan, status, stalled, r);
+	r->name[sizeof r->name - 1] = '\0';
+	r->hint[sizeof r->hint - 1] = '\0';
+	r->integrity[sizeof r->integrity - 1] = '\0';
+}
