@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 enum { MAX_PROCS = 1024, MAX_FDS = 256 };
@@ -59,34 +60,101 @@ static int mark_tree(const struct proc_status *procs, int n, pid_t root, bool *i
 	return count;
 }
 
+/*
+ * The blocking system calls a hint names, by their numbers on this
+ * machine (<sys/syscall.h>); a call an architecture lacks is left out.
+ */
+static const struct {
+	long nr;
+	const char *name;
+} blocking_calls[] = {
+#ifdef SYS_read
+	{ SYS_read, "read" },
+#endif
+#ifdef SYS_write
+	{ SYS_write, "write" },
+#endif
+#ifdef SYS_readv
+	{ SYS_readv, "readv" },
+#endif
+#ifdef SYS_writev
+	{ SYS_writev, "writev" },
+#endif
+#ifdef SYS_poll
+	{ SYS_poll, "poll" },
+#endif
+#ifdef SYS_ppoll
+	{ SYS_ppoll, "ppoll" },
+#endif
+#ifdef SYS_select
+	{ SYS_select, "select" },
+#endif
+#ifdef SYS_pselect6
+	{ SYS_pselect6, "pselect6" },
+#endif
+#ifdef SYS_epoll_wait
+	{ SYS_epoll_wait, "epoll_wait" },
+#endif
+#ifdef SYS_pause
+	{ SYS_pause, "pause" },
+#endif
+#ifdef SYS_nanosleep
+	{ SYS_nanosleep, "nanosleep" },
+#endif
+#ifdef SYS_clock_nanosleep
+	{ SYS_clock_nanosleep, "clock_nanosleep" },
+#endif
+#ifdef SYS_accept
+	{ SYS_accept, "accept" },
+#endif
+#ifdef SYS_accept4
+	{ SYS_accept4, "accept4" },
+#endif
+#ifdef SYS_recvfrom
+	{ SYS_recvfrom, "recvfrom" },
+#endif
+#ifdef SYS_wait4
+	{ SYS_wait4, "wait4" },
+#endif
+#ifdef SYS_waitid
+	{ SYS_waitid, "waitid" },
+#endif
+#ifdef SYS_semop
+	{ SYS_semop, "semop" },
+#endif
+#ifdef SYS_semtimedop
+	{ SYS_semtimedop, "semtimedop" },
+#endif
+#ifdef SYS_msgrcv
+	{ SYS_msgrcv, "msgrcv" },
+#endif
+#ifdef SYS_rt_sigsuspend
+	{ SYS_rt_sigsuspend, "sigsuspend" },
+#endif
+#ifdef SYS_futex
+	{ SYS_futex, "futex (a semaphore or lock)" },
+#endif
+#ifdef SYS_open
+	{ SYS_open, "open (a FIFO with no peer?)" },
+#endif
+#ifdef SYS_openat
+	{ SYS_openat, "open (a FIFO with no peer?)" },
+#endif
+};
+
 static const char *syscall_name(long nr)
 {
-	switch (nr) {
-	case 0: return "read";
-	case 1: return "write";
-	case 7: return "poll";
-	case 19: return "readv";
-	case 20: return "writev";
-	case 23: return "select";
-	case 34: return "pause";
-	case 35: return "nanosleep";
-	case 43: return "accept";
-	case 45: return "recvfrom";
-	case 61: return "wait4";
-	case 65: return "semop";
-	case 70: return "msgrcv";
-	case 130: return "sigsuspend";
-	case 202: return "futex (a semaphore or lock)";
-	case 220: return "semtimedop";
-	case 230: return "clock_nanosleep";
-	case 232: return "epoll_wait";
-	case 247: return "waitid";
-	case 257: return "open (a FIFO with no peer?)";
-	case 270: return "pselect6";
-	case 271: return "ppoll";
-	case 288: return "accept4";
-	default: return NULL;
-	}
+	for (size_t i = 0; i < sizeof blocking_calls / sizeof blocking_calls[0]; i++)
+		if (blocking_calls[i].nr == nr)
+			return blocking_calls[i].name;
+	return NULL;
+}
+
+/* A read or a write of a descriptor: its first argument is the fd. */
+static bool moves_bytes(long nr, bool *reading)
+{
+	*reading = nr == SYS_read || nr == SYS_readv;
+	return *reading || nr == SYS_write || nr == SYS_writev;
 }
 
 /* The open mode (0 read, 1 write, 2 both) of pid's fd, or -1. */
@@ -161,6 +229,7 @@ static void describe_one(const struct proc_status *procs, int n, const bool *in_
 {
 	char path[64], line[256], item[512], target[256];
 	long nr = -1, arg0 = -1;
+	bool reading;
 	const char *name;
 	FILE *f;
 
@@ -190,9 +259,7 @@ static void describe_one(const struct proc_status *procs, int n, const bool *in_
 	}
 	snprintf(item, sizeof item, "%s (pid %d) waits in %s", p->comm, (int)p->pid, name);
 	append(out, size, item);
-	if ((nr == 0 || nr == 19 || nr == 1 || nr == 20) &&
-	    fd_target(p->pid, (int)arg0, target, sizeof target)) {
-		const bool reading = nr == 0 || nr == 19;
+	if (moves_bytes(nr, &reading) && fd_target(p->pid, (int)arg0, target, sizeof target)) {
 		const bool pipe_like = strncmp(target, "pipe:", 5) == 0 || target[0] == '/';
 
 		snprintf(item, sizeof item, " on fd %ld (%s)", arg0, target);

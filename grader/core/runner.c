@@ -152,26 +152,20 @@ static _Noreturn void bad_value(const char *what, const char *text)
 	exit(2);
 }
 
-/* A decimal whole number, as the driver accepts it. */
-static unsigned long long parse_whole(const char *text, const char *what)
+static uint64_t whole_or_exit(const char *text, const char *what)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (errno || end == text || *end != '\0' || text[0] == '-')
+	if (!parse_whole(text, &v))
 		bad_value(what, text);
 	return v;
 }
 
-/* GRADER_TIMEOUT_SCALE's rule: a number in (0, 100]. */
-static double parse_scale(const char *text)
+static double scale_or_exit(const char *text)
 {
-	char *end;
-	double v = strtod(text, &end);
+	double v;
 
-	if (end == text || *end != '\0' || !(v > 0) || v > 100)
+	if (!parse_scale(text, &v))
 		bad_value("the timeout scale must be a number in (0, 100]", text);
 	return v;
 }
@@ -212,24 +206,24 @@ int grader_main(int argc, char **argv, const char *lab,
 	set_path(grader_ctx.shimdir, sizeof grader_ctx.shimdir, ".");
 	grader_ctx.scale = 1.0;
 	if ((env = getenv("GRADER_TIMEOUT_SCALE")) && *env)
-		grader_ctx.scale = parse_scale(env);
+		grader_ctx.scale = scale_or_exit(env);
 	grader_ctx.seed = 0;
 	if ((env = getenv("GRADER_SEED")) && *env)
-		grader_ctx.seed = parse_whole(env, "the seed must be a whole number");
+		grader_ctx.seed = whole_or_exit(env, "the seed must be a whole number");
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'l': list = true; break;
 		case 'o': only = optarg; break;
 		case 'r':
-			results_fd = (int)parse_whole(optarg, "--results-fd needs a descriptor");
+			results_fd = (int)whole_or_exit(optarg, "--results-fd needs a descriptor");
 			break;
 		case 'b': set_path(grader_ctx.bindir, sizeof grader_ctx.bindir, optarg); break;
 		case 's': set_path(grader_ctx.shimdir, sizeof grader_ctx.shimdir, optarg); break;
 		case 't': tmpdir = optarg; break;
 		case 'S':
-			grader_ctx.seed = parse_whole(optarg, "the seed must be a whole number");
+			grader_ctx.seed = whole_or_exit(optarg, "the seed must be a whole number");
 			break;
-		case 'x': grader_ctx.scale = parse_scale(optarg); break;
+		case 'x': grader_ctx.scale = scale_or_exit(optarg); break;
 		case 'i': isolated = true; break;
 		case 'h': usage_exit(argv[0], 0);
 		default: usage_exit(argv[0], 2);

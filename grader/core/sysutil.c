@@ -3,9 +3,36 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+bool parse_whole(const char *text, uint64_t *value)
+{
+	char *end;
+	unsigned long long v;
+
+	if (text[0] < '0' || text[0] > '9')
+		return false;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno || *end != '\0')
+		return false;
+	*value = v;
+	return true;
+}
+
+bool parse_scale(const char *text, double *value)
+{
+	char *end;
+	double v = strtod(text, &end);
+
+	if (end == text || *end != '\0' || !(v > 0) || v > 100)
+		return false;
+	*value = v;
+	return true;
+}
 
 double monotonic_seconds(void)
 {

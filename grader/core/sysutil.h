@@ -1,9 +1,18 @@
 /*
- * sysutil.h - two small helpers that the grader's core and its driver
- * share: a clock for deadlines, and removing a folder.
+ * sysutil.h - what the grader's core and its driver share: one rule for
+ * the seed and the timeout scale, a clock for deadlines, and removing a
+ * folder.
  */
 #ifndef GRADER_SYSUTIL_H
 #define GRADER_SYSUTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A decimal whole number (a seed, a descriptor): "42", not "-1", "0x2a" or "4 2". */
+bool parse_whole(const char *text, uint64_t *value);
+/* GRADER_TIMEOUT_SCALE's rule: a number in (0, 100]. */
+bool parse_scale(const char *text, double *value);
 
 /* Seconds on the monotonic clock: for deadlines and durations. */
 double monotonic_seconds(void);

@@ -153,28 +153,21 @@ static size_t select_tests(const char *list, const struct catalogue_lab **chosen
 	return kept;
 }
 
-static uint64_t parse_seed(const char *text)
+static uint64_t seed_or_exit(const char *text)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (errno || end == text || *end != '\0' || text[0] == '-')
+	if (!parse_whole(text, &v))
 		die_usage("the seed must be a whole number, not '%s'", text);
 	return v;
 }
 
-static double parse_scale(void)
+static double scale_from_environment(void)
 {
 	const char *env = getenv("GRADER_TIMEOUT_SCALE");
-	char *end;
-	double v;
+	double v = 1.0;
 
-	if (env == NULL || *env == '\0')
-		return 1.0;
-	v = strtod(env, &end);
-	if (end == env || *end != '\0' || !(v > 0) || v > 100)
+	if (env && *env && !parse_scale(env, &v))
 		die_usage("GRADER_TIMEOUT_SCALE must be a number in (0, 100], not '%s'", env);
 	return v;
 }
@@ -258,7 +251,7 @@ int main(int argc, char **argv)
 				die_usage("unknown format '%s': use text, json, gradescope, "
 					  "tap, junit or tsv", optarg);
 			break;
-		case 'S': g.seed = parse_seed(optarg); break;
+		case 'S': g.seed = seed_or_exit(optarg); break;
 		case 'z': g.sanitize = true; break;
 		case 't': test_list = optarg; break;
 		case 'B': batch = optarg; break;
@@ -298,10 +291,10 @@ int main(int argc, char **argv)
 		count = select_tests(test_list, chosen, count);
 	g.only = test_list && *test_list ? test_list : NULL;
 	if ((env = getenv("GRADER_SEED")) && *env && g.seed == 0)
-		g.seed = parse_seed(env);
+		g.seed = seed_or_exit(env);
 	if (g.seed == 0)
 		g.seed = new_seed();
-	g.scale = parse_scale();
+	g.scale = scale_from_environment();
 	if ((env = getenv("GRADER_SANDBOX")) && *env) {
 		if (strcmp(env, "auto") && strcmp(env, "bwrap") && strcmp(env, "none"))
 			die_usage("GRADER_SANDBOX must be auto, bwrap or none, not '%s'", env);
