@@ -15,7 +15,8 @@ BUILD := build
 include mk/flags.mk
 
 CORE_SRCS := $(wildcard grader/core/*.c)
-DRIVER_SRCS := $(wildcard grader/driver/*.c) grader/core/results.c grader/core/sysutil.c
+DRIVER_SRCS := $(wildcard grader/driver/*.c) grader/core/results.c grader/core/sysutil.c \
+	grader/core/landlock.c
 SHIM_SRCS := $(wildcard grader/shims/*.c)
 DEFS := $(wildcard grader/suites/[0-9][0-9]-*.def)
 DOTS := $(wildcard diagrams/*.dot)
@@ -180,6 +181,7 @@ $(BUILD)/catalogue.stamp: $(DEFS) $(wildcard $(TRUSTED)/*/lab.mk) tools/mkcatalo
 		  mv $(BUILD)/catalogue.c.$$$$ $(BUILD)/catalogue.c; }
 	@touch $@
 
-$(DRIVER): $(DRIVER_SRCS) $(BUILD)/catalogue.c grader/driver/*.h grader/core/results.h $(DEFS)
+$(DRIVER): $(DRIVER_SRCS) $(BUILD)/catalogue.c grader/driver/*.h grader/core/results.h \
+		grader/core/sysutil.h grader/core/landlock.h $(DEFS)
 	$(CC) $(GRADER_CFLAGS) -Igrader/driver -Igrader/core -I. -o $@ $(DRIVER_SRCS) $(BUILD)/catalogue.c
 

@@ -9,6 +9,8 @@
  * signal nor trace), and the watchdog accepts the claim:
  *   - the kernel says it comes from the test process itself, which said
  *     hello before any student code ran; it comes once, in the exact form;
+ *   - the test process can still be inspected if it could at the hello
+ *     (the system may forbid it: Yama's strictest settings);
  *   - the test process then sleeps in the grader's completion step: the
  *     step's return address is on its stack, read by the watchdog;
  *   - the test process has no tracer, and one thread.
@@ -51,7 +53,7 @@ struct claim_checker {
 	uintptr_t site;        /* from completion_site(), in the watchdog */
 	int test_fd;           /* the socket's number in the test process */
 	double patience;       /* seconds for the claimant to start waiting */
-	bool must_see_stack;   /* the test process is readable: verify it */
+	bool must_see_stack;   /* it could be inspected at the hello: it must be */
 	pid_t test_pid;        /* set by the hello */
 	int claims;
 	bool output_truncated; /* a program's output was cut */

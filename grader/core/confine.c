@@ -157,18 +157,17 @@ bool confine_test_process(const struct confinement *c, char *why, size_t size)
 		snprintf(why, size, "grader: cannot drop capabilities: %s", strerror(errno));
 		return false;
 	}
-	if (c->watchdog > 0)
-		prctl(PR_SET_PTRACER, (unsigned long)c->watchdog, 0, 0, 0);
-	if (!c->landlock) {
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-		return true;
-	}
-	if (landlock_add_layer(true) < 0) {
+	if (c->landlock && landlock_add_layer(true) < 0) {
 		snprintf(why, size, "grader: cannot enter a Landlock domain: %s",
 			 strerror(errno));
 		return false;
 	}
-	/* The grader's processes are not dumpable; the watchdog must see the test. */
+	/*
+	 * The grader's processes are not dumpable; the watchdog must see the
+	 * test (with Yama, it may trace it: it is no ancestor).
+	 */
 	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	if (c->watchdog > 0)
+		prctl(PR_SET_PTRACER, (unsigned long)c->watchdog, 0, 0, 0);
 	return true;
 }

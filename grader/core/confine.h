@@ -8,9 +8,8 @@
  *   - signal dispositions are the defaults, the signal mask is empty;
  *   - limits: processes, file size, no core files, address space;
  *   - the test enters a Landlock domain: it cannot signal or trace the
- *     grader's processes, and only the watchdog may inspect it.  Without
- *     Landlock it becomes non-dumpable instead, so that the programs it
- *     runs cannot reach it through /proc.
+ *     grader's processes (which are not dumpable either), and the programs
+ *     it runs, one layer deeper, cannot reach it; the watchdog can.
  */
 #ifndef GRADER_CONFINE_H
 #define GRADER_CONFINE_H

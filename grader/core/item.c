@@ -5,8 +5,8 @@
  *   before: a fresh working folder, a leak snapshot, the completion socket
  *     and the watchdog; the low descriptors are filled, so that Check's
  *     channel and the socket sit above the numbers student code uses;
- *   in the test process, before the body (a checked fixture): the hello
- *     to the watchdog, then confinement (see confine.h);
+ *   in the test process, before the body (a checked fixture):
+ *     confinement (see confine.h), then the hello to the watchdog;
  *   after the body (the trampoline): the completion claim;
  *   after the test: the watchdog's findings, the leak sweep (it runs after
  *     a crash or a timeout too), the result.
@@ -65,9 +65,9 @@ static void checked_setup(void)
 
 	grader_ctx.test_pid = getpid();
 	grader_ctx.channel_fd = host.test_channel;
+	ck_assert_msg(confine_test_process(&c, why, sizeof why), "%s", why);
 	ck_assert_msg(completion_hello(host.test_channel) == 0,
 		      "grader: cannot reach the watchdog: %s", strerror(errno));
-	ck_assert_msg(confine_test_process(&c, why, sizeof why), "%s", why);
 	grader_reseed_for(host.plan->item->name);
 }
 
@@ -278,7 +278,6 @@ static _Noreturn void host_main(const struct item_plan *plan, int report_fd)
 		.checker = {
 			.test_fd = host.test_channel,
 			.patience = 10.0 * grader_ctx.scale,
-			.must_see_stack = plan->landlock,
 		},
 		.autopsy_after = 0.85 * plan->timeout,
 	};

@@ -19,6 +19,7 @@
  * report, no grader source.
  */
 #include "driver.h"
+#include "landlock.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -263,6 +264,10 @@ void sandbox_decide(const struct grading *g)
 		snprintf(sandbox_text + used, sizeof sandbox_text - used, ", as user %s",
 			 run_user.pw_name);
 	}
+	size_t used = strlen(sandbox_text);
+	snprintf(sandbox_text + used, sizeof sandbox_text - used, "%s",
+		 landlock_abi() == 0 ? ", no Landlock"
+		 : landlock_scopes_signals() ? ", Landlock" : ", Landlock without signal scoping");
 }
 
 /* --ro-bind (or --bind) HOST_PATH SANDBOX_PATH, with the host path from a format. */
