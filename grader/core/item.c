@@ -173,7 +173,7 @@ static void compose(TestResult *tr, double seconds, const struct watchdog_findin
 	if (r->status != RESULT_PASS && found->output_truncated)
 		append(r->hint, sizeof r->hint, " (a program's output was truncated "
 		       "at the grader's capture limit)");
-	if (r->status != RESULT_PASS && it->section && it->section[0]) {
+	if (r->status != RESULT_PASS && !r->integrity[0] && it->section && it->section[0]) {
 		char cite[160];
 
 		snprintf(cite, sizeof cite, " [handout %.2s %s]", grader_ctx.lab, it->section);
