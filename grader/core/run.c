@@ -199,45 +199,26 @@ static const char *program_argv(const char *path, const char *prog,
 	return exec_path;
 }
 
-struct running *run_start(const char *prog, const char *const args[],
-			  const struct run_opts *opts)
+/*
+ * posix_spawn with the program's pipes on 0-2, nothing else open, default
+ * signal dispositions, an empty mask, a process group of its own.
+ */
+static int spawn_program(pid_t *pid, const char *exec_path, const char *const *argv,
+			 char **env, const int in[2], const int out[2], const int err[2],
+			 const char *cwd)
 {
-	static const struct run_opts defaults;
-	const struct run_opts *o = opts ? opts : &defaults;
-	struct running *r = calloc(1, sizeof *r);
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	char path[1024], preload[1100], launcher[1100];
-	const char *argv[MAX_ARGS + 2], *exec_path;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
-	char **env = NULL;
 	int rc;
-
-	if (r == NULL)
-		return NULL;
-	r->in_fd = r->out_fd = r->err_fd = r->pid_fd = -1;
-	program_path(path, sizeof path, prog);
-	if (access(path, X_OK) < 0) {
-		free(r);
-		return NULL; /* errno says why: ENOENT, EACCES */
-	}
-	exec_path = program_argv(path, prog, args, argv, launcher, sizeof launcher);
-
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
-	    pipe2(err, O_CLOEXEC) < 0)
-		goto fail;
-	env = build_env(o, preload, sizeof preload);
-	if (env == NULL)
-		goto fail;
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
 	posix_spawn_file_actions_addclosefrom_np(&fa, 3); /* hide Check's fds */
-	if (o->cwd)
-		posix_spawn_file_actions_addchdir_np(&fa, o->cwd);
+	if (cwd)
+		posix_spawn_file_actions_addchdir_np(&fa, cwd);
 	posix_spawnattr_init(&attr);
 	sigemptyset(&none);
 	sigfillset(&all);
@@ -246,17 +227,19 @@ struct running *run_start(const char *prog, const char *const args[],
 	posix_spawnattr_setpgroup(&attr, 0);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
 				 POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-	rc = posix_spawn(&r->pid, exec_path, &fa, &attr, (char *const *)argv, env);
+	rc = posix_spawn(pid, exec_path, &fa, &attr, (char *const *)argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
-	free(env);
-	if (rc != 0) {
-		errno = rc;
-		goto fail;
-	}
-	close(in[0]);
-	close(out[1]);
-	close(err[1]);
+	return rc;
+}
+
+/* The running program's ends of the pipes, its pidfd, its input and deadline. */
+static void hold_ends(struct running *r, const struct run_opts *o, int in[2], int out[2],
+		      int err[2])
+{
+	close_fd(&in[0]);
+	close_fd(&out[1]);
+	close_fd(&err[1]);
 	r->in_fd = in[1];
 	r->out_fd = out[0];
 	r->err_fd = err[0];
@@ -271,10 +254,38 @@ struct running *run_start(const char *prog, const char *const args[],
 		close_fd(&r->in_fd);
 	r->start = monotonic_seconds();
 	r->deadline = r->start + (o->timeout > 0 ? o->timeout : 2.0) * grader_ctx.scale;
-	return r;
+}
 
-fail:
-	rc = errno;
+struct running *run_start(const char *prog, const char *const args[],
+			  const struct run_opts *opts)
+{
+	static const struct run_opts defaults;
+	const struct run_opts *o = opts ? opts : &defaults;
+	struct running *r = calloc(1, sizeof *r);
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	char path[1024], preload[1100], launcher[1100];
+	const char *argv[MAX_ARGS + 2], *exec_path;
+	char **env = NULL;
+	int rc = 0;
+
+	if (r == NULL)
+		return NULL;
+	program_path(path, sizeof path, prog);
+	if (access(path, X_OK) < 0) {
+		free(r);
+		return NULL; /* errno says why: ENOENT, EACCES */
+	}
+	exec_path = program_argv(path, prog, args, argv, launcher, sizeof launcher);
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
+	    pipe2(err, O_CLOEXEC) < 0 || (env = build_env(o, preload, sizeof preload)) == NULL)
+		rc = errno ? errno : ENOMEM;
+	else
+		rc = spawn_program(&r->pid, exec_path, argv, env, in, out, err, o->cwd);
+	free(env);
+	if (rc == 0) {
+		hold_ends(r, o, in, out, err);
+		return r;
+	}
 	for (int i = 0; i < 2; i++) {
 		close_fd(&in[i]);
 		close_fd(&out[i]);
@@ -324,15 +335,26 @@ static bool try_reap(struct running *r, int *status)
 	return w == r->pid;
 }
 
-int run_finish(struct running *r, struct run_result *res)
+/* Feeds stdin as far as the pipe takes; closes it when all is in, or at EPIPE. */
+static void feed_some(struct running *r)
 {
-	int status = 0;
-	bool reaped = false;
-	double drain_until = 0;
+	ssize_t w = write_quietly(r->in_fd, r->input + r->input_done,
+				  r->input_len - r->input_done);
 
-	memset(res, 0, sizeof *res);
-	if (!r->keep_stdin_open && r->input_len == 0)
+	if (w > 0)
+		r->input_done += (size_t)w;
+	if (w < 0 && errno != EAGAIN && errno != EINTR)
+		close_fd(&r->in_fd); /* EPIPE: it stopped reading */
+	if (r->input_done >= r->input_len && !r->keep_stdin_open)
 		close_fd(&r->in_fd);
+}
+
+/* Serves the pipes until the program ends (and its pipes drain) or the deadline. */
+static bool pump_program(struct running *r, struct run_result *res, int *status)
+{
+	double drain_until = 0;
+	bool reaped = false;
+
 	for (;;) {
 		struct pollfd p[4];
 		int n = 0, timeout_ms;
@@ -343,10 +365,10 @@ int run_finish(struct running *r, struct run_result *res)
 			res->autopsy = calloc(1, 600);
 			if (res->autopsy)
 				autopsy_describe(r->pid, NULL, res->autopsy, 600);
-			break;
+			return false;
 		}
 		if (reaped && (now >= drain_until || (r->out_fd < 0 && r->err_fd < 0)))
-			break;
+			return true;
 		if (r->out_fd >= 0)
 			p[n++] = (struct pollfd){ .fd = r->out_fd, .events = POLLIN };
 		if (r->err_fd >= 0)
@@ -359,35 +381,35 @@ int run_finish(struct running *r, struct run_result *res)
 		if (!reaped && r->pid_fd < 0 && timeout_ms > 10)
 			timeout_ms = 10; /* no pidfd: poll for the exit */
 		if (poll(p, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
-			break;
+			return reaped;
 		for (int i = 0; i < n; i++) {
 			if (!p[i].revents)
 				continue;
-			if (p[i].fd == r->out_fd) {
-				if (buffer_read(&r->out, r->out_fd) == 0)
-					close_fd(&r->out_fd);
-			} else if (p[i].fd == r->err_fd) {
-				if (buffer_read(&r->err, r->err_fd) == 0)
-					close_fd(&r->err_fd);
-			}
-			else if (p[i].fd == r->in_fd) {
-				ssize_t w = write_quietly(r->in_fd, r->input + r->input_done,
-						  r->input_len - r->input_done);
-				if (w > 0)
-					r->input_done += (size_t)w;
-				if (w < 0 && errno != EAGAIN && errno != EINTR)
-					close_fd(&r->in_fd); /* EPIPE: it stopped reading */
-				if (r->input_done >= r->input_len && !r->keep_stdin_open)
-					close_fd(&r->in_fd);
-			}
+			if (p[i].fd == r->out_fd && buffer_read(&r->out, r->out_fd) == 0)
+				close_fd(&r->out_fd);
+			else if (p[i].fd == r->err_fd && buffer_read(&r->err, r->err_fd) == 0)
+				close_fd(&r->err_fd);
+			else if (p[i].fd == r->in_fd)
+				feed_some(r);
 		}
-		if (!reaped && try_reap(r, &status)) {
+		if (!reaped && try_reap(r, status)) {
 			reaped = true;
 			res->seconds = monotonic_seconds() - r->start;
 			drain_until = monotonic_seconds() + DRAIN_MS / 1000.0;
 			close_fd(&r->in_fd);
 		}
 	}
+}
+
+int run_finish(struct running *r, struct run_result *res)
+{
+	int status = 0;
+	bool reaped;
+
+	memset(res, 0, sizeof *res);
+	if (!r->keep_stdin_open && r->input_len == 0)
+		close_fd(&r->in_fd);
+	reaped = pump_program(r, res, &status);
 	if (reaped) {
 		/* Anything still in its group is a process it left behind. */
 		res->left_processes = kill(-r->pid, 0) == 0;
@@ -398,13 +420,9 @@ int run_finish(struct running *r, struct run_result *res)
 	if (!reaped)
 		while (waitpid(r->pid, &status, 0) < 0 && errno == EINTR)
 			;
-	if (!res->timed_out) {
-		res->exited = WIFEXITED(status);
-		res->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		res->term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-	} else {
-		res->exit_code = -1;
-	}
+	res->exited = !res->timed_out && WIFEXITED(status);
+	res->exit_code = res->exited ? WEXITSTATUS(status) : -1;
+	res->term_signal = !res->timed_out && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	/* Collect what was written before the kill. */
 	while (r->out_fd >= 0 && buffer_read(&r->out, r->out_fd) == 1)
 		;

@@ -176,8 +176,17 @@ static void set_path(char *dst, size_t size, const char *value)
 		bad_value("path too long", value);
 }
 
-int grader_main(int argc, char **argv, const char *lab,
-		const struct graded_item *table, size_t count)
+/* What the command line asks of the runner. */
+struct runner_args {
+	const char *only;         /* --only, or NULL for every item */
+	const char *tmpdir;       /* --tmpdir, or NULL for a folder of its own */
+	int results_fd;           /* --results-fd, or -1: print instead */
+	bool list;
+	bool isolated;            /* the sandbox gave a private IPC namespace */
+};
+
+/* Reads the environment (GRADER_SEED, GRADER_TIMEOUT_SCALE), then the options. */
+static void parse_arguments(int argc, char **argv, struct runner_args *a)
 {
 	static const struct option options[] = {
 		{ "list", no_argument, NULL, 'l' },
@@ -192,57 +201,45 @@ int grader_main(int argc, char **argv, const char *lab,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *only = NULL, *tmpdir = NULL, *env;
-	char own_tmp[] = "/tmp/ipclab-XXXXXX";
-	bool list = false, isolated = false;
-	int opt, results_fd = -1;
-	FILE *results = NULL;
-	int *chosen;
-	size_t chosen_count;
+	const char *env;
+	int opt;
 
-	grader_ctx.lab = lab;
-	grader_ctx.channel_fd = -1;
+	*a = (struct runner_args){ .results_fd = -1 };
 	set_path(grader_ctx.bindir, sizeof grader_ctx.bindir, ".");
 	set_path(grader_ctx.shimdir, sizeof grader_ctx.shimdir, ".");
 	grader_ctx.scale = 1.0;
 	if ((env = getenv("GRADER_TIMEOUT_SCALE")) && *env)
 		grader_ctx.scale = scale_or_exit(env);
-	grader_ctx.seed = 0;
 	if ((env = getenv("GRADER_SEED")) && *env)
 		grader_ctx.seed = whole_or_exit(env, "the seed must be a whole number");
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
-		case 'l': list = true; break;
-		case 'o': only = optarg; break;
+		case 'l': a->list = true; break;
+		case 'o': a->only = optarg; break;
 		case 'r':
-			results_fd = (int)whole_or_exit(optarg, "--results-fd needs a descriptor");
+			a->results_fd = (int)whole_or_exit(optarg, "--results-fd needs a descriptor");
 			break;
 		case 'b': set_path(grader_ctx.bindir, sizeof grader_ctx.bindir, optarg); break;
 		case 's': set_path(grader_ctx.shimdir, sizeof grader_ctx.shimdir, optarg); break;
-		case 't': tmpdir = optarg; break;
+		case 't': a->tmpdir = optarg; break;
 		case 'S':
 			grader_ctx.seed = whole_or_exit(optarg, "the seed must be a whole number");
 			break;
 		case 'x': grader_ctx.scale = scale_or_exit(optarg); break;
-		case 'i': isolated = true; break;
+		case 'i': a->isolated = true; break;
 		case 'h': usage_exit(argv[0], 0);
 		default: usage_exit(argv[0], 2);
 		}
 	}
 	if (optind != argc)
 		usage_exit(argv[0], 2);
-	if (list) {
-		for (size_t i = 0; i < count; i++)
-			printf("%s\t%d\t%.1f\t%s\n", table[i].name, table[i].points,
-			       table[i].timeout, table[i].section);
-		return 0;
-	}
-	chosen = calloc(count ? count : 1, sizeof *chosen);
-	if (chosen == NULL) {
-		perror("grader");
-		return 2;
-	}
-	chosen_count = select_items(table, count, only, chosen);
+}
+
+/* The run's folder, names and key file; false (with a message) when it fails. */
+static bool prepare_context(const char *tmpdir)
+{
+	int key_fd;
+
 	if (grader_ctx.seed == 0) {
 		struct timespec ts;
 
@@ -250,47 +247,32 @@ int grader_main(int argc, char **argv, const char *lab,
 		grader_ctx.seed = ((uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 20) %
 				  1000000000ULL + 1;
 	}
-	if (tmpdir == NULL) {
-		if (mkdtemp(own_tmp) == NULL) {
-			perror("grader: mkdtemp");
-			return 2;
-		}
-		tmpdir = own_tmp;
-	}
 	set_path(grader_ctx.tmpdir, sizeof grader_ctx.tmpdir, tmpdir);
 	if (mkdir(tmpdir, 0700) < 0 && errno != EEXIST) {
 		fprintf(stderr, "grader: cannot create %s: %s\n", tmpdir, strerror(errno));
-		return 2;
+		return false;
 	}
 	snprintf(grader_ctx.shm_prefix, sizeof grader_ctx.shm_prefix,
 		 "ipclab-%d-%08x", (int)getpid(), (unsigned)(grader_ctx.seed * 2654435761u));
 	snprintf(grader_ctx.key_file, sizeof grader_ctx.key_file, "%s/keyfile",
 		 grader_ctx.tmpdir);
-	int key_fd = open(grader_ctx.key_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	key_fd = open(grader_ctx.key_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (key_fd < 0) {
 		fprintf(stderr, "grader: cannot create %s: %s\n", grader_ctx.key_file,
 			strerror(errno));
-		return 2;
+		return false;
 	}
 	close(key_fd);
 	/* Check keeps its message files in $TEMP: keep them in the run's folder. */
 	setenv("TEMP", grader_ctx.tmpdir, 1);
-	if (results_fd >= 0) {
-		fcntl(results_fd, F_SETFD, FD_CLOEXEC);
-		results = fdopen(results_fd, "w");
-		if (results == NULL) {
-			fprintf(stderr, "grader: --results-fd %d: %s\n", results_fd,
-				strerror(errno));
-			return 2;
-		}
-		results_write_header(results, lab, grader_ctx.seed);
-		fflush(results);
-	}
-	protect_runner();
-	if (!isolated)
-		isolate_sysv();
+	return true;
+}
 
-	for (size_t k = 0; k < chosen_count; k++) {
+/* Runs the chosen items, one host each; each result goes out as it comes. */
+static void run_items(const struct graded_item *table, const int *chosen, size_t count,
+		      int results_fd, FILE *results)
+{
+	for (size_t k = 0; k < count; k++) {
 		const struct graded_item *it = &table[chosen[k]];
 		const struct item_plan plan = {
 			.item = it,
@@ -313,11 +295,58 @@ int grader_main(int argc, char **argv, const char *lab,
 			fflush(stdout);
 		}
 	}
+}
+
+int grader_main(int argc, char **argv, const char *lab,
+		const struct graded_item *table, size_t count)
+{
+	char own_tmp[] = "/tmp/ipclab-XXXXXX";
+	struct runner_args a;
+	FILE *results = NULL;
+	size_t chosen_count;
+	int *chosen;
+
+	grader_ctx.lab = lab;
+	grader_ctx.channel_fd = -1;
+	parse_arguments(argc, argv, &a);
+	if (a.list) {
+		for (size_t i = 0; i < count; i++)
+			printf("%s\t%d\t%.1f\t%s\n", table[i].name, table[i].points,
+			       table[i].timeout, table[i].section);
+		return 0;
+	}
+	chosen = calloc(count ? count : 1, sizeof *chosen);
+	if (chosen == NULL) {
+		perror("grader");
+		return 2;
+	}
+	chosen_count = select_items(table, count, a.only, chosen);
+	if (a.tmpdir == NULL && mkdtemp(own_tmp) == NULL) {
+		perror("grader: mkdtemp");
+		return 2;
+	}
+	if (!prepare_context(a.tmpdir ? a.tmpdir : own_tmp))
+		return 2;
+	if (a.results_fd >= 0) {
+		fcntl(a.results_fd, F_SETFD, FD_CLOEXEC);
+		results = fdopen(a.results_fd, "w");
+		if (results == NULL) {
+			fprintf(stderr, "grader: --results-fd %d: %s\n", a.results_fd,
+				strerror(errno));
+			return 2;
+		}
+		results_write_header(results, lab, grader_ctx.seed);
+		fflush(results);
+	}
+	protect_runner();
+	if (!a.isolated)
+		isolate_sysv();
+	run_items(table, chosen, chosen_count, a.results_fd, results);
 	if (results)
 		fclose(results);
 	else
 		printf("seed %llu\n", (unsigned long long)grader_ctx.seed);
-	if (tmpdir == own_tmp)
+	if (a.tmpdir == NULL)
 		remove_tree(own_tmp);
 	free(chosen);
 	return 0;

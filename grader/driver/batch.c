@@ -164,6 +164,61 @@ static void print_row(const char *name, int score, int max, int findings, const 
 	fflush(stdout);
 }
 
+/* One submission's line of the class summary. */
+struct summary_row {
+	const char *name, *note;
+	int score, max, findings;
+};
+
+/* Writes the summary's row in CSV and JSON, and prints it. */
+static void write_row(FILE *csv, FILE *json, bool first, const struct summary_row *row,
+		      const struct lab_report *reports, size_t count)
+{
+	csv_field(csv, row->name);
+	for (size_t l = 0; l < count; l++) {
+		int ls = 0, lm = 0;
+
+		if (reports[l].lab)
+			report_totals(&reports[l], 1, &ls, &lm);
+		fprintf(csv, ",%d", ls);
+	}
+	fprintf(csv, ",%d,%d,%d,", row->score, row->max, row->findings);
+	csv_field(csv, row->note);
+	fputc('\n', csv);
+	fprintf(json, "%s\n  {\"submission\": ", first ? "" : ",");
+	json_string(json, row->name);
+	fprintf(json, ", \"score\": %d, \"max_score\": %d, \"integrity_findings\": %d, "
+		"\"note\": ", row->score, row->max, row->findings);
+	json_string(json, row->note);
+	fprintf(json, "}");
+	print_row(row->name, row->score, row->max, row->findings, row->note);
+}
+
+/* Grades one submission (or says why not) and sums it up in row. */
+static void grade_and_sum(const struct grading *base, const char *dir, size_t index,
+			  const struct catalogue_lab **chosen, size_t count,
+			  struct lab_report *reports, const char *out, struct summary_row *row)
+{
+	bool any = false;
+
+	if (!grade_one(base, dir, row->name, index, chosen, count, reports, out)) {
+		row->note = "not a folder";
+		fprintf(stderr, "ipcgrade: %s/%s: not a folder, skipped\n", dir, row->name);
+		for (size_t l = 0; l < count; l++)
+			for (size_t i = 0; i < chosen[l]->count; i++)
+				row->max += chosen[l]->tests[i].points;
+		return;
+	}
+	for (size_t l = 0; l < count; l++)
+		any = any || !reports[l].missing;
+	if (!any) {
+		row->note = "no lab folders found";
+		fprintf(stderr, "ipcgrade: %s/%s: no lab folders found\n", dir, row->name);
+	}
+	report_totals(reports, count, &row->score, &row->max);
+	row->findings = report_integrity_count(reports, count);
+}
+
 int grade_batch(const struct grading *base, const char *dir, const char *out,
 		const struct catalogue_lab **chosen, size_t count)
 {
@@ -185,49 +240,14 @@ int grade_batch(const struct grading *base, const char *dir, const char *out,
 	fprintf(json, "[");
 	for (size_t s = 0; s < n; s++) {
 		struct lab_report *reports = calloc(count + 1, sizeof *reports);
-		const char *note = "";
-		int score = 0, max = 0, findings = 0;
-		bool any = false;
+		struct summary_row row = { .name = names[s], .note = "" };
 
 		if (reports == NULL) {
 			perror("ipcgrade");
 			exit(2);
 		}
-		if (!grade_one(base, dir, names[s], s, chosen, count, reports, out)) {
-			note = "not a folder";
-			fprintf(stderr, "ipcgrade: %s/%s: not a folder, skipped\n", dir, names[s]);
-			for (size_t l = 0; l < count; l++)
-				for (size_t i = 0; i < chosen[l]->count; i++)
-					max += chosen[l]->tests[i].points;
-		} else {
-			for (size_t l = 0; l < count; l++)
-				any = any || !reports[l].missing;
-			if (!any) {
-				note = "no lab folders found";
-				fprintf(stderr, "ipcgrade: %s/%s: no lab folders found\n", dir,
-					names[s]);
-			}
-			report_totals(reports, count, &score, &max);
-			findings = report_integrity_count(reports, count);
-		}
-		csv_field(csv, names[s]);
-		for (size_t l = 0; l < count; l++) {
-			int ls = 0, lm = 0;
-
-			if (reports[l].lab)
-				report_totals(&reports[l], 1, &ls, &lm);
-			fprintf(csv, ",%d", ls);
-		}
-		fprintf(csv, ",%d,%d,%d,", score, max, findings);
-		csv_field(csv, note);
-		fputc('\n', csv);
-		fprintf(json, "%s\n  {\"submission\": ", s ? "," : "");
-		json_string(json, names[s]);
-		fprintf(json, ", \"score\": %d, \"max_score\": %d, \"integrity_findings\": %d, "
-			"\"note\": ", score, max, findings);
-		json_string(json, note);
-		fprintf(json, "}");
-		print_row(names[s], score, max, findings, note);
+		grade_and_sum(base, dir, s, chosen, count, reports, out, &row);
+		write_row(csv, json, s == 0, &row, reports, count);
 		free_reports(reports, count);
 		free(reports);
 		free(names[s]);

@@ -26,6 +26,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+enum { MAX_ARTIFACT_BYTES = 64 << 20 };
+
 void build_context(const struct grading *g, const struct catalogue_lab *lab,
 		   char *buf, size_t size)
 {
@@ -124,6 +126,22 @@ static void first_errors(const char *log, char *errors, size_t size)
 	}
 }
 
+/* The first errors of a failed build; an integrity finding if it was refused. */
+static void explain_failure(const struct command_outcome *o, struct lab_report *lr)
+{
+	const char *refusal = strstr(o->output, ": integrity: ");
+
+	first_errors(o->output, lr->build_errors, sizeof lr->build_errors);
+	if (lr->build_errors[0] == '\0')
+		snprintf(lr->build_errors, sizeof lr->build_errors,
+			 "the build failed (status %#x)\n", o->status);
+	if (refusal) {
+		refusal += strlen(": integrity: ");
+		snprintf(lr->integrity, sizeof lr->integrity, "the build was refused: %.*s",
+			 (int)strcspn(refusal, "\n"), refusal);
+	}
+}
+
 /* Ends a log that was cut at OUTPUT_CAP with a line that says so. */
 static void mark_cut(struct command_outcome *o)
 {
@@ -181,6 +199,71 @@ static bool build_is_current(const struct grading *g, const struct catalogue_lab
 	return current;
 }
 
+static bool copy_built(int out_dir, const char *name, const char *bin, char *error,
+		       size_t size)
+{
+	char path[4500];
+
+	snprintf(path, sizeof path, "%s/%s", bin, name);
+	if (copy_regular_at(out_dir, name, path, 0755, MAX_ARTIFACT_BYTES) == 0)
+		return true;
+	snprintf(error, size, "the build left no usable %s: %s", name, strerror(errno));
+	return false;
+}
+
+/*
+ * Copies the suite, the lab's programs and the shims into the run folder,
+ * never through a link: out/ is the sandbox's to write.
+ */
+static bool copy_artifacts(const struct grading *g, const struct catalogue_lab *lab,
+			   const char *ctx, const char *run, char *error, size_t size)
+{
+	char from[4400], bin[4400], path[4800], shims[4500];
+	char *names = strdup(lab->programs), *save = NULL;
+	int out_dir, shim_dir = -1;
+	bool ok = names != NULL;
+
+	snprintf(from, sizeof from, "%s/out", ctx);
+	snprintf(bin, sizeof bin, "%s/bin", run);
+	snprintf(shims, sizeof shims, "%s/shims", bin);
+	out_dir = open(from, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (out_dir < 0 || make_dirs(shims, 0755) < 0) {
+		snprintf(error, size, "cannot prepare %.300s: %s", bin, strerror(errno));
+		ok = false;
+	}
+	ok = ok && copy_built(out_dir, "suite", bin, error, size);
+	for (char *name = ok ? strtok_r(names, " ", &save) : NULL; ok && name;
+	     name = strtok_r(NULL, " ", &save))
+		ok = copy_built(out_dir, name, bin, error, size);
+	if (ok) {
+		char core_shims[4400];
+		DIR *d;
+		struct dirent *e;
+
+		snprintf(core_shims, sizeof core_shims, "%s/shims", g->core);
+		shim_dir = open(core_shims, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		d = shim_dir < 0 ? NULL : fdopendir(shim_dir);
+		while (d && (e = readdir(d)) != NULL) {
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof path, "%s/%s", shims, e->d_name);
+			if (copy_regular_at(dirfd(d), e->d_name, path, 0755, MAX_ARTIFACT_BYTES) < 0) {
+				snprintf(error, size, "cannot copy the shim %s: %s", e->d_name,
+					 strerror(errno));
+				ok = false;
+			}
+		}
+		if (d)
+			closedir(d);
+		else
+			ok = false;
+	}
+	if (out_dir >= 0)
+		close(out_dir);
+	free(names);
+	return ok;
+}
+
 /* Holds the lab's build folder against another grader building it too. */
 static int lock_context(const char *ctx)
 {
@@ -196,17 +279,56 @@ static int lock_context(const char *ctx)
 	return fd;
 }
 
+void lab_run_folder(const struct grading *g, const struct catalogue_lab *lab,
+		    char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", g->run_dir, lab->name);
+}
+
+/* Runs make in the build sandbox; true when it built, else the errors in lr. */
+static bool run_make(const struct grading *g, const char *ctx, struct lab_report *lr)
+{
+	char log_path[4400], stamp[4400];
+	struct argv_builder argv = { 0 };
+	struct command_outcome *o = calloc(1, sizeof *o);
+	struct command c = { 0 };
+	bool ok = false;
+
+	snprintf(stamp, sizeof stamp, "%s/built", ctx);
+	unlink(stamp);
+	if (o == NULL)
+		return false;
+	sandbox_build_argv(g, lr->lab, ctx, &argv);
+	c.argv = argv.argv;
+	c.deadline = monotonic_seconds() + 120 * g->scale;
+	if (command_run(&c, o) < 0)
+		snprintf(lr->build_errors, sizeof lr->build_errors, "grader: cannot run the "
+			 "build: %s\n", strerror(o->spawn_errno));
+	else if (o->timed_out)
+		snprintf(lr->build_errors, sizeof lr->build_errors,
+			 "the build took more than %.0f s\n", 120 * g->scale);
+	else if (o->status != 0)
+		explain_failure(o, lr);
+	else
+		ok = write_file(stamp, "built\n", 6, 0644) == 0;
+	snprintf(log_path, sizeof log_path, "%s/build.log", ctx);
+	if (o->output_truncated)
+		mark_cut(o);
+	write_file(log_path, o->output, o->output_len, 0644);
+	argv_free(&argv);
+	free(o);
+	return ok;
+}
+
 bool build_lab(const struct grading *g, struct lab_report *lr)
 {
 	const struct catalogue_lab *lab = lr->lab;
-	char ctx[4300], log_path[4400], stamp[4400], error[600];
-	struct argv_builder argv = { 0 };
-	struct command_outcome *o;
-	struct command c = { 0 };
-	bool ok = false;
+	char ctx[4300], run[4300], error[600] = "";
+	bool ok;
 	int lock;
 
 	build_context(g, lab, ctx, sizeof ctx);
+	lab_run_folder(g, lab, run, sizeof run);
 	if (g->fresh)
 		remove_tree(ctx);
 	if (make_dirs(ctx, 0755) < 0 || (lock = lock_context(ctx)) < 0) {
@@ -214,55 +336,23 @@ bool build_lab(const struct grading *g, struct lab_report *lr)
 			 "grader: cannot create the build folder %.300s: %s\n", ctx, strerror(errno));
 		return false;
 	}
-	if (!stage_lab(g, lab, ctx, lr->note, sizeof lr->note, error, sizeof error)) {
+	/* All under the lock: another grader of this tree waits its turn. */
+	ok = stage_lab(g, lab, ctx, lr->note, sizeof lr->note, error, sizeof error);
+	if (ok && prepare_output(g, lab, ctx) < 0)
+		snprintf(error, sizeof error, "grader: cannot prepare %.300s/out: %s", ctx,
+			 strerror(errno));
+	else if (ok)
+		ok = (!g->fresh && build_is_current(g, lab, ctx)) || run_make(g, ctx, lr);
+	if (error[0]) {
 		snprintf(lr->build_errors, sizeof lr->build_errors, "%s\n", error);
-		close(lock);
-		return false;
+		ok = false;
 	}
-	o = calloc(1, sizeof *o);
-	if (o == NULL || prepare_output(g, lab, ctx) < 0) {
+	if (ok && (remove_tree(run) < 0 || mkdir(run, 0755) < 0 ||
+		   !copy_artifacts(g, lab, ctx, run, error, sizeof error))) {
 		snprintf(lr->build_errors, sizeof lr->build_errors,
-			 "grader: cannot prepare %.300s/out: %s\n", ctx, strerror(errno));
-		free(o);
-		close(lock);
-		return false;
+			 "grader: could not prepare the run: %s\n", error[0] ? error : strerror(errno));
+		ok = false;
 	}
-	snprintf(stamp, sizeof stamp, "%s/built", ctx);
-	if (!g->fresh && build_is_current(g, lab, ctx)) {
-		free(o);
-		close(lock);
-		return true;
-	}
-	unlink(stamp);
-	sandbox_build_argv(g, lab, ctx, &argv);
-	c.argv = argv.argv;
-	c.deadline = monotonic_seconds() + 120 * g->scale;
-	if (command_run(&c, o) < 0) {
-		snprintf(lr->build_errors, sizeof lr->build_errors, "grader: cannot run the "
-			 "build: %s\n", strerror(o->spawn_errno));
-	} else if (o->timed_out) {
-		snprintf(lr->build_errors, sizeof lr->build_errors,
-			 "the build took more than %.0f s\n", 120 * g->scale);
-	} else if (o->status != 0) {
-		first_errors(o->output, lr->build_errors, sizeof lr->build_errors);
-		if (lr->build_errors[0] == '\0')
-			snprintf(lr->build_errors, sizeof lr->build_errors,
-				 "the build failed (status %#x)\n", o->status);
-		if (strstr(o->output, ": integrity: ")) {
-			const char *line = strstr(o->output, ": integrity: ") + 13;
-
-			snprintf(lr->integrity, sizeof lr->integrity, "the build was refused: %.*s",
-				 (int)strcspn(line, "\n"), line);
-		}
-	} else {
-		ok = write_file(stamp, "built\n", 6, 0644) == 0;
-	}
-	snprintf(log_path, sizeof log_path, "%s/build.log", ctx);
-	if (o->output_truncated)
-		mark_cut(o);
-	write_file(log_path, o->output, o->output_len, 0644);
-	argv_free(&argv);
-	free(o);
 	close(lock);
 	return ok;
 }

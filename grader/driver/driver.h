@@ -74,8 +74,14 @@ bool stage_lab(const struct grading *g, const struct catalogue_lab *lab,
 	       const char *ctx, char *notes, size_t notes_size,
 	       char *error, size_t error_size);
 
-/* build.c: builds one lab in the build sandbox; false with the first errors. */
+/*
+ * build.c: builds one lab in the build sandbox and puts what it built into
+ * the lab's run folder; false with the first errors (or a note).
+ */
 bool build_lab(const struct grading *g, struct lab_report *lr);
+/* The lab's folder in the run: bin/ holds the suite, programs and shims. */
+void lab_run_folder(const struct grading *g, const struct catalogue_lab *lab,
+		    char *buf, size_t size);
 /* The folder of one lab's build (its out/ holds the built programs). */
 void build_context(const struct grading *g, const struct catalogue_lab *lab,
 		   char *buf, size_t size);

@@ -211,7 +211,13 @@ static uint64_t new_seed(void)
 	return ((uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 16) % 1000000000u + 1;
 }
 
-int main(int argc, char **argv)
+/* The command line, before it is checked. */
+struct arguments {
+	const char *lab_list, *test_list, *batch, *out, *build_base;
+	enum report_format format;
+};
+
+static void parse_arguments(int argc, char **argv, struct grading *g, struct arguments *a)
 {
 	static const struct option options[] = {
 		{ "root", required_argument, NULL, 'R' },
@@ -228,82 +234,118 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct grading g = { .sandbox = "auto", .run_as = "nobody", .cc = "cc" };
-	enum report_format format = FORMAT_TEXT;
-	const char *lab_list = NULL, *test_list = NULL, *batch = NULL, *out = NULL, *env;
-	const char *build_base = NULL;
-	const struct catalogue_lab **chosen;
-	char run_dir[] = "/tmp/ipclab-run-XXXXXX";
-	static char root_abs[4096], src_abs[4096], base_abs[4096], core_abs[4096];
-	static char tree_build[4400];
-	size_t count;
-	int opt, rc = 0;
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
-		case 'R': g.root = optarg; break;
-		case 's': g.src = optarg; break;
-		case 'b': build_base = optarg; break;
-		case 'c': g.core = optarg; break;
-		case 'l': lab_list = optarg; break;
+		case 'R': g->root = optarg; break;
+		case 's': g->src = optarg; break;
+		case 'b': a->build_base = optarg; break;
+		case 'c': g->core = optarg; break;
+		case 'l': a->lab_list = optarg; break;
 		case 'f':
-			if (report_format_parse(optarg, &format) < 0)
+			if (report_format_parse(optarg, &a->format) < 0)
 				die_usage("unknown format '%s': use text, json, gradescope, "
 					  "tap, junit or tsv", optarg);
 			break;
-		case 'S': g.seed = seed_or_exit(optarg); break;
-		case 'z': g.sanitize = true; break;
-		case 't': test_list = optarg; break;
-		case 'B': batch = optarg; break;
-		case 'o': out = optarg; break;
-		case 'h': print_help(); return 0;
+		case 'S': g->seed = seed_or_exit(optarg); break;
+		case 'z': g->sanitize = true; break;
+		case 't': a->test_list = optarg; break;
+		case 'B': a->batch = optarg; break;
+		case 'o': a->out = optarg; break;
+		case 'h': print_help(); exit(0);
 		default: exit(2);
 		}
 	}
 	if (optind != argc)
 		die_usage("unexpected argument '%s'", argv[optind]);
-	if (!g.root || !g.src || !build_base || !g.core)
+}
+
+/* Checks the folders and makes every path absolute (static storage). */
+static void resolve_folders(struct grading *g, const struct arguments *a)
+{
+	static char root[4096], src[4096], base[4096], core[4096], tree[4400];
+	const char *graded = a->batch ? a->batch : g->src;
+
+	if (!g->root || !g->src || !a->build_base || !g->core)
 		die_usage("--root, --src, --build and --core are required");
-	if (batch && !out)
+	if (a->batch && !a->out)
 		die_usage("--batch needs --out DIR for the reports");
-	if (!batch && !is_dir(g.src))
-		die_usage("no folder '%s' to grade", g.src);
-	if (batch && !is_dir(batch))
-		die_usage("no submissions folder '%s'", batch);
-	if (!realpath(batch ? batch : g.src, src_abs) || !realpath(g.root, root_abs) ||
-	    !realpath(g.core, core_abs))
-		die_usage("cannot resolve '%s', '%s' or '%s'", batch ? batch : g.src, g.root,
-			  g.core);
-	if (make_dirs(build_base, 0755) < 0 || !realpath(build_base, base_abs))
-		die_usage("cannot create the build folder '%s'", build_base);
-	g.src = src_abs;
-	g.root = root_abs;
-	g.core = core_abs;
-	tree_build_folder(base_abs, src_abs, g.sanitize, tree_build, sizeof tree_build);
-	g.build = tree_build;
-	if (!lab_list || !*lab_list)
-		lab_list = getenv("LAB");
-	chosen = calloc(catalogue_count + 1, sizeof *chosen);
-	if (chosen == NULL)
-		die_usage("out of memory");
-	count = select_labs(lab_list, chosen);
-	if (test_list && *test_list)
-		count = select_tests(test_list, chosen, count);
-	g.only = test_list && *test_list ? test_list : NULL;
-	if ((env = getenv("GRADER_SEED")) && *env && g.seed == 0)
-		g.seed = seed_or_exit(env);
-	if (g.seed == 0)
-		g.seed = new_seed();
-	g.scale = scale_from_environment();
+	if (!is_dir(graded))
+		die_usage("no %s '%s'", a->batch ? "submissions folder" : "folder to grade",
+			  graded);
+	if (!realpath(graded, src) || !realpath(g->root, root) || !realpath(g->core, core))
+		die_usage("cannot resolve '%s', '%s' or '%s'", graded, g->root, g->core);
+	if (make_dirs(a->build_base, 0755) < 0 || !realpath(a->build_base, base))
+		die_usage("cannot create the build folder '%s'", a->build_base);
+	g->src = src;
+	g->root = root;
+	g->core = core;
+	tree_build_folder(base, src, g->sanitize, tree, sizeof tree);
+	g->build = tree;
+}
+
+/* GRADER_SEED, GRADER_TIMEOUT_SCALE, GRADER_SANDBOX, GRADER_USER, CC. */
+static void read_environment(struct grading *g)
+{
+	const char *env;
+
+	if ((env = getenv("GRADER_SEED")) && *env && g->seed == 0)
+		g->seed = seed_or_exit(env);
+	if (g->seed == 0)
+		g->seed = new_seed();
+	g->scale = scale_from_environment();
 	if ((env = getenv("GRADER_SANDBOX")) && *env) {
 		if (strcmp(env, "auto") && strcmp(env, "bwrap") && strcmp(env, "none"))
 			die_usage("GRADER_SANDBOX must be auto, bwrap or none, not '%s'", env);
-		g.sandbox = env;
+		g->sandbox = env;
 	}
 	if ((env = getenv("GRADER_USER")) && *env)
-		g.run_as = env;
+		g->run_as = env;
 	if ((env = getenv("CC")) && *env)
-		g.cc = env;
+		g->cc = env;
+}
+
+/* One tree: its labs graded, the score card printed. */
+static void grade_tree(const struct grading *g, const struct catalogue_lab **chosen,
+		       size_t count, enum report_format format)
+{
+	struct lab_report *reports = calloc(count + 1, sizeof *reports);
+	const char *no_colour = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+	const bool colour = isatty(1) && !(no_colour && *no_colour) &&
+			    !(term && strcmp(term, "dumb") == 0);
+	const double started = monotonic_seconds();
+
+	if (reports == NULL)
+		die_usage("out of memory");
+	grade_labs(g, chosen, count, reports);
+	report_render(stdout, format, g, reports, count, monotonic_seconds() - started,
+		      colour);
+	free_reports(reports, count);
+	free(reports);
+}
+
+int main(int argc, char **argv)
+{
+	struct grading g = { .sandbox = "auto", .run_as = "nobody", .cc = "cc" };
+	struct arguments a = { .format = FORMAT_TEXT };
+	const struct catalogue_lab **chosen;
+	char run_dir[] = "/tmp/ipclab-run-XXXXXX";
+	size_t count;
+	int rc = 0;
+
+	parse_arguments(argc, argv, &g, &a);
+	resolve_folders(&g, &a);
+	chosen = calloc(catalogue_count + 1, sizeof *chosen);
+	if (chosen == NULL)
+		die_usage("out of memory");
+	count = select_labs(a.lab_list && *a.lab_list ? a.lab_list : getenv("LAB"), chosen);
+	if (a.test_list && *a.test_list) {
+		count = select_tests(a.test_list, chosen, count);
+		g.only = a.test_list;
+	}
+	read_environment(&g);
 	sandbox_decide(&g);
 	if (mkdtemp(run_dir) == NULL) {
 		fprintf(stderr, "ipcgrade: cannot create a temporary folder in /tmp: %s\n",
@@ -314,30 +356,15 @@ int main(int argc, char **argv)
 	unsetenv("MAKEFLAGS");
 	unsetenv("MFLAGS");
 	unsetenv("MAKELEVEL");
-	/* Student code runs as another user: it must reach its run folder. */
+	/* Without a sandbox, student code runs as another user: it must reach it. */
 	chmod(run_dir, 0711);
 	g.run_dir = run_dir;
-
 	driver_catch_interrupts();
 	driver_become_subreaper();
-	double started = monotonic_seconds();
-	if (batch) {
-		rc = grade_batch(&g, src_abs, out, chosen, count);
-	} else {
-		struct lab_report *reports = calloc(count + 1, sizeof *reports);
-		const char *no_colour = getenv("NO_COLOR");
-		const char *term = getenv("TERM");
-		bool colour = isatty(1) && !(no_colour && *no_colour) &&
-			      !(term && strcmp(term, "dumb") == 0);
-
-		if (reports == NULL)
-			die_usage("out of memory");
-		grade_labs(&g, chosen, count, reports);
-		report_render(stdout, format, &g, reports, count,
-			      monotonic_seconds() - started, colour);
-		free_reports(reports, count);
-		free(reports);
-	}
+	if (a.batch)
+		rc = grade_batch(&g, g.src, a.out, chosen, count);
+	else
+		grade_tree(&g, chosen, count, a.format);
 	fflush(stdout);
 	remove_tree(run_dir);
 	free(chosen);

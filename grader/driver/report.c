@@ -152,6 +152,48 @@ static void print_build_errors(FILE *f, const struct lab_report *lr)
 	}
 }
 
+static void render_text_lab(FILE *f, const struct lab_report *lr, const struct palette *p)
+{
+	int score, max;
+
+	report_totals(lr, 1, &score, &max);
+	fprintf(f, "\n%s%s%s\n", p->bold, lr->lab->name, p->off);
+	if (lr->missing)
+		fprintf(f, "  %sno folder %s: nothing to grade%s\n", p->fail, lr->lab->name,
+			p->off);
+	if (lr->integrity[0]) {
+		fprintf(f, "  %sintegrity: ", p->fail);
+		write_utf8(f, lr->integrity, plain_escape);
+		fprintf(f, "%s\n", p->off);
+	}
+	if (!lr->built && !lr->missing) {
+		fprintf(f, "  %sthe lab does not build; the compiler says:%s\n", p->fail, p->off);
+		print_build_errors(f, lr);
+	}
+	for (size_t i = 0; i < lr->lab->count; i++) {
+		const struct result *r = &lr->results[i];
+		const bool ok = r->status == RESULT_PASS;
+		const char *word = ok ? "PASS" : r->integrity[0] ? "FORGED"
+				 : r->status == RESULT_TIMEOUT ? "TIME"
+				 : r->status == RESULT_CRASH ? "CRASH"
+				 : r->status == RESULT_ERROR ? "ERROR" : "FAIL";
+
+		fprintf(f, "  %s%-6s%s %-41s %3d/%-3d %s%6.2fs%s\n", ok ? p->pass : p->fail,
+			word, p->off, r->name, r->score, r->max, p->dim, r->seconds, p->off);
+		if (!ok && r->hint[0] && lr->built) {
+			fputs("        ", f);
+			write_utf8(f, r->hint, plain_escape);
+			fputc('\n', f);
+		}
+	}
+	if (lr->note[0]) {
+		fprintf(f, "  %snote: ", p->dim);
+		write_utf8(f, lr->note, plain_escape);
+		fprintf(f, "%s\n", p->off);
+	}
+	fprintf(f, "  %s%s: %d/%d%s\n", p->bold, lr->lab->name, score, max, p->off);
+}
+
 static void render_text(FILE *f, const struct grading *g,
 			const struct lab_report *labs, size_t count, double seconds,
 			bool colour)
@@ -165,48 +207,8 @@ static void render_text(FILE *f, const struct grading *g,
 	write_utf8(f, g->src, plain_escape);
 	fprintf(f, " (seed %llu, sandbox: %s)\n", (unsigned long long)g->seed,
 		sandbox_description());
-	for (size_t l = 0; l < count; l++) {
-		const struct lab_report *lr = &labs[l];
-
-		report_totals(lr, 1, &score, &max);
-		fprintf(f, "\n%s%s%s\n", p.bold, lr->lab->name, p.off);
-		if (lr->missing)
-			fprintf(f, "  %sno folder %s: nothing to grade%s\n", p.fail,
-				lr->lab->name, p.off);
-		if (lr->integrity[0]) {
-			fprintf(f, "  %sintegrity: ", p.fail);
-			write_utf8(f, lr->integrity, plain_escape);
-			fprintf(f, "%s\n", p.off);
-		}
-		if (!lr->built && !lr->missing) {
-			fprintf(f, "  %sthe lab does not build; the compiler says:%s\n",
-				p.fail, p.off);
-			print_build_errors(f, lr);
-		}
-		for (size_t i = 0; i < lr->lab->count; i++) {
-			const struct result *r = &lr->results[i];
-			const bool ok = r->status == RESULT_PASS;
-			const char *word = ok ? "PASS" : r->integrity[0] ? "FORGED"
-					 : r->status == RESULT_TIMEOUT ? "TIME"
-					 : r->status == RESULT_CRASH ? "CRASH"
-					 : r->status == RESULT_ERROR ? "ERROR" : "FAIL";
-
-			fprintf(f, "  %s%-6s%s %-41s %3d/%-3d %s%6.2fs%s\n",
-				ok ? p.pass : p.fail, word, p.off, r->name, r->score,
-				r->max, p.dim, r->seconds, p.off);
-			if (!ok && r->hint[0] && lr->built) {
-				fputs("        ", f);
-				write_utf8(f, r->hint, plain_escape);
-				fputc('\n', f);
-			}
-		}
-		if (lr->note[0]) {
-			fprintf(f, "  %snote: ", p.dim);
-			write_utf8(f, lr->note, plain_escape);
-			fprintf(f, "%s\n", p.off);
-		}
-		fprintf(f, "  %s%s: %d/%d%s\n", p.bold, lr->lab->name, score, max, p.off);
-	}
+	for (size_t l = 0; l < count; l++)
+		render_text_lab(f, &labs[l], &p);
 	report_totals(labs, count, &score, &max);
 	if (findings)
 		fprintf(f, "\n%sIntegrity findings: %d.  The code under test acted against "

@@ -119,8 +119,30 @@ static void add_tmpfs(struct argv_builder *b, const char *where, int bytes)
 	argv_add(b, where);
 }
 
+/* bubblewrap, the namespaces and the capabilities. */
+static void add_namespaces(struct argv_builder *b)
+{
+	/* As root: no user namespace; setpriv needs these two, then none. */
+	static const char *const as_root[] = {
+		"--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+		"--unshare-cgroup-try", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID",
+		"--cap-add", "CAP_SETGID",
+	};
+	static const char *const as_user[] = { "--unshare-all", "--cap-drop", "ALL" };
+
+	argv_add(b, "bwrap");
+	if (drop_privileges)
+		for (size_t i = 0; i < sizeof as_root / sizeof as_root[0]; i++)
+			argv_add(b, as_root[i]);
+	else
+		for (size_t i = 0; i < sizeof as_user / sizeof as_user[0]; i++)
+			argv_add(b, as_user[i]);
+	argv_add(b, "--die-with-parent");
+	argv_add(b, "--new-session");
+}
+
 /* The system, read-only: /usr, the top-level links or folders into it, some of /etc. */
-static void add_system(struct argv_builder *b)
+static void add_system_files(struct argv_builder *b)
 {
 	static const char *const tops[] = { "/bin", "/sbin", "/lib", "/lib32", "/lib64",
 					    "/libx32" };
@@ -129,28 +151,6 @@ static void add_system(struct argv_builder *b)
 					   "/etc/group", "/etc/nsswitch.conf",
 					   "/etc/localtime", "/etc/alternatives" };
 
-	argv_add(b, "bwrap");
-	if (drop_privileges) {
-		/* As root: no user namespace; setpriv needs these two, then none. */
-		static const char *const spaces[] = { "--unshare-ipc", "--unshare-pid",
-						      "--unshare-net", "--unshare-uts",
-						      "--unshare-cgroup-try" };
-
-		for (size_t i = 0; i < sizeof spaces / sizeof spaces[0]; i++)
-			argv_add(b, spaces[i]);
-		argv_add(b, "--cap-drop");
-		argv_add(b, "ALL");
-		argv_add(b, "--cap-add");
-		argv_add(b, "CAP_SETUID");
-		argv_add(b, "--cap-add");
-		argv_add(b, "CAP_SETGID");
-	} else {
-		argv_add(b, "--unshare-all");
-		argv_add(b, "--cap-drop");
-		argv_add(b, "ALL");
-	}
-	argv_add(b, "--die-with-parent");
-	argv_add(b, "--new-session");
 	argv_add(b, "--ro-bind");
 	argv_add(b, "/usr");
 	argv_add(b, "/usr");
@@ -184,6 +184,13 @@ static void add_system(struct argv_builder *b)
 	argv_add(b, "/dev");
 	add_tmpfs(b, "/dev/shm", SHM_BYTES);
 	add_tmpfs(b, "/tmp", TMP_BYTES);
+}
+
+/* An environment of its own: a PATH, HOME in the private /tmp, the locale. */
+static void add_environment(struct argv_builder *b)
+{
+	static const char *const kept[] = { "LANG", "LC_ALL", "LC_MESSAGES" };
+
 	argv_add(b, "--clearenv");
 	argv_add(b, "--setenv");
 	argv_add(b, "PATH");
@@ -191,16 +198,23 @@ static void add_system(struct argv_builder *b)
 	argv_add(b, "--setenv");
 	argv_add(b, "HOME");
 	argv_add(b, "/tmp");
-	for (const char *const *v = (const char *const[]){ "LANG", "LC_ALL", "LC_MESSAGES", NULL };
-	     *v; v++) {
-		const char *value = getenv(*v);
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+		const char *value = getenv(kept[i]);
 
 		if (value && *value && strlen(value) < 64) {
 			argv_add(b, "--setenv");
-			argv_add(b, *v);
+			argv_add(b, kept[i]);
 			argv_addf(b, "%s", value);
 		}
 	}
+}
+
+/* The sandbox every build and run starts from. */
+static void add_system(struct argv_builder *b)
+{
+	add_namespaces(b);
+	add_system_files(b);
+	add_environment(b);
 }
 
 static void decide_user(const struct grading *g)

@@ -145,77 +145,64 @@ static void close_pair(int fds[2])
 			close(fds[i]);
 }
 
-int command_run(struct command *c, struct command_outcome *o)
+/* The command's pipes as the driver reads them; -1 once closed. */
+struct reading {
+	int out, results;
+	struct line_buffer lines;
+};
+
+/* Reads what one ready pipe has; closes it at its end. */
+static void read_pipe(struct command *c, struct command_outcome *o, struct reading *rd,
+		      int fd)
 {
-	int out[2] = { -1, -1 }, results[2] = { -1, -1 };
-	struct line_buffer *lb = calloc(1, sizeof *lb);
+	char chunk[16384];
+	ssize_t got = read(fd, chunk, sizeof chunk);
+
+	if (got < 0 && errno == EINTR)
+		return;
+	if (got <= 0) {
+		close(fd);
+		if (fd == rd->out)
+			rd->out = -1;
+		else
+			rd->results = -1;
+	} else if (fd == rd->out) {
+		keep_output(o, chunk, (size_t)got);
+	} else {
+		take_lines(c, &rd->lines, chunk, (size_t)got);
+	}
+}
+
+/*
+ * Reads both pipes until the command has ended (and a moment more, for
+ * what is still in them, but not what orphans may add) or the deadline.
+ */
+static void pump(struct command *c, struct command_outcome *o, struct reading *rd, pid_t pid)
+{
 	bool reaped = false;
 	double drain_until = 0;
-	pid_t pid;
 
-	o->status = 0;
-	o->spawn_errno = 0;
-	o->timed_out = false;
-	o->output_len = 0;
-	o->output[0] = '\0';
-	o->output_truncated = false;
-	if (lb == NULL || pipe2(out, O_CLOEXEC) < 0 ||
-	    (c->results_pipe && pipe2(results, O_CLOEXEC) < 0)) {
-		o->spawn_errno = errno;
-		goto fail;
-	}
-	pid = start(c, out[1], results[1]);
-	if (pid < 0) {
-		o->spawn_errno = errno;
-		goto fail;
-	}
-	close(out[1]);
-	out[1] = -1;
-	if (results[1] >= 0) {
-		close(results[1]);
-		results[1] = -1;
-	}
-	while (out[0] >= 0 || results[0] >= 0 || !reaped) {
+	while (rd->out >= 0 || rd->results >= 0 || !reaped) {
 		struct pollfd p[2];
 		int n = 0;
-		double left = c->deadline - monotonic_seconds();
 
-		if (left <= 0 || driver_interrupted) {
+		if (monotonic_seconds() >= c->deadline || driver_interrupted) {
 			o->timed_out = true;
 			break;
 		}
-		/* After the exit, what is in the pipes; not what orphans may add. */
 		if (reaped && drain_until == 0)
 			drain_until = monotonic_seconds() + 0.2;
 		if (reaped && monotonic_seconds() > drain_until)
 			break;
-		if (out[0] >= 0)
-			p[n++] = (struct pollfd){ out[0], POLLIN, 0 };
-		if (results[0] >= 0)
-			p[n++] = (struct pollfd){ results[0], POLLIN, 0 };
+		if (rd->out >= 0)
+			p[n++] = (struct pollfd){ rd->out, POLLIN, 0 };
+		if (rd->results >= 0)
+			p[n++] = (struct pollfd){ rd->results, POLLIN, 0 };
 		if (poll(p, (nfds_t)n, 20) < 0 && errno != EINTR)
 			break;
-		for (int i = 0; i < n; i++) {
-			char chunk[16384];
-			ssize_t got;
-
-			if (!p[i].revents)
-				continue;
-			got = read(p[i].fd, chunk, sizeof chunk);
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got <= 0) {
-				close(p[i].fd);
-				if (p[i].fd == out[0])
-					out[0] = -1;
-				else
-					results[0] = -1;
-			} else if (p[i].fd == out[0]) {
-				keep_output(o, chunk, (size_t)got);
-			} else {
-				take_lines(c, lb, chunk, (size_t)got);
-			}
-		}
+		for (int i = 0; i < n; i++)
+			if (p[i].revents)
+				read_pipe(c, o, rd, p[i].fd);
 		if (!reaped && waitpid(pid, &o->status, WNOHANG) == pid)
 			reaped = true;
 	}
@@ -224,14 +211,39 @@ int command_run(struct command *c, struct command_outcome *o)
 		while (waitpid(pid, &o->status, 0) < 0 && errno == EINTR)
 			;
 	reap_orphans();
-	close_pair(out);
-	close_pair(results);
-	free(lb);
-	return 0;
+}
 
-fail:
-	close_pair(out);
-	close_pair(results);
-	free(lb);
-	return -1;
+int command_run(struct command *c, struct command_outcome *o)
+{
+	int out[2] = { -1, -1 }, results[2] = { -1, -1 };
+	struct reading *rd = calloc(1, sizeof *rd);
+	pid_t pid = -1;
+
+	o->status = 0;
+	o->spawn_errno = 0;
+	o->timed_out = false;
+	o->output_len = 0;
+	o->output[0] = '\0';
+	o->output_truncated = false;
+	if (rd == NULL || pipe2(out, O_CLOEXEC) < 0 ||
+	    (c->results_pipe && pipe2(results, O_CLOEXEC) < 0) ||
+	    (pid = start(c, out[1], results[1])) < 0) {
+		o->spawn_errno = errno;
+		close_pair(out);
+		close_pair(results);
+		free(rd);
+		return -1;
+	}
+	close(out[1]);
+	if (results[1] >= 0)
+		close(results[1]);
+	rd->out = out[0];
+	rd->results = results[0];
+	pump(c, o, rd, pid);
+	if (rd->out >= 0)
+		close(rd->out);
+	if (rd->results >= 0)
+		close(rd->results);
+	free(rd);
+	return 0;
 }

@@ -1,9 +1,8 @@
 /*
  * suite.c - run a lab's suite in the sandbox and read its results.
  *
- * The built suite, programs and shims are copied out of the build folder
- * (never through a link) into the run's own folder, which the sandbox
- * sees read-only.  The suite writes one line per item as each ends, on a
+ * The built suite, programs and shims are in the run's own folder (see
+ * build.c), which the sandbox sees read-only.  The suite writes one line per item as each ends, on a
  * pipe that no test process holds (descriptor 3).  Each item has a
  * deadline: a suite that stops answering is stopped.  If the suite ends
  * before every item has a result, the item it was running is lost (an
@@ -12,7 +11,6 @@
  */
 #include "driver.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,7 +21,6 @@
 #include <unistd.h>
 
 enum {
-	MAX_ARTIFACT_BYTES = 64 << 20,
 	START_SECONDS = 30,      /* until the suite names its first item */
 	BETWEEN_SECONDS = 10,    /* from one item's end to the next's start */
 	ITEM_MARGIN_SECONDS = 15,
@@ -92,69 +89,6 @@ static void on_line(void *ctx, char *line, struct command *c)
 	}
 }
 
-static bool copy_built(int out_dir, const char *name, const char *bin, char *error,
-		       size_t size)
-{
-	char path[4500];
-
-	snprintf(path, sizeof path, "%s/%s", bin, name);
-	if (copy_regular_at(out_dir, name, path, 0755, MAX_ARTIFACT_BYTES) == 0)
-		return true;
-	snprintf(error, size, "the build left no usable %s: %s", name, strerror(errno));
-	return false;
-}
-
-/* Copies the suite, the lab's programs and the shims into the run folder. */
-static bool copy_artifacts(const struct grading *g, const struct catalogue_lab *lab,
-			   const char *run, char *error, size_t size)
-{
-	char ctx[4300], from[4400], bin[4400], path[4800], shims[4500];
-	char *names = strdup(lab->programs), *save = NULL;
-	int out_dir, shim_dir = -1;
-	bool ok = names != NULL;
-
-	build_context(g, lab, ctx, sizeof ctx);
-	snprintf(from, sizeof from, "%s/out", ctx);
-	snprintf(bin, sizeof bin, "%s/bin", run);
-	snprintf(shims, sizeof shims, "%s/shims", bin);
-	out_dir = open(from, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (out_dir < 0 || make_dirs(shims, 0755) < 0) {
-		snprintf(error, size, "cannot prepare %.300s: %s", bin, strerror(errno));
-		ok = false;
-	}
-	ok = ok && copy_built(out_dir, "suite", bin, error, size);
-	for (char *name = ok ? strtok_r(names, " ", &save) : NULL; ok && name;
-	     name = strtok_r(NULL, " ", &save))
-		ok = copy_built(out_dir, name, bin, error, size);
-	if (ok) {
-		char core_shims[4400];
-		DIR *d;
-		struct dirent *e;
-
-		snprintf(core_shims, sizeof core_shims, "%s/shims", g->core);
-		shim_dir = open(core_shims, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		d = shim_dir < 0 ? NULL : fdopendir(shim_dir);
-		while (d && (e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof path, "%s/%s", shims, e->d_name);
-			if (copy_regular_at(dirfd(d), e->d_name, path, 0755, MAX_ARTIFACT_BYTES) < 0) {
-				snprintf(error, size, "cannot copy the shim %s: %s", e->d_name,
-					 strerror(errno));
-				ok = false;
-			}
-		}
-		if (d)
-			closedir(d);
-		else
-			ok = false;
-	}
-	if (out_dir >= 0)
-		close(out_dir);
-	free(names);
-	return ok;
-}
-
 /* The names of the items still to run, comma-separated. */
 static void remaining_items(const struct lab_report *lr, const bool *done, char *buf,
 			    size_t size)
@@ -200,75 +134,83 @@ static void lost_item(struct result *r, const struct command_outcome *o)
 	snprintf(r->hint, sizeof r->hint, "integrity: %s", r->integrity);
 }
 
+/*
+ * One sandbox running the items not done yet (only, or all of the
+ * selection); false when no further attempt can help.
+ */
+static bool attempt(struct suite_run *state, const char *run, const char *only,
+		    struct command_outcome *o)
+{
+	struct lab_report *report = state->report;
+	struct argv_builder argv = { 0 };
+	struct command c = {
+		.results_pipe = true, .on_line = on_line, .ctx = state,
+		.deadline = monotonic_seconds() + START_SECONDS * state->g->scale,
+	};
+	int rc;
+
+	sandbox_run_argv(state->g, run, only, &argv);
+	c.argv = argv.argv;
+	state->current = -1;
+	state->reported = 0;
+	rc = command_run(&c, o);
+	argv_free(&argv);
+	if (rc < 0) {
+		snprintf(report->note, sizeof report->note, "cannot run the suite: %s",
+			 strerror(o->spawn_errno));
+		return false;
+	}
+	if (driver_interrupted)
+		return false;
+	if (state->current >= 0) {
+		lost_item(&report->results[state->current], o);
+		state->done[state->current] = true;
+	} else if (state->reported == 0) {
+		char last[320];
+
+		last_line(o->output, last, sizeof last);
+		snprintf(report->note, sizeof report->note,
+			 "the suite stopped before its first test%s%s%s",
+			 o->timed_out ? " (it did not answer)" : "", last[0] ? ": " : "", last);
+		return false;
+	}
+	return true;
+}
+
+/* Without a sandbox the suite's scratch folder is on the host, in the run. */
+static bool host_scratch(const char *run, struct lab_report *report)
+{
+	char tmp[4400];
+
+	snprintf(tmp, sizeof tmp, "%s/tmp", run);
+	if (mkdir(tmp, 0700) == 0 && sandbox_hand_over(tmp, false) == 0)
+		return true;
+	snprintf(report->note, sizeof report->note, "cannot create %.300s", tmp);
+	return false;
+}
+
 void run_suite(const struct grading *g, struct lab_report *report)
 {
 	const struct catalogue_lab *lab = report->lab;
 	struct command_outcome *o = calloc(1, sizeof *o);
 	bool *done = calloc(lab->count + 1, sizeof *done);
-	char run[4300], error[600], only[8192];
 	struct suite_run state = { g, report, done, -1, 0 };
-	bool selected = g->only != NULL;
+	char run[4300], only[8192];
+	bool going = o != NULL && done != NULL;
 
-	snprintf(run, sizeof run, "%s/%s", g->run_dir, lab->name);
-	if (o == NULL || done == NULL || remove_tree(run) < 0 || mkdir(run, 0755) < 0 ||
-	    !copy_artifacts(g, lab, run, error, sizeof error)) {
-		snprintf(report->note, sizeof report->note, "could not prepare the run: %s",
-			 o && done ? error : strerror(errno));
-		free(o);
-		free(done);
-		return;
-	}
-	if (!sandbox_active()) {
-		/* The suite's scratch folder, on the host: only without a sandbox. */
-		char tmp[4400];
-
-		snprintf(tmp, sizeof tmp, "%s/tmp", run);
-		if (mkdir(tmp, 0700) < 0 || sandbox_hand_over(tmp, false) < 0) {
-			snprintf(report->note, sizeof report->note, "cannot create %.300s", tmp);
-			free(o);
-			free(done);
-			return;
-		}
-	}
-	for (size_t attempt = 0; attempt <= lab->count; attempt++) {
-		struct argv_builder argv = { 0 };
-		struct command c = { 0 };
-
+	lab_run_folder(g, lab, run, sizeof run);
+	if (!going)
+		snprintf(report->note, sizeof report->note, "grader: out of memory");
+	else if (!sandbox_active())
+		going = host_scratch(run, report);
+	/* Once more for every item lost: the items after it run again. */
+	for (size_t n = 0; going && n <= lab->count; n++) {
 		remaining_items(report, done, only, sizeof only);
 		if (only[0] == '\0')
 			break;
-		sandbox_run_argv(g, run, attempt > 0 || selected ? only : NULL, &argv);
-		c.argv = argv.argv;
-		c.results_pipe = true;
-		c.on_line = on_line;
-		c.ctx = &state;
-		c.deadline = monotonic_seconds() + START_SECONDS * g->scale;
-		state.current = -1;
-		state.reported = 0;
-		if (command_run(&c, o) < 0) {
-			snprintf(report->note, sizeof report->note, "cannot run the suite: %s",
-				 strerror(o->spawn_errno));
-			argv_free(&argv);
-			break;
-		}
-		argv_free(&argv);
-		if (driver_interrupted)
-			break;
-		if (state.current >= 0) {
-			lost_item(&report->results[state.current], o);
-			done[state.current] = true;
-		} else if (state.reported == 0) {
-			char last[320];
-
-			last_line(o->output, last, sizeof last);
-			snprintf(report->note, sizeof report->note,
-				 "the suite stopped before its first test%s%s%s",
-				 o->timed_out ? " (it did not answer)" : "",
-				 last[0] ? ": " : "", last);
-			break;
-		}
+		going = attempt(&state, run, n > 0 || g->only ? only : NULL, o);
 	}
-	for (size_t i = 0; i < lab->count; i++) {
+	for (size_t i = 0; i < lab->count && done; i++) {
 		struct result *r = &report->results[i];
 
 		if (!done[i] && r->hint[0] == '\0')
