@@ -47,17 +47,20 @@ static void recipe(const struct grading *g, const struct catalogue_lab *lab,
 static int prepare_output(const struct grading *g, const struct catalogue_lab *lab,
 			  const char *ctx)
 {
-	char out[4400], recipe_path[4400], wanted[1200];
+	char out[4400], recipe_path[4400], stamp[4400], wanted[1200];
 	size_t len = 0;
 	char *had;
 	int rc = 0;
 
 	snprintf(out, sizeof out, "%s/out", ctx);
 	snprintf(recipe_path, sizeof recipe_path, "%s/recipe", ctx);
+	snprintf(stamp, sizeof stamp, "%s/built", ctx);
 	recipe(g, lab, wanted, sizeof wanted);
 	had = read_file(recipe_path, 4096, &len);
 	if (g->fresh || had == NULL || strcmp(had, wanted) != 0) {
-		if (remove_tree(out) < 0 || mkdir(out, 0755) < 0 || sandbox_hand_over(out, true) < 0 ||
+		/* Nothing built is left, so nothing may be taken for current. */
+		if ((unlink(stamp) < 0 && errno != ENOENT) || remove_tree(out) < 0 ||
+		    mkdir(out, 0755) < 0 || sandbox_hand_over(out, true) < 0 ||
 		    write_file(recipe_path, wanted, strlen(wanted), 0644) < 0)
 			rc = -1;
 	}
@@ -177,6 +180,9 @@ static bool build_is_current(const struct grading *g, const struct catalogue_lab
 
 	snprintf(path, sizeof path, "%s/built", ctx);
 	if (lstat(path, &built) < 0)
+		return false;
+	snprintf(path, sizeof path, "%s/out/suite", ctx); /* (built, but not wiped since) */
+	if (!older_than(path, &built.st_mtim))
 		return false;
 	for (size_t i = 0; i < sizeof grader_files / sizeof grader_files[0]; i++) {
 		snprintf(path, sizeof path, grader_files[i], g->root);
