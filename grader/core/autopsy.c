@@ -6,6 +6,13 @@
  * and for a read or write on a pipe or FIFO, which processes still hold
  * the other end open.  That names the classic hang: "wc waits in read on
  * pipe:[123], whose write end is still open in lswc (pid 11, fd 4)".
+ *
+ * autopsy_hint() reads the same /proc for a suite: the members of one
+ * process group (a command pipeline, a caller and its children), and
+ * names the likeliest cause with advice for the student, for example
+ * "wc (pid 43) never sees end of file: the pipe's write end is still
+ * open in itself (fd 6): the reading child must close both pipe ends
+ * after dup2 (or use O_CLOEXEC)".
  */
 #include "autopsy.h"
 #include "procinfo.h"
@@ -157,27 +164,6 @@ static bool moves_bytes(long nr, bool *reading)
 	return *reading || nr == SYS_write || nr == SYS_writev;
 }
 
-/* The open mode (0 read, 1 write, 2 both) of pid's fd, or -1. */
-static int fd_mode(pid_t pid, int fd)
-{
-	char path[64], line[128];
-	FILE *f;
-	int mode = -1;
-
-	snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", (int)pid, fd);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL) {
-		unsigned long flags;
-
-		if (sscanf(line, "flags: %lo", &flags) == 1)
-			mode = (int)(flags & 3);
-	}
-	fclose(f);
-	return mode;
-}
-
 static void append(char *out, size_t size, const char *text)
 {
 	size_t used = strlen(out);
@@ -186,9 +172,9 @@ static void append(char *out, size_t size, const char *text)
 		snprintf(out + used, size - used, "%s", text);
 }
 
-/* "lswc (pid 11, fd 4), ..." for the holders of target with the given mode. */
+/* "lswc (pid 11, fd 4), ..." for the holders of target open for wanted ('r', 'w'). */
 static void holders(const struct proc_status *procs, int n, const bool *in_tree,
-		    const char *target, int wanted_mode, char *out, size_t size)
+		    const char *target, char wanted, char *out, size_t size)
 {
 	bool any = false;
 
@@ -204,14 +190,14 @@ static void holders(const struct proc_status *procs, int n, const bool *in_tree,
 		if (d == NULL)
 			continue;
 		while ((e = readdir(d)) != NULL) {
-			char link[256], item[96];
-			int fd = atoi(e->d_name), mode;
+			char link[256], item[96], mode;
+			int fd = atoi(e->d_name);
 
 			if (e->d_name[0] == '.' || !fd_target(procs[i].pid, fd, link, sizeof link) ||
 			    strcmp(link, target) != 0)
 				continue;
 			mode = fd_mode(procs[i].pid, fd);
-			if (mode != wanted_mode && mode != 2)
+			if (mode != wanted && mode != 'b')
 				continue;
 			snprintf(item, sizeof item, "%s%s (pid %d, fd %d)", any ? ", " : "",
 				 procs[i].comm, (int)procs[i].pid, fd);
@@ -267,7 +253,7 @@ static void describe_one(const struct proc_status *procs, int n, const bool *in_
 		if (pipe_like) {
 			append(out, size, reading ? ", whose write end is still open in "
 						  : ", whose read end is open in ");
-			holders(procs, n, in_tree, target, reading ? 1 : 0, out, size);
+			holders(procs, n, in_tree, target, reading ? 'w' : 'r', out, size);
 		}
 	}
 }
@@ -301,4 +287,149 @@ void autopsy_describe(pid_t root, const char *root_label, char *out, size_t size
 	}
 	free(procs);
 	free(in_tree);
+}
+
+/* ---- the members of a process group, as autopsy_hint sees them ---- */
+
+enum { MAX_MEMBERS = 16, MAX_MEMBER_FDS = 32 };
+
+struct member_fd {
+	int fd;
+	char mode;              /* 'r', 'w', 'b' or '?' */
+	unsigned long pipe;     /* inode of the pipe, 0 if not a pipe */
+};
+
+struct member {
+	struct proc_status st;
+	char wchan[64];
+	int nfds;
+	struct member_fd fds[MAX_MEMBER_FDS];
+};
+
+struct group_table {
+	pid_t pgrp;
+	struct member *members;
+	int count;
+};
+
+static bool collect_member(const struct proc_status *p, void *arg)
+{
+	struct group_table *t = arg;
+	struct member *m;
+	int fds[MAX_MEMBER_FDS], count;
+
+	if (p->pgid != t->pgrp)
+		return true;
+	m = &t->members[t->count++];
+	m->st = *p;
+	proc_wchan(p->pid, m->wchan, sizeof m->wchan);
+	count = fds_list(p->pid, fds, MAX_MEMBER_FDS);
+	m->nfds = 0;
+	for (int i = 0; i < count; i++) {
+		struct member_fd *f = &m->fds[m->nfds++];
+		char target[128];
+
+		f->fd = fds[i];
+		f->mode = fd_mode(p->pid, fds[i]);
+		f->pipe = 0;
+		if (fd_target(p->pid, fds[i], target, sizeof target))
+			sscanf(target, "pipe:[%lu]", &f->pipe);
+	}
+	return t->count < MAX_MEMBERS;
+}
+
+/* How a hint names a process: "the parent (pid 12)" or "wc (pid 13)". */
+static const char *member_name(const struct member *m, pid_t parent, char *buf, size_t size)
+{
+	if (m->st.pid == parent)
+		snprintf(buf, size, "the parent (pid %d)", (int)m->st.pid);
+	else
+		snprintf(buf, size, "%s (pid %d)", m->st.comm, (int)m->st.pid);
+	return buf;
+}
+
+/* The advice for a write end held open, by who holds it and who reads. */
+static const char *write_end_advice(bool holder_is_parent, bool holder_is_reader)
+{
+	if (!holder_is_parent)
+		return holder_is_reader ? "the reading child must close both pipe ends after "
+					  "dup2 (or use O_CLOEXEC)"
+					: "close the pipe ends each child does not use";
+	return holder_is_reader ? "the parent must close its write end before it reads"
+				: "the parent must close both ends once it has forked";
+}
+
+/* A reader waiting for end of file, and the first holder of the pipe's write end. */
+static bool no_end_of_file(const struct member *m, int n, pid_t parent, char *hint,
+			   size_t size)
+{
+	char who[64], holder[100], name[64];
+
+	/* Children first: in pass 0 the parent is skipped, in pass 1 only it. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int r = 0; r < n; r++) {
+			if ((pass == 0) == (m[r].st.pid == parent) || !strstr(m[r].wchan, "pipe_read"))
+				continue;
+			for (int i = 0; i < m[r].nfds; i++) {
+				const struct member_fd *rf = &m[r].fds[i];
+
+				if (!rf->pipe || rf->mode != 'r')
+					continue;
+				for (int w = 0; w < n; w++)
+					for (int j = 0; j < m[w].nfds; j++) {
+						const struct member_fd *wf = &m[w].fds[j];
+
+						if (wf->pipe != rf->pipe || wf->mode != 'w')
+							continue;
+						if (w == r)
+							snprintf(holder, sizeof holder, "itself (fd %d)", wf->fd);
+						else
+							snprintf(holder, sizeof holder, "%s, fd %d",
+								 member_name(&m[w], parent, name, sizeof name),
+								 wf->fd);
+						snprintf(hint, size, "%s never sees end of file: the "
+							 "pipe's write end is still open in %s: %s",
+							 member_name(&m[r], parent, who, sizeof who), holder,
+							 write_end_advice(m[w].st.pid == parent, w == r));
+						return true;
+					}
+			}
+		}
+	return false;
+}
+
+void autopsy_hint(pid_t pgrp, pid_t parent, char *hint, size_t size)
+{
+	struct member *m = calloc(MAX_MEMBERS, sizeof *m);
+	struct group_table t = { pgrp, m, 0 };
+	char who[64];
+
+	if (m == NULL) {
+		snprintf(hint, size, "the code under test is still running");
+		return;
+	}
+	proc_each(collect_member, &t);
+	if (no_end_of_file(m, t.count, parent, hint, size)) {
+		free(m);
+		return;
+	}
+	for (int w = 0; w < t.count; w++)
+		if (strstr(m[w].wchan, "pipe_write")) {
+			snprintf(hint, size, "%s is blocked writing into a full pipe (64 KiB) that "
+				 "nobody reads: start the reading side before waiting for the "
+				 "writer", member_name(&m[w], parent, who, sizeof who));
+			free(m);
+			return;
+		}
+	for (int c = 0; c < t.count; c++)
+		if (m[c].st.pid != parent && m[c].st.state != 'Z') {
+			snprintf(hint, size, "%s is still running (state %c, in %s): it waits for "
+				 "something no one will do", member_name(&m[c], parent, who, sizeof who),
+				 m[c].st.state, m[c].wchan[0] ? m[c].wchan : "?");
+			free(m);
+			return;
+		}
+	snprintf(hint, size, "the code under test is still running (in %s)",
+		 t.count > 0 && m[0].wchan[0] ? m[0].wchan : "?");
+	free(m);
 }

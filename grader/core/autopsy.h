@@ -12,4 +12,12 @@
  */
 void autopsy_describe(pid_t root, const char *root_label, char *out, size_t size);
 
+/*
+ * For a suite: why the processes of group pgrp are still busy, as one
+ * hint with its likeliest cause and advice.  parent is the process that
+ * called the code under test (or ran as the program); it is named "the
+ * parent", and the advice is worded for it.
+ */
+void autopsy_hint(pid_t pgrp, pid_t parent, char *hint, size_t size);
+
 #endif

@@ -25,8 +25,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "autopsy.h"
+#include "call.h"
 #include "procinfo.h"
 #include "run.h"
+#include "sysutil.h"
 
 struct graded_item {
 	const char *name;     /* also the TCase name */

@@ -2,6 +2,7 @@
 #include "procinfo.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +211,45 @@ void proc_each(bool (*visit)(const struct proc_status *, void *), void *arg)
 			break;
 	}
 	closedir(d);
+}
+
+char fd_mode(pid_t pid, int fd)
+{
+	char path[64], line[128];
+	unsigned long flags;
+	char mode = '?';
+	FILE *f;
+
+	if (pid == 0)
+		snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+	else
+		snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", (int)pid, fd);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return mode;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "flags: %lo", &flags) == 1) {
+			mode = (flags & O_ACCMODE) == O_RDONLY ? 'r'
+			       : (flags & O_ACCMODE) == O_WRONLY ? 'w' : 'b';
+			break;
+		}
+	fclose(f);
+	return mode;
+}
+
+void proc_wchan(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/wchan", (int)pid);
+	buf[0] = '\0';
+	f = fopen(path, "re");
+	if (f == NULL)
+		return;
+	if (fgets(buf, (int)size, f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
 }
 
 bool process_running(pid_t pid)

@@ -43,6 +43,8 @@ int sysv_shm_count(void);
 int fds_list(pid_t pid, int *fds, int max);
 /* What descriptor fd of pid refers to, as readlink shows it. */
 bool fd_target(pid_t pid, int fd, char *buf, size_t size);
+/* How pid's descriptor fd is open: 'r', 'w', 'b' (both) or '?' (0: this process). */
+char fd_mode(pid_t pid, int fd);
 
 /* The fields of /proc/PID/stat the grader uses. */
 struct proc_status {
@@ -57,5 +59,7 @@ void proc_each(bool (*visit)(const struct proc_status *, void *), void *arg);
 
 /* True while pid exists and is not a zombie. */
 bool process_running(pid_t pid);
+/* The kernel function pid sleeps in (/proc/PID/wchan), "" when unknown. */
+void proc_wchan(pid_t pid, char *buf, size_t size);
 
 #endif

@@ -42,6 +42,15 @@ double monotonic_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+void sleep_seconds(double seconds)
+{
+	struct timespec delay = { (time_t)seconds,
+				  (long)((seconds - (double)(time_t)seconds) * 1e9) };
+
+	while (nanosleep(&delay, &delay) != 0)
+		;
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag,
 			struct FTW *ftw)
 {

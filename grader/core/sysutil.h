@@ -16,6 +16,8 @@ bool parse_scale(const char *text, double *value);
 
 /* Seconds on the monotonic clock: for deadlines and durations. */
 double monotonic_seconds(void);
+/* Sleeps that long (not scaled), whatever signals come. */
+void sleep_seconds(double seconds);
 
 /*
  * rm -rf that never follows a symbolic link and never leaves the file

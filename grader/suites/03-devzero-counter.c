@@ -61,22 +61,6 @@ static const struct sync_api pipes_api = {
 /* How long a misused call may take to end its process with a message. */
 #define MISUSE_DEADLINE 2.0
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_seconds(double s)
-{
-	struct timespec t = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
-
-	while (nanosleep(&t, &t) != 0 && errno == EINTR)
-		;
-}
-
 static bool both_blocked(void)
 {
 	sigset_t now;
@@ -115,8 +99,8 @@ static void let_signal_in_window(void)
 	atomic_store(&window->open_signo, sigismember(&now, SIGUSR1) ? SIGUSR2 : SIGUSR1);
 	atomic_store(&window->open_pid, (int)getpid());
 	/* Hold the other side's signal back until it has been sent ... */
-	for (double end = now_seconds() + 2.0 * grader_scale();
-	     now_seconds() < end; sleep_seconds(0.0001)) {
+	for (double end = monotonic_seconds() + 2.0 * grader_scale();
+	     monotonic_seconds() < end; sleep_seconds(0.0001)) {
 		sigpending(&pending);
 		for (int s = SIGUSR1; s; s = s == SIGUSR1 ? SIGUSR2 : 0)
 			if (sigismember(&pending, s) && !sigismember(&now, s)) {
@@ -197,7 +181,7 @@ static void read_said(const char *path, struct outcome *o)
  * kill(0, ...) reaches only it), with stderr saved; waits until the
  * deadline.  fn returning means "returned normally": exit status 0.
  */
-static void call_in_child(void (*fn)(const void *), const void *arg,
+static void misuse_in_child(void (*fn)(const void *), const void *arg,
 			  double deadline, struct outcome *o)
 {
 	char path[512];
@@ -362,7 +346,7 @@ static void run_duel(const struct sync_api *api, long rounds, bool arm_window,
 	char path[512];
 	pid_t pid[2];
 	long last = -1;
-	double last_move = now_seconds(), grace_end = 0;
+	double last_move = monotonic_seconds(), grace_end = 0;
 	int fd, ended = 0;
 
 	ck_assert_msg(d != MAP_FAILED, "grader: mmap: %s", strerror(errno));
@@ -420,22 +404,22 @@ static void run_duel(const struct sync_api *api, long rounds, bool arm_window,
 		if (atomic_load(&d->failure) != FAIL_NONE || ended == 1) {
 			/* One side is gone: the other gets a moment to end too. */
 			if (grace_end == 0)
-				grace_end = now_seconds() + 0.3 * grader_scale();
-			if (now_seconds() < grace_end) {
+				grace_end = monotonic_seconds() + 0.3 * grader_scale();
+			if (monotonic_seconds() < grace_end) {
 				sleep_seconds(0.002);
 				continue;
 			}
 		} else if (now_count != last) {
 			last = now_count;
-			last_move = now_seconds();
+			last_move = monotonic_seconds();
 			sleep_seconds(0.002);
 			continue;
-		} else if (now_seconds() - last_move < STALL_SECONDS * grader_scale()) {
+		} else if (monotonic_seconds() - last_move < STALL_SECONDS * grader_scale()) {
 			sleep_seconds(0.002);
 			continue;
 		} else {
 			r->stalled = true;
-			r->stalled_for = now_seconds() - last_move;
+			r->stalled_for = monotonic_seconds() - last_move;
 		}
 		for (int who = 0; who < 2; who++)
 			if (!r->ended[who]) {
@@ -690,8 +674,8 @@ struct waiter_page {
 
 static void expect_woken(struct waiter_page *w, int count, double seconds)
 {
-	for (double end = now_seconds() + seconds * grader_scale();
-	     atomic_load(&w->woke) < count && now_seconds() < end;)
+	for (double end = monotonic_seconds() + seconds * grader_scale();
+	     atomic_load(&w->woke) < count && monotonic_seconds() < end;)
 		sleep_seconds(0.002);
 }
 
@@ -803,7 +787,7 @@ START_TEST(wait_without_tellwait_refused)
 			struct outcome o;
 			char how[64];
 
-			call_in_child(calls[c], apis[a], MISUSE_DEADLINE, &o);
+			misuse_in_child(calls[c], apis[a], MISUSE_DEADLINE, &o);
 			ck_assert_msg(!o.timed_out,
 				      "%s (%s) without TELL_WAIT slept %.1f s: note in "
 				      "TELL_WAIT that it ran and fail with a message naming it",
@@ -868,7 +852,7 @@ START_TEST(tell_to_wrong_process_refused)
 	if (gone == 0)
 		_exit(0);
 	ck_assert_msg(grader_wait(gone, 1.0, &status) == 0, "grader: child hung");
-	call_in_child(tell_child_to, &gone, MISUSE_DEADLINE, &o);
+	misuse_in_child(tell_child_to, &gone, MISUSE_DEADLINE, &o);
 	check_test_not_signalled("TELL_CHILD");
 	ck_assert_msg(!o.timed_out, "TELL_CHILD(%d) to a process that is gone hung",
 		      (int)gone);
@@ -881,7 +865,7 @@ START_TEST(tell_to_wrong_process_refused)
 		      grader_describe_status(o.status, how, sizeof how),
 		      o.said_anything ? o.said : "nothing");
 
-	call_in_child(tell_parent_zero, NULL, MISUSE_DEADLINE, &o);
+	misuse_in_child(tell_parent_zero, NULL, MISUSE_DEADLINE, &o);
 	check_test_not_signalled("TELL_PARENT(0)");
 	ck_assert_msg(!(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 3),
 		      "TELL_PARENT(0) signalled the caller's whole process group "
@@ -950,7 +934,7 @@ START_TEST(pipes_dead_peer_is_eof)
 	bool still;
 
 	ck_assert_msg(page != MAP_FAILED, "grader: mmap: %s", strerror(errno));
-	call_in_child(parent_of_silent_child, NULL, MISUSE_DEADLINE, &o);
+	misuse_in_child(parent_of_silent_child, NULL, MISUSE_DEADLINE, &o);
 	ck_assert_msg(!o.timed_out,
 		      "WAIT_CHILD (pipes) still waiting %.1f s after the child exited: "
 		      "close the pipe ends each side does not use, so read() sees EOF",
@@ -961,11 +945,11 @@ START_TEST(pipes_dead_peer_is_eof)
 		      grader_describe_status(o.status, how, sizeof how),
 		      o.said_anything ? o.said : "nothing");
 
-	call_in_child(parent_that_leaves, page, MISUSE_DEADLINE, &o);
+	misuse_in_child(parent_that_leaves, page, MISUSE_DEADLINE, &o);
 	orphan = (pid_t)atomic_load(&page->child_pid);
 	ck_assert_msg(orphan > 0, "pipe_TELL_WAIT or fork failed in the grader's parent");
-	for (double end = now_seconds() + MISUSE_DEADLINE * grader_scale();
-	     (still = process_running(orphan)) && now_seconds() < end;)
+	for (double end = monotonic_seconds() + MISUSE_DEADLINE * grader_scale();
+	     (still = process_running(orphan)) && monotonic_seconds() < end;)
 		sleep_seconds(0.005);
 	if (still)
 		kill(orphan, SIGKILL);

@@ -36,52 +36,12 @@
 
 #define HINT_MAX 400
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* ===================================================================== */
 /* The probe: this binary, run as a command, reports what it inherited.  */
 /* ===================================================================== */
 
 #define PROBE_LOG_VAR "IPCLAB07_PROBE_LOG"   /* where probes append a line */
 #define PROBE_PATH_VAR "IPCLAB07_PROBE_PATH" /* the real PATH (lswc mode) */
-
-/* Access mode of fd of pid (0: this process) from fdinfo: 'r', 'w' or 'b'. */
-static char fd_mode(pid_t pid, int fd)
-{
-	char path[64], line[128];
-	unsigned long flags = 0;
-	FILE *f;
-	char mode = '?';
-
-	if (pid == 0)
-		snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
-	else
-		snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", (int)pid, fd);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return mode;
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "flags: %lo", &flags) == 1) {
-			mode = (flags & O_ACCMODE) == O_RDONLY ? 'r'
-			       : (flags & O_ACCMODE) == O_WRONLY ? 'w' : 'b';
-			break;
-		}
-	fclose(f);
-	return mode;
-}
 
 /* Appends "LABEL PID fd=target/mode ..." for this process to the log. */
 static void probe_record(const char *label, const char *log)
@@ -223,393 +183,13 @@ static const char *suite_path(void)
 }
 
 /* ===================================================================== */
-/* Finding out why a group of processes hangs.                           */
-/* ===================================================================== */
-
-struct proc_fd {
-	int fd;
-	char mode;
-	unsigned long pipe;   /* inode of the pipe, 0 if not a pipe */
-};
-
-struct proc_info {
-	pid_t pid;
-	char comm[32];
-	char state;
-	char wchan[64];
-	int nfds;
-	struct proc_fd fds[32];
-};
-
-/* Reads /proc/PID/stat: comm, state, process group.  false if gone. */
-static bool read_stat(pid_t pid, char *comm, size_t size, char *state, pid_t *pgrp,
-		      pid_t *ppid)
-{
-	char path[64], line[512];
-	FILE *f;
-	char *open_paren, *close_paren;
-	int pp = 0, pg = 0;
-	bool ok = false;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return false;
-	if (fgets(line, sizeof line, f) &&
-	    (open_paren = strchr(line, '(')) && (close_paren = strrchr(line, ')'))) {
-		size_t len = (size_t)(close_paren - open_paren - 1);
-
-		if (len >= size)
-			len = size - 1;
-		memcpy(comm, open_paren + 1, len);
-		comm[len] = '\0';
-		ok = sscanf(close_paren + 2, "%c %d %d", state, &pp, &pg) == 3;
-	}
-	fclose(f);
-	if (pgrp)
-		*pgrp = pg;
-	if (ppid)
-		*ppid = pp;
-	return ok;
-}
-
-static void read_wchan(pid_t pid, char *buf, size_t size)
-{
-	char path[64];
-	FILE *f;
-
-	snprintf(path, sizeof path, "/proc/%d/wchan", (int)pid);
-	buf[0] = '\0';
-	f = fopen(path, "re");
-	if (f == NULL)
-		return;
-	if (fgets(buf, (int)size, f) == NULL)
-		buf[0] = '\0';
-	fclose(f);
-}
-
-/* Every process of group pgrp (living or zombie), at most max. */
-static int group_members(pid_t pgrp, struct proc_info *out, int max)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int n = 0;
-
-	if (d == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL && n < max) {
-		struct proc_info *p = &out[n];
-		pid_t pid = (pid_t)atoi(e->d_name), pg;
-		int fds[32], count;
-		char target[128];
-
-		if (pid <= 0 || !read_stat(pid, p->comm, sizeof p->comm, &p->state, &pg, NULL) ||
-		    pg != pgrp)
-			continue;
-		p->pid = pid;
-		read_wchan(pid, p->wchan, sizeof p->wchan);
-		count = fds_list(pid, fds, 32);
-		p->nfds = 0;
-		for (int i = 0; i < count; i++) {
-			struct proc_fd *f = &p->fds[p->nfds++];
-
-			f->fd = fds[i];
-			f->mode = fd_mode(pid, fds[i]);
-			f->pipe = 0;
-			if (fd_target(pid, fds[i], target, sizeof target))
-				sscanf(target, "pipe:[%lu]", &f->pipe);
-		}
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
-/* How a hint names a process: "the parent (pid 12)" or "wc (pid 13)". */
-static const char *proc_name(const struct proc_info *p, pid_t parent, char *buf,
-			     size_t size)
-{
-	if (p->pid == parent)
-		snprintf(buf, size, "the parent (pid %d)", (int)p->pid);
-	else
-		snprintf(buf, size, "%s (pid %d)", p->comm, (int)p->pid);
-	return buf;
-}
-
-/* "itself (fd 4)" or "the parent (pid 12), fd 6". */
-static void describe_holder(const struct proc_info *p, bool is_reader, pid_t parent,
-			    int fd, char *buf, size_t size)
-{
-	char name[64];
-
-	if (is_reader)
-		snprintf(buf, size, "itself (fd %d)", fd);
-	else
-		snprintf(buf, size, "%s, fd %d", proc_name(p, parent, name, sizeof name), fd);
-}
-
-/*
- * Explains why the processes of group pgrp are still busy.  parent is the
- * process that called the code under test (or ran as the program).
- */
-static void explain_hang(pid_t pgrp, pid_t parent, char *hint, size_t size)
-{
-	struct proc_info procs[16];
-	int n = group_members(pgrp, procs, 16);
-	char who[64], holder[100];
-
-	/* 1. A reader waits for end of file: who holds a write end? */
-	for (int pass = 0; pass < 2; pass++) {
-		for (int r = 0; r < n; r++) {
-			const struct proc_info *reader = &procs[r];
-
-			/* Children first: in pass 0 skip the parent. */
-			if ((pass == 0) == (reader->pid == parent) ||
-			    !strstr(reader->wchan, "pipe_read"))
-				continue;
-			for (int i = 0; i < reader->nfds; i++) {
-				const struct proc_fd *rf = &reader->fds[i];
-
-				if (!rf->pipe || rf->mode != 'r')
-					continue;
-				for (int w = 0; w < n; w++)
-					for (int j = 0; j < procs[w].nfds; j++) {
-						const struct proc_fd *wf = &procs[w].fds[j];
-
-						if (wf->pipe != rf->pipe || wf->mode != 'w')
-							continue;
-						proc_name(reader, parent, who, sizeof who);
-						describe_holder(&procs[w], w == r, parent, wf->fd,
-								holder, sizeof holder);
-						snprintf(hint, size,
-							 "%s never sees end of file: the pipe's write end "
-							 "is still open in %s: %s", who, holder,
-							 procs[w].pid != parent
-							 ? (w == r ? "the reading child must close both pipe "
-								     "ends after dup2 (or use O_CLOEXEC)"
-								   : "close the pipe ends each child does not use")
-							 : w == r ? "the parent must close its write end "
-								    "before it reads"
-							 : "the parent must close both ends once it has forked");
-						return;
-					}
-			}
-		}
-	}
-	/* 2. A writer is stuck on a full pipe. */
-	for (int w = 0; w < n; w++) {
-		if (!strstr(procs[w].wchan, "pipe_write"))
-			continue;
-		proc_name(&procs[w], parent, who, sizeof who);
-		snprintf(hint, size, "%s is blocked writing into a full pipe (64 KiB) that "
-			 "nobody reads: start the reading side before waiting for the "
-			 "writer", who);
-		return;
-	}
-	/* 3. The parent waits for a child that does not end. */
-	for (int c = 0; c < n; c++) {
-		if (procs[c].pid == parent || procs[c].state == 'Z')
-			continue;
-		proc_name(&procs[c], parent, who, sizeof who);
-		snprintf(hint, size, "%s is still running (state %c, in %s): it waits for "
-			 "something no one will do", who, procs[c].state,
-			 procs[c].wchan[0] ? procs[c].wchan : "?");
-		return;
-	}
-	snprintf(hint, size, "the code under test is still running (in %s)",
-		 n > 0 && procs[0].wchan[0] ? procs[0].wchan : "?");
-}
-
-/* ===================================================================== */
 /* Calling code under test in a process of its own.                      */
 /* ===================================================================== */
-
-/* What the caller saw; lives in shared memory, data follows it. */
-struct call_report {
-	bool returned;          /* the function returned in the caller */
-	long ret;
-	int err;
-	int nbefore, nafter;    /* the caller's descriptors around the call */
-	int before[64], after[64];
-	pid_t leftover;         /* a child still there after the call */
-	bool leftover_zombie;
-	pid_t stray;            /* a child of the code that returned from it */
-	size_t data_size;
-	char data[];            /* room for the function's output */
-};
-
-typedef long (*call_fn)(void *arg, struct call_report *rep);
-
-struct call_io {
-	const char *in, *out, *err;   /* files for fds 0, 1 and 2, or NULL */
-};
-
-static struct call_report *report_new(size_t data_size)
-{
-	size_t size = sizeof(struct call_report) + data_size;
-	struct call_report *rep = mmap(NULL, size, PROT_READ | PROT_WRITE,
-				       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	ck_assert_msg(rep != MAP_FAILED, "grader: mmap: %s", strerror(errno));
-	memset(rep, 0, sizeof *rep);
-	rep->data_size = data_size;
-	return rep;
-}
-
-static void redirect(const char *path, int target, int flags)
-{
-	int fd;
-
-	if (path == NULL)
-		return;
-	fd = open(path, flags | O_CLOEXEC, 0600);
-	if (fd < 0 || dup2(fd, target) < 0)
-		_exit(120);
-	close(fd);
-}
-
-/* Some living child of ours, or 0. */
-static pid_t living_child(void)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	pid_t found = 0;
-
-	if (d == NULL)
-		return 0;
-	while (found == 0 && (e = readdir(d)) != NULL) {
-		pid_t pid = (pid_t)atoi(e->d_name), ppid;
-		char comm[32], state;
-
-		if (pid > 0 && read_stat(pid, comm, sizeof comm, &state, NULL, &ppid) &&
-		    ppid == getpid())
-			found = pid;
-	}
-	closedir(d);
-	return found;
-}
-
-/* Kills every child and grandchild left and reaps them (the test is a subreaper). */
-static void reap_everything(pid_t group)
-{
-	double until = now_seconds() + 2.0;
-
-	if (group > 0)
-		kill(-group, SIGKILL);
-	for (;;) {
-		pid_t child = living_child();
-		pid_t w;
-
-		if (child > 0)
-			kill(child, SIGKILL);
-		w = waitpid(-1, NULL, WNOHANG);
-		if (w < 0 && errno == ECHILD)
-			return;
-		if (w == 0) {
-			if (now_seconds() > until)
-				return;
-			pause_ms(2);
-		}
-	}
-}
-
-/* Waits for pid until the deadline without killing it; true if it ended. */
-static bool wait_until(pid_t pid, double seconds, int *status)
-{
-	const double deadline = now_seconds() + seconds * grader_scale();
-
-	for (;;) {
-		pid_t w = waitpid(pid, status, WNOHANG);
-
-		if (w == pid)
-			return true;
-		if (w < 0 && errno != EINTR)
-			return false;
-		if (now_seconds() >= deadline)
-			return false;
-		pause_ms(2);
-	}
-}
-
-/*
- * Calls fn(arg) in a process of its own group with fds 0-2 from io.  true
- * when it returned within seconds; otherwise hint says why it hangs and
- * everything it started is gone.
- */
-static bool call_in_child(call_fn fn, void *arg, struct call_report *rep,
-			  const struct call_io *io, double seconds, char *hint,
-			  size_t size)
-{
-	pid_t caller;
-	int status;
-
-	fflush(NULL);
-	/* Orphans of the caller come back to us, to be reaped. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	caller = fork();
-	ck_assert_msg(caller >= 0, "grader: fork: %s", strerror(errno));
-	if (caller == 0) {
-		pid_t me = getpid();
-		long ret;
-		int err;
-		pid_t w;
-
-		setpgid(0, 0);
-		if (io) {
-			redirect(io->in, 0, O_RDONLY);
-			redirect(io->out, 1, O_WRONLY | O_CREAT | O_TRUNC);
-			redirect(io->err, 2, O_WRONLY | O_CREAT | O_TRUNC);
-		}
-		rep->nbefore = fds_list(0, rep->before, 64);
-		ret = fn(arg, rep);
-		err = errno;
-		if (getpid() != me) {
-			/* A child of the code under test returned into our code. */
-			rep->stray = getpid();
-			_exit(0);
-		}
-		fflush(stdout);
-		rep->ret = ret;
-		rep->err = err;
-		rep->nafter = fds_list(0, rep->after, 64);
-		w = waitpid(-1, NULL, WNOHANG);
-		if (w > 0) {
-			rep->leftover = w;
-			rep->leftover_zombie = true;
-		} else if (w == 0) {
-			rep->leftover = living_child();
-		}
-		rep->returned = true;
-		_exit(0);
-	}
-	setpgid(caller, caller);
-	if (wait_until(caller, seconds, &status)) {
-		reap_everything(caller);
-		return true;
-	}
-	explain_hang(caller, caller, hint, size);
-	reap_everything(caller);
-	return false;
-}
-
-/* The first descriptor open after the call but not before, or -1. */
-static int new_fd(const struct call_report *rep)
-{
-	for (int i = 0; i < rep->nafter; i++) {
-		bool old = false;
-
-		for (int j = 0; j < rep->nbefore; j++)
-			old = old || rep->before[j] == rep->after[i];
-		if (!old)
-			return rep->after[i];
-	}
-	return -1;
-}
 
 /* Common checks after a call that forks: no stray child, nothing left. */
 static void check_call_clean(const struct call_report *rep, const char *fn)
 {
-	int fd = new_fd(rep);
+	int fd = call_new_fd(rep);
 
 	ck_assert_msg(rep->stray == 0, "a child forked by %s returned from it and ran "
 		      "the caller's code: a child must end with exec or _exit()", fn);
@@ -661,7 +241,7 @@ static long call_pipe_message(void *arg, struct call_report *rep)
 static struct call_report *send_message(size_t len, size_t size, char **sent,
 					double seconds)
 {
-	struct call_report *rep = report_new(size + 1);
+	struct call_report *rep = call_report_new(size + 1);
 	struct message_call m = { .len = len, .size = size };
 	char hint[HINT_MAX], *msg = malloc(len + 1);
 
@@ -711,7 +291,7 @@ START_TEST(pipe_message_delivers)
 
 		check_message(rep, msg, len);
 		free(msg);
-		munmap(rep, sizeof *rep + rep->data_size);
+		call_report_free(rep);
 	}
 }
 END_TEST
@@ -728,7 +308,7 @@ START_TEST(pipe_message_large)
 
 		check_message(rep, msg, sizes[r]);
 		free(msg);
-		munmap(rep, sizeof *rep + rep->data_size);
+		call_report_free(rep);
 	}
 	/*
 	 * More than the buffer, and what is left after the buffer is more than
@@ -744,7 +324,7 @@ START_TEST(pipe_message_large)
 		      "expected -1 with errno EMSGSIZE", len, len / 2, rep->ret,
 		      rep->ret < 0 ? strerror(rep->err) : "no error");
 	free(msg);
-	munmap(rep, sizeof *rep + rep->data_size);
+	call_report_free(rep);
 }
 END_TEST
 
@@ -758,7 +338,7 @@ START_TEST(pipe_message_cleans_up)
 	check_message(rep, msg, len);
 	check_call_clean(rep, "pipe_message");
 	free(msg);
-	munmap(rep, sizeof *rep + rep->data_size);
+	call_report_free(rep);
 
 	/*
 	 * A message that does not fit: an error, and still nothing left.  At
@@ -773,7 +353,7 @@ START_TEST(pipe_message_cleans_up)
 		      rep->ret < 0 ? strerror(rep->err) : "no error");
 	check_call_clean(rep, "pipe_message");
 	free(msg);
-	munmap(rep, sizeof *rep + rep->data_size);
+	call_report_free(rep);
 }
 END_TEST
 
@@ -926,7 +506,7 @@ static void run_commands(struct command_run *run, char **const *stages, size_t c
 	grader_tmp_path(run->err_path, sizeof run->err_path, "commands.err");
 	io.out = run->out_path;
 	io.err = run->err_path;
-	run->rep = report_new(0);
+	run->rep = call_report_new(0);
 	ck_assert_msg(call_in_child(use_pipeline ? call_pipeline_run : call_pipe_commands,
 				    &c, run->rep, &io, seconds, hint, sizeof hint),
 		      "%s(%s) did not return within %.1f s: %s",
@@ -944,7 +524,7 @@ static void run_commands(struct command_run *run, char **const *stages, size_t c
 
 static void run_free(struct command_run *run)
 {
-	munmap(run->rep, sizeof *run->rep + run->rep->data_size);
+	call_report_free(run->rep);
 }
 
 /* Asserts that the run returned status and printed want. */
@@ -1182,9 +762,9 @@ START_TEST(pipe_commands_no_leaks)
 		      "the left command writes into %s but the right one reads %s: use "
 		      "one pipe for both", l.target[probe_index(&l, 1)],
 		      r.target[probe_index(&r, 0)]);
-	ck_assert_msg(new_fd(run.rep) < 0, "after pipe_commands returned, the caller "
+	ck_assert_msg(call_new_fd(run.rep) < 0, "after pipe_commands returned, the caller "
 		      "still has descriptor %d open: the parent must close both pipe ends",
-		      new_fd(run.rep));
+		      call_new_fd(run.rep));
 	unlink(log);
 	run_free(&run);
 }
@@ -1306,14 +886,14 @@ static void run_lswc(const char *dir, struct run_result *res, char *why, size_t 
 {
 	struct run_opts opts = { .cwd = dir, .timeout = 2.0 };
 	struct running *r = run_start("lswc", NULL, &opts);
-	double until = now_seconds() + 1.6 * grader_scale();
+	double until = monotonic_seconds() + 1.6 * grader_scale();
 
 	ck_assert_msg(r != NULL, "lswc: %s", strerror(errno));
 	why[0] = '\0';
-	while (process_running(run_pid(r)) && now_seconds() < until)
-		pause_ms(5);
+	while (process_running(run_pid(r)) && monotonic_seconds() < until)
+		sleep_seconds(0.005);
 	if (process_running(run_pid(r)))
-		explain_hang(run_pid(r), run_pid(r), why, size);
+		autopsy_hint(run_pid(r), run_pid(r), why, size);
 	run_finish(r, res);
 }
 
@@ -1504,15 +1084,15 @@ static size_t random_lines(char *buf, size_t bytes, const char *tag)
 /* Waits until path is a FIFO or r ended; true if the FIFO is there. */
 static bool wait_for_fifo(const char *path, struct running *r, double seconds)
 {
-	double until = now_seconds() + seconds * grader_scale();
+	double until = monotonic_seconds() + seconds * grader_scale();
 	struct stat st;
 
 	for (;;) {
 		if (lstat(path, &st) == 0 && S_ISFIFO(st.st_mode))
 			return true;
-		if (!process_running(run_pid(r)) || now_seconds() > until)
+		if (!process_running(run_pid(r)) || monotonic_seconds() > until)
 			return false;
-		pause_ms(2);
+		sleep_seconds(0.002);
 	}
 }
 
@@ -1577,14 +1157,14 @@ END_TEST
 static size_t read_fifo(int fd, char *buf, size_t size, size_t want,
 			struct running *writer, double seconds)
 {
-	double until = now_seconds() + seconds * grader_scale();
+	double until = monotonic_seconds() + seconds * grader_scale();
 	size_t got = 0;
 
 	while (got < size - 1) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t n;
 
-		if (got >= want || now_seconds() > until)
+		if (got >= want || monotonic_seconds() > until)
 			break;
 		if (poll(&p, 1, 10) > 0) {
 			n = read(fd, buf + got, size - 1 - got);

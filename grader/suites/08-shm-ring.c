@@ -49,26 +49,7 @@
 
 enum { MAX_PRODUCERS = 4, MAX_CONSUMERS = 4 };
 
-/* ---- small helpers ---- */
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_seconds(double seconds)
-{
-	struct timespec ts = { (time_t)seconds,
-			       (long)((seconds - (double)(time_t)seconds) * 1e9) };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
-/* A zeroed page (or more) shared with the children forked afterwards. */
+//* A zeroed page (or more) shared with the children forked afterwards. */
 static void *shared_area(size_t size)
 {
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
@@ -288,7 +269,7 @@ static double cpu_share_of(const pid_t *pids, size_t count)
 {
 	unsigned long long before = 0, after = 0, ticks;
 	const double hz = (double)sysconf(_SC_CLK_TCK);
-	const double settle = now_seconds() + 0.5 * grader_scale();
+	const double settle = monotonic_seconds() + 0.5 * grader_scale();
 	double start;
 	char state;
 
@@ -299,14 +280,14 @@ static double cpu_share_of(const pid_t *pids, size_t count)
 			return -1;
 		before += ticks;
 	}
-	start = now_seconds();
+	start = monotonic_seconds();
 	sleep_seconds(WAIT_CPU_INTERVAL);
 	for (size_t i = 0; i < count; i++) {
 		if (!process_cpu(pids[i], &ticks, &state) || state == 'Z')
 			return -1;
 		after += ticks;
 	}
-	return (double)(after - before) / hz / (now_seconds() - start);
+	return (double)(after - before) / hz / (monotonic_seconds() - start);
 }
 
 static double cpu_share(pid_t pid)
@@ -316,7 +297,7 @@ static double cpu_share(pid_t pid)
 
 /*
  * Waits until pid has been asleep, using no CPU, for a few polls in a row
- * (true), or until the deadline of now_seconds() passes (false).
+ * (true), or until the deadline of monotonic_seconds() passes (false).
  */
 static bool asleep_by(pid_t pid, double deadline)
 {
@@ -324,7 +305,7 @@ static bool asleep_by(pid_t pid, double deadline)
 	int calm = 0;
 	char state;
 
-	while (now_seconds() < deadline) {
+	while (monotonic_seconds() < deadline) {
 		if (!process_cpu(pid, &ticks, &state))
 			return false;
 		calm = state == 'S' && ticks == last ? calm + 1 : 0;
@@ -460,7 +441,7 @@ static void stream_consumer(void *arg)
 	const bool one_to_one = st->producers == 1 && st->consumers == 1;
 	unsigned char *buf = malloc(st->slot_size);
 	int64_t last[MAX_PRODUCERS];
-	const double start = now_seconds();
+	const double start = monotonic_seconds();
 	size_t count = 0;
 	struct msg_head h;
 	ssize_t n;
@@ -470,7 +451,7 @@ static void stream_consumer(void *arg)
 	for (uint32_t p = 0; p < MAX_PRODUCERS; p++)
 		last[p] = -1;
 	/* The test lets the consumers start once the producers filled the ring. */
-	while (!__atomic_load_n(&st->go, __ATOMIC_ACQUIRE) && now_seconds() - start < 5.0)
+	while (!__atomic_load_n(&st->go, __ATOMIC_ACQUIRE) && monotonic_seconds() - start < 5.0)
 		sleep_seconds(0.001);
 	while ((n = ring_get(st->ring, buf, st->slot_size)) != 0) {
 		const char *bad;
@@ -523,10 +504,10 @@ enum stream_outcome { STREAM_DONE, STREAM_PROBLEM, STREAM_STALLED, STREAM_OVERDU
 static enum stream_outcome fill_first(struct stream *st, const pid_t *producers,
 				      char *why, size_t size)
 {
-	const double deadline = now_seconds() + WAKE_DEADLINE * grader_scale();
+	const double deadline = monotonic_seconds() + WAKE_DEADLINE * grader_scale();
 	double share;
 
-	while (get_done(&st->sent) < st->slot_count && now_seconds() < deadline &&
+	while (get_done(&st->sent) < st->slot_count && monotonic_seconds() < deadline &&
 	       !__atomic_load_n(&st->got.failed, __ATOMIC_ACQUIRE))
 		sleep_seconds(0.002);
 	if (__atomic_load_n(&st->got.failed, __ATOMIC_ACQUIRE))
@@ -557,7 +538,7 @@ static enum stream_outcome run_stream(struct stream *st, char *why, size_t size)
 	struct stream_child kids[MAX_PRODUCERS + MAX_CONSUMERS];
 	pid_t pids[MAX_PRODUCERS + MAX_CONSUMERS];
 	const uint32_t total = st->producers + st->consumers;
-	const double start = now_seconds();
+	const double start = monotonic_seconds();
 	double last_move = start;
 	size_t last_progress = 0;
 	enum stream_outcome outcome;
@@ -572,7 +553,7 @@ static enum stream_outcome run_stream(struct stream *st, char *why, size_t size)
 	__atomic_store_n(&st->go, 1, __ATOMIC_RELEASE);
 	while (outcome == STREAM_DONE && running > 0) {
 		size_t progress = get_done(&st->sent) + get_done(&st->got);
-		double now = now_seconds();
+		double now = monotonic_seconds();
 		int status;
 
 		for (uint32_t i = 0; i < total; i++) {
@@ -1317,8 +1298,8 @@ START_TEST(ring_end_wakes_every_consumer)
 		ck_abort_msg("ending the stream: %s", why);
 	}
 	/* One deadline for all: each had the same time to wake up. */
-	deadline = now_seconds() + WAKE_DEADLINE * grader_scale();
-	for (uint32_t left = en->consumers; left > 0 && now_seconds() < deadline;) {
+	deadline = monotonic_seconds() + WAKE_DEADLINE * grader_scale();
+	for (uint32_t left = en->consumers; left > 0 && monotonic_seconds() < deadline;) {
 		left = 0;
 		for (uint32_t c = 0; c < en->consumers; c++) {
 			int status;
@@ -1463,8 +1444,8 @@ START_TEST(ring_killed_consumer_leaves_nothing)
 		      strerror(errno));
 	consumer = start_child(victim_consumer, v);
 	producer = start_child(victim_producer, v);
-	deadline = now_seconds() + 2.0 * grader_scale();
-	while (get_done(&v->got) < want && !v->got.failed && now_seconds() < deadline)
+	deadline = monotonic_seconds() + 2.0 * grader_scale();
+	while (get_done(&v->got) < want && !v->got.failed && monotonic_seconds() < deadline)
 		sleep_seconds(0.002);
 	/* Mid-stream: the consumer may be inside ring_get, holding its lock. */
 	stop_child(&consumer);
@@ -1574,7 +1555,7 @@ START_TEST(ring_programs_between_unrelated_processes)
 	require(producer != NULL, name, "could not start ringput: %s", strerror(errno));
 	run_feed(producer, lines, len);
 	run_close_stdin(producer);
-	asleep_by(run_pid(producer), now_seconds() + 1.0 * grader_scale());
+	asleep_by(run_pid(producer), monotonic_seconds() + 1.0 * grader_scale());
 	run_program("ringget", (const char *const[]){ name, NULL },
 		    &(struct run_opts){ .timeout = 3.0 }, &got);
 	run_finish(producer, &put);

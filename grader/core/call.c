@@ -1,0 +1,184 @@
+/* call.c - see call.h. */
+#include "call.h"
+#include "autopsy.h"
+#include "context.h"
+#include "procinfo.h"
+#include "sysutil.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct call_report *call_report_new(size_t data_size)
+{
+	size_t size = sizeof(struct call_report) + data_size;
+	struct call_report *rep = mmap(NULL, size, PROT_READ | PROT_WRITE,
+				       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert_msg(rep != MAP_FAILED, "grader: mmap: %s", strerror(errno));
+	memset(rep, 0, sizeof *rep);
+	rep->data_size = data_size;
+	return rep;
+}
+
+void call_report_free(struct call_report *rep)
+{
+	if (rep)
+		munmap(rep, sizeof *rep + rep->data_size);
+}
+
+/* In the caller: fd target from path, or the caller ends with status 120. */
+static void redirect(const char *path, int target, int flags)
+{
+	int fd;
+
+	if (path == NULL)
+		return;
+	fd = open(path, flags | O_CLOEXEC, 0600);
+	if (fd < 0 || dup2(fd, target) < 0)
+		_exit(120);
+	close(fd);
+}
+
+/* Some child of ours (running, or ended and not yet reaped), or 0. */
+static pid_t some_child(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t found = 0;
+
+	if (d == NULL)
+		return 0;
+	while (found == 0 && (e = readdir(d)) != NULL) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+		struct proc_status st;
+
+		if (pid > 0 && proc_status_read(pid, &st) && st.ppid == getpid())
+			found = pid;
+	}
+	closedir(d);
+	return found;
+}
+
+/* Kills every child and grandchild left and reaps them (the test is a subreaper). */
+static void reap_everything(pid_t group)
+{
+	double until = monotonic_seconds() + 2.0;
+
+	if (group > 0)
+		kill(-group, SIGKILL);
+	for (;;) {
+		pid_t child = some_child();
+		pid_t w;
+
+		if (child > 0)
+			kill(child, SIGKILL);
+		w = waitpid(-1, NULL, WNOHANG);
+		if (w < 0 && errno == ECHILD)
+			return;
+		if (w == 0) {
+			if (monotonic_seconds() > until)
+				return;
+			sleep_seconds(0.002);
+		}
+	}
+}
+
+bool grader_wait_until(pid_t pid, double seconds, int *status)
+{
+	const double deadline = monotonic_seconds() + seconds * grader_ctx.scale;
+
+	for (;;) {
+		pid_t w = waitpid(pid, status, WNOHANG);
+
+		if (w == pid)
+			return true;
+		if (w < 0 && errno != EINTR)
+			return false;
+		if (monotonic_seconds() >= deadline)
+			return false;
+		sleep_seconds(0.002);
+	}
+}
+
+/* The caller's side of call_in_child: never returns. */
+static _Noreturn void be_the_caller(call_fn fn, void *arg, struct call_report *rep,
+				    const struct call_io *io)
+{
+	pid_t me = getpid(), w;
+	long ret;
+	int err;
+
+	setpgid(0, 0);
+	if (io) {
+		redirect(io->in, 0, O_RDONLY);
+		redirect(io->out, 1, O_WRONLY | O_CREAT | O_TRUNC);
+		redirect(io->err, 2, O_WRONLY | O_CREAT | O_TRUNC);
+	}
+	rep->nbefore = fds_list(0, rep->before, 64);
+	ret = fn(arg, rep);
+	err = errno;
+	if (getpid() != me) {
+		/* A child of the code under test returned into our code. */
+		rep->stray = getpid();
+		_exit(0);
+	}
+	fflush(stdout);
+	rep->ret = ret;
+	rep->err = err;
+	rep->nafter = fds_list(0, rep->after, 64);
+	w = waitpid(-1, NULL, WNOHANG);
+	if (w > 0) {
+		rep->leftover = w;
+		rep->leftover_zombie = true;
+	} else if (w == 0) {
+		rep->leftover = some_child();
+	}
+	rep->returned = true;
+	_exit(0);
+}
+
+bool call_in_child(call_fn fn, void *arg, struct call_report *rep,
+		   const struct call_io *io, double seconds, char *hint, size_t size)
+{
+	pid_t caller;
+	int status;
+
+	fflush(NULL);
+	/* Orphans of the caller come back to us, to be reaped. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	caller = fork();
+	ck_assert_msg(caller >= 0, "grader: fork: %s", strerror(errno));
+	if (caller == 0)
+		be_the_caller(fn, arg, rep, io);
+	setpgid(caller, caller);
+	if (grader_wait_until(caller, seconds, &status)) {
+		reap_everything(caller);
+		return true;
+	}
+	autopsy_hint(caller, caller, hint, size);
+	reap_everything(caller);
+	return false;
+}
+
+int call_new_fd(const struct call_report *rep)
+{
+	for (int i = 0; i < rep->nafter; i++) {
+		bool old = false;
+
+		for (int j = 0; j < rep->nbefore; j++)
+			old = old || rep->before[j] == rep->after[i];
+		if (!old)
+			return rep->after[i];
+	}
+	return -1;
+}
