@@ -10,7 +10,6 @@
 
 #include "child_fds.h"
 
-
 int pipe_commands(char *const left[], char *const right[])
 {
 	(void)left;

@@ -9,7 +9,6 @@
 
 #include "io_all.h"
 
-
 ssize_t pipe_message(const void *msg, size_t len, void *buf, size_t size)
 {
 	(void)msg;

@@ -33,7 +33,6 @@ static void say(const char *line)
 		die("stdout");
 }
 
-
 int main(int argc, char *argv[])
 {
 	const char *message = argc > 1 ? argv[1] : "test";

@@ -11,7 +11,6 @@
 
 #include "child_fds.h"
 
-
 int pipeline_run(char *const *const commands[], size_t count)
 {
 	(void)commands;

@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 struct ring *ring_create_anon(size_t slot_count, size_t slot_size)
 {
 	(void)slot_count;

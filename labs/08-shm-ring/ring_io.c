@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <string.h>
 
-
 int ring_put(struct ring *r, const void *msg, size_t len)
 {
 	(void)r;

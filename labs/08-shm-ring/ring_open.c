@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 struct ring *ring_open(const char *name)
 {
 	(void)name;
