@@ -85,10 +85,8 @@ $(PROG_BINS): $(OUT)/%: $(OUT)/obj/%.o $(OUT)/liblab.a
 suite-parts: $(SUITE_PARTS)/suite.o $(SUITE_PARTS)/symbols/interface
 
 ifeq ($(BUILD_PARTS),1)
-$(SUITE_PARTS):
-	@mkdir -p $@
-
-$(SUITE_PARTS)/suite.o: $(SUITE_SRC) $(ROOT)/grader/suites/$(LAB).def | $(SUITE_PARTS)
+$(SUITE_PARTS)/suite.o: $(SUITE_SRC) $(ROOT)/grader/suites/$(LAB).def
+	@mkdir -p $(@D)
 	$(CC) $(GRADER_CFLAGS) -I$(ROOT)/grader/core -I$(LABDIR) -I$(ROOT)/common \
 		-I$(ROOT)/grader/suites -MMD -MP -c $< -o $@
 
