@@ -30,8 +30,8 @@ static void create(const char *name, const char *slots_arg, const char *size_arg
 		fail("%s: %zu slots of %zu bytes: over the %zu bytes a ring may take",
 		     name, slots, size, (size_t)RING_MAX_BYTES);
 	if (r == NULL)
-		die(name);
-	if (ring_close(r) == -1)
+		die("%s", name);
+	if (ring_close(r) < 0)
 		die("munmap");
 }
 
@@ -43,29 +43,29 @@ static struct ring *open_or_die(const char *name)
 	if (r == NULL && errno == EINVAL)
 		fail("%s: not a ring", name);
 	if (r == NULL)
-		die(name);
+		die("%s", name);
 	return r;
 }
 
 static void end_stream(const char *name)
 {
 	struct ring *r = open_or_die(name);
-	int err = ring_end(r) == -1 ? errno : 0;
+	int err = ring_end(r) < 0 ? errno : 0;
 
-	if (ring_close(r) == -1)
+	if (ring_close(r) < 0)
 		die("munmap");
 	if (err == EPIPE)
 		fail("%s: the stream has already ended", name);
 	if (err != 0) {
 		errno = err;
-		die(name);
+		die("%s", name);
 	}
 }
 
 static void remove_ring(const char *name)
 {
-	if (ring_destroy(open_or_die(name)) == -1)
-		die(name);
+	if (ring_destroy(open_or_die(name)) < 0)
+		die("%s", name);
 }
 
 int main(int argc, char **argv)

@@ -36,13 +36,13 @@ int main(int argc, char **argv)
 	if (r == NULL && errno == EINVAL)
 		fail("%s: not a ring", argv[1]);
 	if (r == NULL)
-		die(argv[1]);
+		die("%s", argv[1]);
 	err = copy_messages(r, stdout, &what);
-	if (ring_close(r) == -1)
+	if (ring_close(r) < 0)
 		die("munmap");
 	if (err != 0) {
 		errno = err;
-		die(what);
+		die("%s", what);
 	}
 	return 0;
 }

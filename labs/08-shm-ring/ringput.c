@@ -53,7 +53,7 @@ static _Noreturn void report(const struct stop *stop, const char *name, size_t s
 	if (stop->err == EPIPE)
 		fail("%s: the stream has already ended", name);
 	errno = stop->err;
-	die(name);
+	die("%s", name);
 }
 
 int main(int argc, char **argv)
@@ -77,20 +77,20 @@ int main(int argc, char **argv)
 	if (r == NULL && errno == EINVAL)
 		fail("%s: not a ring", name);
 	if (r == NULL)
-		die(name);
+		die("%s", name);
 	slot_size = ring_slot_size(r);
 
 	sent = put_lines(r, stdin, &stop);
 	/* Even after an error: the consumers must learn that nothing more comes. */
-	if (!keep_open && stop.err != EPIPE && ring_end(r) == -1)
+	if (!keep_open && stop.err != EPIPE && ring_end(r) < 0)
 		end_error = errno;
-	if (ring_close(r) == -1)
+	if (ring_close(r) < 0)
 		die("munmap");
 	if (!sent)
 		report(&stop, name, slot_size);
 	if (end_error != 0) {
 		errno = end_error;
-		die(name);
+		die("%s", name);
 	}
 	return 0;
 }

@@ -278,7 +278,7 @@ static bool remove_run_dir(const char *dir)
 	char path[800];  /* a run directory (< 512) and a name (< 256) */
 
 	if (d == NULL)
-		die(dir);
+		die("%s", dir);
 	while ((e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
@@ -290,7 +290,7 @@ static bool remove_run_dir(const char *dir)
 	}
 	closedir(d);
 	if (rmdir(dir) != 0)
-		die(dir);
+		die("%s", dir);
 	return clean;
 }
 
@@ -425,10 +425,10 @@ static void write_file(const char *path, void (*writer)(FILE *, const struct rep
 	FILE *f = fopen(path, "w");
 
 	if (f == NULL)
-		die(path);
+		die("%s", path);
 	writer(f, r);
 	if (fclose(f) != 0)
-		die(path);
+		die("%s", path);
 }
 
 int main(int argc, char **argv)
@@ -457,7 +457,7 @@ int main(int argc, char **argv)
 	if (snprintf(dir, sizeof dir, "%s/ipcbench-XXXXXX", o.base_dir) >= (int)sizeof dir)
 		fail("--dir: '%s' is too long", o.base_dir);
 	if (mkdtemp(dir) == NULL)
-		die(o.base_dir);
+		die("%s", o.base_dir);
 	o.cfg.dir = dir;
 
 	failures = measure(&o);

@@ -39,14 +39,10 @@ static void catch_tell(int signo)
 
 static void tell(const char *who, pid_t pid, int signo)
 {
-	char what[64];
-
 	if (pid <= 0)	/* kill() would signal a whole group, or everyone */
 		fail("%s: %ld is not a process id", who, (long)pid);
-	if (kill(pid, signo) < 0) {
-		snprintf(what, sizeof what, "%s: kill %ld", who, (long)pid);
-		die(what);
-	}
+	if (kill(pid, signo) < 0)
+		die("%s: kill %ld", who, (long)pid);
 }
 
 static void wait_for_tell(const char *who)

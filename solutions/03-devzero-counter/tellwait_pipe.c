@@ -58,12 +58,8 @@ static void tell(const char *who, pid_t pid, int fd, char byte)
 	do
 		n = write(fd, &byte, 1);
 	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		char what[64];
-
-		snprintf(what, sizeof what, "%s: write", who);
-		die(what);
-	}
+	if (n < 0)
+		die("%s: write", who);
 }
 
 static void wait_for(const char *who, int fd, char expected, const char *peer)
@@ -76,12 +72,8 @@ static void wait_for(const char *who, int fd, char expected, const char *peer)
 	do
 		n = read(fd, &byte, 1);
 	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		char what[64];
-
-		snprintf(what, sizeof what, "%s: read", who);
-		die(what);
-	}
+	if (n < 0)
+		die("%s: read", who);
 	if (n == 0)
 		fail("%s: the %s exited without telling", who, peer);
 	if (byte != expected)

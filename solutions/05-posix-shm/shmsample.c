@@ -37,7 +37,7 @@ static _Noreturn void abandon(const char *name, const char *what)
 
 	region_destroy(name);
 	errno = error;
-	die(what);
+	die("%s", what);
 }
 
 /* END SOLUTION */
@@ -51,16 +51,16 @@ int main(int argc, char *argv[])
 	int status;
 	pid_t pid;
 
-	if (argc > 3 || (argc > 2 && parse_value(argv[2], &value) == -1))
+	if (argc > 3 || (argc > 2 && parse_value(argv[2], &value) < 0))
 		usage(USAGE);
-	if (page_size == -1)
+	if (page_size < 0)
 		die("sysconf(_SC_PAGE_SIZE)");
-	if (region_create(name, (size_t)page_size, &shared) == -1)
+	if (region_create(name, (size_t)page_size, &shared) < 0)
 		fail_object(name);
 
 	fflush(stdout); /* nothing buffered may be printed twice */
 	pid = fork();
-	if (pid == -1)
+	if (pid < 0)
 		abandon(name, "fork");
 	if (pid == 0) {
 		*(unsigned long *)shared.addr = value;
@@ -69,7 +69,7 @@ int main(int argc, char *argv[])
 	}
 
 	/* Read only once the child is gone: then its write is complete. */
-	if (waitpid(pid, &status, 0) == -1)
+	if (waitpid(pid, &status, 0) < 0)
 		abandon(name, "waitpid");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		region_destroy(name);
@@ -77,9 +77,9 @@ int main(int argc, char *argv[])
 	}
 	printf("child wrote %#lx\n", *(unsigned long *)shared.addr);
 
-	if (region_detach(&shared) == -1)
+	if (region_detach(&shared) < 0)
 		abandon(name, "munmap");
-	if (region_destroy(name) == -1)
+	if (region_destroy(name) < 0)
 		die("shm_unlink");
 	return 0;
 	/* ELSE STUB

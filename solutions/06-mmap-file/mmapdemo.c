@@ -49,7 +49,7 @@ static _Noreturn void file_error(const char *path)
 		     path, MAX_INPUT_LENGTH, path);
 	if (errno == ENODEV)
 		fail("%s: not a regular file", path);
-	die(path);
+	die("%s", path);
 }
 
 /*
@@ -97,7 +97,7 @@ static void run_writer(const char *path)
 		die("standard input");
 	free(line);
 	if (unmap_file(map, size) < 0)
-		die(path);
+		die("%s", path);
 	/* ELSE STUB
 	(void)path;
 	fail("TODO(lab 06 §3): map %d bytes of FILE, copy each line of stdin into them",
@@ -200,7 +200,7 @@ static void run_reader(const char *path, int argc, char **argv)
 		print_line(map, size);
 	}
 	if (unmap_file(map, size) < 0)
-		die(path);
+		die("%s", path);
 	/* ELSE STUB
 	(void)path;
 	(void)argc;

@@ -27,7 +27,7 @@ int main(int argc, char *argv[])
 	if (created < 0 && errno == EEXIST)
 		fail("%s: exists and is not a FIFO", path);
 	if (created < 0)
-		die(path);
+		die("%s", path);
 	fd = fifo_open(path, 0); /* waits for a writer */
 	if (fd < 0 || copy_all(fd, STDOUT_FILENO) < 0) {
 		int saved = errno;
@@ -35,12 +35,12 @@ int main(int argc, char *argv[])
 		if (created)
 			unlink(path);
 		errno = saved;
-		die(path);
+		die("%s", path);
 	}
 	close(fd);
 	/* Made for this exchange, so removed after it: nothing left in the file system. */
 	if (created && unlink(path) < 0)
-		die(path);
+		die("%s", path);
 	return 0;
 	/* ELSE STUB
 	(void)argv;

@@ -29,14 +29,14 @@ int main(int argc, char *argv[])
 	if (fd < 0 && errno == EINVAL)
 		fail("%s: not a FIFO", path);
 	if (fd < 0)
-		die(path);
+		die("%s", path);
 	/* A reader that goes away should give a message, not a silent SIGPIPE. */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		die("signal");
 	if (fifo_send_lines(stdin, fd) < 0)
-		die(path);
+		die("%s", path);
 	if (close(fd) < 0)
-		die(path);
+		die("%s", path);
 	return 0;
 	/* ELSE STUB
 	(void)argv;

@@ -29,7 +29,7 @@ static int copy_messages(struct ring *r, FILE *out, const char **what)
 	while ((len = ring_get(r, message, ring_slot_size(r))) > 0)
 		if (fwrite(message, 1, (size_t)len, out) != (size_t)len)
 			break;
-	if (len == -1) {
+	if (len < 0) {
 		err = errno;
 		*what = "ring_get";
 	} else if (len > 0 || fflush(out) == EOF) {
@@ -58,13 +58,13 @@ int main(int argc, char **argv)
 	if (r == NULL && errno == EINVAL)
 		fail("%s: not a ring", argv[1]);
 	if (r == NULL)
-		die(argv[1]);
+		die("%s", argv[1]);
 	err = copy_messages(r, stdout, &what);
-	if (ring_close(r) == -1)
+	if (ring_close(r) < 0)
 		die("munmap");
 	if (err != 0) {
 		errno = err;
-		die(what);
+		die("%s", what);
 	}
 	return 0;
 }
