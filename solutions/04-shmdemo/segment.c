@@ -38,10 +38,10 @@ char *segment_attach(key_t key, size_t size)
 	int shmid = shmget(key, size, SHM_MODE | IPC_CREAT);
 
 	/* An existing segment smaller than size already fails here (EINVAL). */
-	if (shmid == -1)
+	if (shmid < 0)
 		return NULL;
 	/* A larger one does not: shmget only checks that it is big enough. */
-	if (shmctl(shmid, IPC_STAT, &info) == -1)
+	if (shmctl(shmid, IPC_STAT, &info) < 0)
 		return NULL;
 	if (info.shm_segsz != size) {
 		errno = EINVAL;
@@ -63,7 +63,7 @@ ssize_t segment_size(key_t key)
 	struct shmid_ds info;
 	int shmid = shmget(key, 0, 0);
 
-	if (shmid == -1 || shmctl(shmid, IPC_STAT, &info) == -1)
+	if (shmid < 0 || shmctl(shmid, IPC_STAT, &info) < 0)
 		return -1;
 	return (ssize_t)info.shm_segsz;
 	/* ELSE STUB
@@ -89,7 +89,7 @@ int segment_remove(key_t key)
 	/* BEGIN SOLUTION */
 	int shmid = shmget(key, 0, 0);
 
-	if (shmid == -1)
+	if (shmid < 0)
 		return -1;
 	return shmctl(shmid, IPC_RMID, NULL);
 	/* ELSE STUB

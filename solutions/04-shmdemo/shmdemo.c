@@ -40,7 +40,7 @@ static _Noreturn void attach_failed(key_t key)
 
 static int remove_segment(key_t key)
 {
-	if (segment_remove(key) == -1) {
+	if (segment_remove(key) < 0) {
 		if (errno == ENOENT)
 			fail("no segment to remove for key 0x%08x", (unsigned)key);
 		die("removing the segment");
@@ -100,7 +100,7 @@ int main(int argc, char *argv[])
 		write_text(data, argv[optind]);
 	else
 		read_text(data);
-	if (segment_detach(data) == -1)
+	if (segment_detach(data) < 0)
 		die("detaching the segment");
 	return 0;
 	/* ELSE STUB

@@ -15,7 +15,7 @@ static int map_and_close(int fd, size_t size, struct region *r)
 	int error = errno;
 
 	/* The mapping keeps the object alive: the descriptor is no longer needed. */
-	if (close(fd) == -1 && addr != MAP_FAILED) {
+	if (close(fd) < 0 && addr != MAP_FAILED) {
 		error = errno;
 		munmap(addr, size);
 		addr = MAP_FAILED;
@@ -37,14 +37,14 @@ int region_create(const char *name, size_t size, struct region *r)
 
 	/* O_EXCL: never take over (or truncate) an object someone else made. */
 	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, REGION_MODE);
-	if (fd == -1)
+	if (fd < 0)
 		return -1;
-	if (ftruncate(fd, (off_t)size) == -1) {
+	if (ftruncate(fd, (off_t)size) < 0) {
 		error = errno;
 		close(fd);
 		goto undo;
 	}
-	if (map_and_close(fd, size, r) == -1) {
+	if (map_and_close(fd, size, r) < 0) {
 		error = errno;
 		goto undo;
 	}
@@ -69,9 +69,9 @@ int region_attach(const char *name, struct region *r)
 	struct stat info;
 	int fd = shm_open(name, O_RDWR, 0);
 
-	if (fd == -1)
+	if (fd < 0)
 		return -1;
-	if (fstat(fd, &info) == -1) {
+	if (fstat(fd, &info) < 0) {
 		int error = errno;
 
 		close(fd);
@@ -96,7 +96,7 @@ int region_attach(const char *name, struct region *r)
 int region_detach(struct region *r)
 {
 	/* BEGIN SOLUTION */
-	if (munmap(r->addr, r->size) == -1)
+	if (munmap(r->addr, r->size) < 0)
 		return -1;
 	r->addr = NULL;
 	return 0;

@@ -35,7 +35,7 @@ int main(int argc, char *argv[])
 	if (argc < 2 || argc > 3)
 		usage(USAGE);
 	name = argv[1];
-	if (region_attach(name, &object) == -1)
+	if (region_attach(name, &object) < 0)
 		fail_object(name);
 	if (argc == 3) {
 		size_t stored = store_text(&object, argv[2]);
@@ -48,7 +48,7 @@ int main(int argc, char *argv[])
 		printf("%s contains: \"%.*s\"\n", name,
 		       (int)strnlen(text, object.size), text);
 	}
-	if (region_detach(&object) == -1)
+	if (region_detach(&object) < 0)
 		die("munmap");
 	return 0;
 	/* ELSE STUB

@@ -38,11 +38,11 @@ int main(int argc, char *argv[])
 	struct region created;
 	size_t size;
 
-	if (argc != 3 || parse_size(argv[2], &size) == -1)
+	if (argc != 3 || parse_size(argv[2], &size) < 0)
 		usage(USAGE);
-	if (region_create(argv[1], size, &created) == -1)
+	if (region_create(argv[1], size, &created) < 0)
 		fail_object(argv[1]);
-	if (region_detach(&created) == -1)
+	if (region_detach(&created) < 0)
 		die("munmap");
 	printf("created %s (%zu bytes)\n", argv[1], size);
 	return 0;

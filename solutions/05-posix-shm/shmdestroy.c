@@ -14,7 +14,7 @@ int main(int argc, char *argv[])
 	/* BEGIN SOLUTION */
 	if (argc != 2)
 		usage("NAME");
-	if (region_destroy(argv[1]) == -1)
+	if (region_destroy(argv[1]) < 0)
 		fail_object(argv[1]);
 	printf("removed %s\n", argv[1]);
 	return 0;
