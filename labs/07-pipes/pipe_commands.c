@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "child_fds.h"
+#include "errors.h"
 
 int pipe_commands(char *const left[], char *const right[])
 {

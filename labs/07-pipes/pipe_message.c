@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child_fds.h"
 #include "io_all.h"
 
 ssize_t pipe_message(const void *msg, size_t len, void *buf, size_t size)

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child_fds.h"
 #include "errors.h"
 #include "io_all.h"
 
@@ -26,11 +27,11 @@
  * Prints one line of the demo at once.  When stdout is a pipe or a file,
  * stdio holds lines back until exit, and the two processes' lines come out
  * in the order the processes end, not the order they were printed.
+ * Returns 0, or -1 with errno set.
  */
-static void say(const char *line)
+static int say(const char *line)
 {
-	if (fputs(line, stdout) == EOF || fflush(stdout) == EOF)
-		die("stdout");
+	return fputs(line, stdout) == EOF || fflush(stdout) == EOF ? -1 : 0;
 }
 
 int main(int argc, char *argv[])

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "child_fds.h"
+#include "errors.h"
 
 int pipeline_run(char *const *const commands[], size_t count)
 {

@@ -21,7 +21,12 @@ int child_sets_to_one(int *anInt)
 	if (pid == 0) {
 		printf("Child setting anInt to 1\n");
 		*anInt = 1;
-		exit(0); /* never return: the caller's code is the parent's */
+		/*
+		 * Never return: the caller's code is the parent's.  And _exit,
+		 * not exit, which would flush stdio buffers copied from the
+		 * parent: flush the child's own line, then _exit.
+		 */
+		_exit(fflush(stdout) == EOF ? 1 : 0);
 	}
 	/* The original never waits: the parent may read before the write. */
 	while (waitpid(pid, &status, 0) < 0)

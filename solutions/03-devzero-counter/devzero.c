@@ -103,11 +103,12 @@ static _Noreturn void run_child(const struct sync_api *sync, long *area,
 			 */
 			*area = -1;
 			sync->tell_parent(getppid());
-			fail("child: expected %ld, got %ld", i, counter);
+			fail_child("child: expected %ld, got %ld", i, counter);
 		}
 		sync->tell_parent(getppid());
 	}
-	exit(0);
+	/* _exit, not exit: exit would flush stdio buffers inherited from the parent. */
+	_exit(0);
 }
 
 /* The parent: even values, then waits for the child's turn. */
@@ -140,7 +141,7 @@ int main(int argc, char **argv)
 	int status;
 
 	if (area == NULL)
-		die(o.anon ? "mmap MAP_ANON" : "mmap /dev/zero");
+		die("mmap %s", o.anon ? "MAP_ANON" : "/dev/zero");
 	sync->tell_wait();
 	if ((pid = fork()) < 0)
 		die("fork");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "child_fds.h"
+#include "errors.h"
 
 /* BEGIN SOLUTION */
 /* Forks a child that runs argv with one end of the pipe as its fd target. */
@@ -19,22 +20,13 @@ static pid_t start_command(char *const argv[], const int fds[2], int end, int ta
 	if (pid != 0)
 		return pid; /* the parent, or -1 */
 	if (dup_onto(fds[end], target) < 0)
-		child_failed("dup2");
+		die_child("dup2");
 	/*
 	 * Close both original ends.  A write end left open in the reader
 	 * (or in anyone) keeps it from ever seeing end of file.
 	 */
 	close_pipe_except(fds, target);
 	exec_command(argv);
-}
-
-/* Waits for pid, retrying when a signal interrupts; 0 or -1. */
-static int wait_for(pid_t pid, int *status)
-{
-	while (waitpid(pid, status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return 0;
 }
 /* END SOLUTION */
 
@@ -59,13 +51,13 @@ int pipe_commands(char *const left[], char *const right[])
 	close(fds[1]);
 
 	/* Wait for every child started, so that none is left a zombie. */
-	if (left_pid > 0 && wait_for(left_pid, &left_status) < 0)
+	if (left_pid > 0 && reap_child(left_pid, &left_status) < 0)
 		return -1;
 	if (right_pid < 0) {
 		errno = saved_errno;
 		return -1;
 	}
-	if (wait_for(right_pid, &right_status) < 0)
+	if (reap_child(right_pid, &right_status) < 0)
 		return -1;
 	return shell_status(right_status);
 	/* ELSE STUB

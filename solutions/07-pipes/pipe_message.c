@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child_fds.h"
 #include "io_all.h"
 
 /* BEGIN SOLUTION */
@@ -17,15 +18,6 @@ static _Noreturn void send_and_exit(int write_end, const void *msg, size_t len)
 
 	/* _exit, not exit: the parent's stdio buffers are not ours to flush. */
 	_exit(sent == (ssize_t)len && close(write_end) == 0 ? 0 : 1);
-}
-
-/* Waits for pid, retrying when a signal interrupts; 0 or -1. */
-static int wait_for(pid_t pid, int *status)
-{
-	while (waitpid(pid, status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return 0;
 }
 /* END SOLUTION */
 
@@ -66,7 +58,7 @@ ssize_t pipe_message(const void *msg, size_t len, void *buf, size_t size)
 		saved_errno = EMSGSIZE; /* more than fits: the child gets EPIPE */
 	close(fds[0]);
 
-	if (wait_for(child, &status) < 0)
+	if (reap_child(child, &status) < 0)
 		return -1;
 	if (saved_errno == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 		saved_errno = EIO;

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child_fds.h"
 #include "errors.h"
 #include "io_all.h"
 
@@ -26,28 +27,34 @@
  * Prints one line of the demo at once.  When stdout is a pipe or a file,
  * stdio holds lines back until exit, and the two processes' lines come out
  * in the order the processes end, not the order they were printed.
+ * Returns 0, or -1 with errno set.
  */
-static void say(const char *line)
+static int say(const char *line)
 {
-	if (fputs(line, stdout) == EOF || fflush(stdout) == EOF)
-		die("stdout");
+	return fputs(line, stdout) == EOF || fflush(stdout) == EOF ? -1 : 0;
 }
 
 /* BEGIN SOLUTION */
+/*
+ * The child's side.  It ends with _exit, and fails with die_child: exit
+ * would flush stdio buffers copied from the parent a second time.
+ */
 static _Noreturn void child_writes(int write_end, const char *message)
 {
-	say(" CHILD: writing to pipe\n");
+	if (say(" CHILD: writing to pipe\n") < 0)
+		die_child("stdout");
 	if (write_all(write_end, message, strlen(message)) < 0)
-		die("write");
+		die_child("write");
 	/*
 	 * Print before closing: the parent sees end of file only after
 	 * this line is out, so it cannot land in the middle of the
 	 * parent's line (a long line goes out in several writes).
 	 */
-	say(" CHILD: exiting\n");
+	if (say(" CHILD: exiting\n") < 0)
+		die_child("stdout");
 	if (close(write_end) < 0)
-		die("close");
-	exit(0);
+		die_child("close");
+	_exit(0);
 }
 
 static void parent_reads(int read_end, size_t expected)
@@ -58,7 +65,8 @@ static void parent_reads(int read_end, size_t expected)
 
 	if (buf == NULL)
 		die("malloc");
-	say("PARENT: reading from pipe\n");
+	if (say("PARENT: reading from pipe\n") < 0)
+		die("stdout");
 	got = read_all(read_end, buf, expected + 1);
 	if (got < 0)
 		die("read");
@@ -91,7 +99,7 @@ int main(int argc, char *argv[])
 	close(pfds[1]); /* else the read below never sees end of file */
 	parent_reads(pfds[0], strlen(message));
 	close(pfds[0]);
-	if (waitpid(child, &status, 0) < 0)
+	if (reap_child(child, &status) < 0)
 		die("waitpid");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		fail("the child failed to send the message");

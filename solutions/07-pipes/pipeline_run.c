@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "child_fds.h"
+#include "errors.h"
 
 /* BEGIN SOLUTION */
 /*
@@ -20,13 +21,13 @@ static _Noreturn void run_stage(char *const argv[], int in, const int next[2])
 {
 	if (in >= 0) {
 		if (dup_onto(in, STDIN_FILENO) < 0)
-			child_failed("dup2");
+			die_child("dup2");
 		if (in != STDIN_FILENO)
 			close(in);
 	}
 	if (next[1] >= 0) {
 		if (dup_onto(next[1], STDOUT_FILENO) < 0)
-			child_failed("dup2");
+			die_child("dup2");
 		close_pipe_except(next, STDOUT_FILENO);
 	}
 	exec_command(argv);
@@ -38,8 +39,7 @@ static int wait_all(const pid_t *pids, size_t started)
 	int status = 0;
 
 	for (size_t i = 0; i < started; i++)
-		while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR)
-			;
+		reap_child(pids[i], &status);
 	return status;
 }
 /* END SOLUTION */
