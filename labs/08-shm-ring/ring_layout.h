@@ -16,6 +16,7 @@
 
 #include <limits.h>
 #include <semaphore.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,11 +29,20 @@
 /* The length a slot holds to mark the end of the stream. */
 #define RING_END_MARK UINT64_MAX
 
+/*
+ * magic publishes the header: the creator stores it last (release) and
+ * ring_open loads it first (acquire), with no semaphore to order the two.
+ * So it is atomic, and an atomic shared between processes must be
+ * lock-free: the lock of one that is not would be private to each process.
+ */
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2,
+	       "64-bit atomics must be lock-free to work in shared memory");
+
 /* Slots start on their own cache line, away from the busy header. */
 #define RING_ALIGN 64
 
 struct ring_shared {
-	uint64_t magic;         /* RING_MAGIC once initialised */
+	_Atomic uint64_t magic; /* RING_MAGIC once initialised */
 	uint64_t slot_count;    /* slots in the ring */
 	uint64_t slot_size;     /* longest message, in bytes */
 	uint64_t slot_stride;   /* bytes from one slot to the next */

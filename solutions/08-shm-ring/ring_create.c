@@ -25,14 +25,14 @@ static int init_shared(struct ring_shared *s, size_t slot_count, size_t slot_siz
 	s->head = 0;
 	s->tail = 0;
 	s->ended = false;
-	if (sem_init(&s->free_slots, 1, (unsigned)slot_count) == -1)
+	if (sem_init(&s->free_slots, 1, (unsigned)slot_count) < 0)
 		return -1;
-	if (sem_init(&s->used_slots, 1, 0) == -1 ||
-	    sem_init(&s->put_lock, 1, 1) == -1 ||
-	    sem_init(&s->get_lock, 1, 1) == -1)
+	if (sem_init(&s->used_slots, 1, 0) < 0 ||
+	    sem_init(&s->put_lock, 1, 1) < 0 ||
+	    sem_init(&s->get_lock, 1, 1) < 0)
 		return -1; /* sem_destroy is a no-op on Linux: nothing to undo */
 	/* Last, with release order: whoever sees the magic sees the rest. */
-	__atomic_store_n(&s->magic, RING_MAGIC, __ATOMIC_RELEASE);
+	atomic_store_explicit(&s->magic, RING_MAGIC, memory_order_release);
 	return 0;
 }
 
@@ -61,7 +61,7 @@ struct ring *ring_create_anon(size_t slot_count, size_t slot_size)
 	s = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (s == MAP_FAILED)
 		return NULL;
-	if (init_shared(s, slot_count, slot_size) == -1 ||
+	if (init_shared(s, slot_count, slot_size) < 0 ||
 	    (r = ring_handle_new(s, size, "")) == NULL) {
 		unmap_quietly(s, size);
 		return NULL;
@@ -89,7 +89,7 @@ struct ring *ring_create(const char *name, size_t slot_count, size_t slot_size)
 	}
 	/* O_EXCL: never take over someone else's object; 0600: nor share it. */
 	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-	if (fd == -1)
+	if (fd < 0)
 		return NULL;
 	/*
 	 * posix_fallocate sizes the object and reserves its pages: a full
@@ -104,13 +104,13 @@ struct ring *ring_create(const char *name, size_t slot_count, size_t slot_size)
 	s = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (s == MAP_FAILED)
 		goto fail_unlink;
-	if (init_shared(s, slot_count, slot_size) == -1 ||
+	if (init_shared(s, slot_count, slot_size) < 0 ||
 	    (r = ring_handle_new(s, size, name)) == NULL) {
 		unmap_quietly(s, size);
 		goto fail_unlink;
 	}
 	/* The mapping keeps the object; the descriptor is no longer needed. */
-	if (close(fd) == -1) {
+	if (close(fd) < 0) {
 		err = errno;
 		ring_destroy(r);
 		errno = err;

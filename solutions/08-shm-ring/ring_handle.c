@@ -71,13 +71,13 @@ int ring_destroy(struct ring *r)
 	int first_error = 0;
 
 	/* Unlink first: from now on no process can open the ring by name. */
-	if (r->name[0] != '\0' && shm_unlink(r->name) == -1)
+	if (r->name[0] != '\0' && shm_unlink(r->name) < 0)
 		first_error = errno;
-	__atomic_store_n(&s->magic, 0, __ATOMIC_RELEASE);
+	atomic_store_explicit(&s->magic, 0, memory_order_release);
 	for (size_t i = 0; i < sizeof sems / sizeof sems[0]; i++)
-		if (sem_destroy(sems[i]) == -1 && first_error == 0)
+		if (sem_destroy(sems[i]) < 0 && first_error == 0)
 			first_error = errno;
-	if (munmap(s, r->region_size) == -1 && first_error == 0)
+	if (munmap(s, r->region_size) < 0 && first_error == 0)
 		first_error = errno;
 	free(r);
 	if (first_error != 0) {

@@ -14,9 +14,9 @@
 
 /* BEGIN SOLUTION */
 /* sem_wait, resumed when a signal handler interrupts it. */
-static int wait_for(sem_t *sem)
+static int wait_semaphore(sem_t *sem)
 {
-	while (sem_wait(sem) == -1)
+	while (sem_wait(sem) < 0)
 		if (errno != EINTR)
 			return -1;
 	return 0;
@@ -40,9 +40,9 @@ static int fill_slot(struct ring *r, const void *msg, size_t len)
 	struct ring_shared *s = r->shared;
 	struct ring_slot *slot;
 
-	if (wait_for(&s->free_slots) == -1)
+	if (wait_semaphore(&s->free_slots) < 0)
 		return -1;
-	if (wait_for(&s->put_lock) == -1) {
+	if (wait_semaphore(&s->put_lock) < 0) {
 		post_quietly(&s->free_slots);
 		return -1;
 	}
@@ -62,7 +62,7 @@ static int fill_slot(struct ring *r, const void *msg, size_t len)
 		s->ended = true;
 	}
 	s->head = (s->head + 1) % r->slot_count;
-	if (sem_post(&s->put_lock) == -1)
+	if (sem_post(&s->put_lock) < 0)
 		return -1;
 	return sem_post(&s->used_slots);
 }
@@ -111,9 +111,9 @@ ssize_t ring_get(struct ring *r, void *buf, size_t size)
 		errno = EMSGSIZE;
 		return -1;
 	}
-	if (wait_for(&s->used_slots) == -1)
+	if (wait_semaphore(&s->used_slots) < 0)
 		return -1;
-	if (wait_for(&s->get_lock) == -1) {
+	if (wait_semaphore(&s->get_lock) < 0) {
 		post_quietly(&s->used_slots);
 		return -1;
 	}
@@ -121,9 +121,9 @@ ssize_t ring_get(struct ring *r, void *buf, size_t size)
 	len = slot->len;
 	if (len == RING_END_MARK) {
 		/* Leave the mark, and its post, for the next consumer. */
-		if (sem_post(&s->get_lock) == -1)
+		if (sem_post(&s->get_lock) < 0)
 			return -1;
-		return sem_post(&s->used_slots) == -1 ? -1 : 0;
+		return sem_post(&s->used_slots) < 0 ? -1 : 0;
 	}
 	if (len == 0 || len > r->slot_size) {
 		/* Only a process writing outside the ring's rules gets here. */
@@ -133,7 +133,7 @@ ssize_t ring_get(struct ring *r, void *buf, size_t size)
 	}
 	memcpy(buf, slot->data, len);
 	s->tail = (s->tail + 1) % r->slot_count;
-	if (sem_post(&s->get_lock) == -1 || sem_post(&s->free_slots) == -1)
+	if (sem_post(&s->get_lock) < 0 || sem_post(&s->free_slots) < 0)
 		return -1;
 	return (ssize_t)len;
 	/* ELSE STUB

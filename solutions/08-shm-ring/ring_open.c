@@ -18,7 +18,7 @@
  */
 static bool header_valid(const struct ring_shared *s, size_t size)
 {
-	if (__atomic_load_n(&s->magic, __ATOMIC_ACQUIRE) != RING_MAGIC)
+	if (atomic_load_explicit(&s->magic, memory_order_acquire) != RING_MAGIC)
 		return false;
 	if (s->slot_count > RING_MAX_SLOTS || s->slot_size > RING_MAX_SLOT_SIZE)
 		return false;
@@ -42,9 +42,9 @@ struct ring *ring_open(const char *name)
 		return NULL;
 	}
 	fd = shm_open(name, O_RDWR, 0);
-	if (fd == -1)
+	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) == -1)
+	if (fstat(fd, &st) < 0)
 		goto fail_close;
 	/* Too small for a header, or larger than any ring: not a ring. */
 	if (st.st_size < (off_t)sizeof *s || (uintmax_t)st.st_size > RING_MAX_BYTES) {
@@ -55,7 +55,7 @@ struct ring *ring_open(const char *name)
 	s = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (s == MAP_FAILED)
 		goto fail_close;
-	if (close(fd) == -1) {
+	if (close(fd) < 0) {
 		err = errno;
 		munmap(s, size);
 		errno = err;
