@@ -1,6 +1,7 @@
 /* call.c - see call.h. */
 #include "call.h"
 #include "autopsy.h"
+#include "child.h"
 #include "context.h"
 #include "procinfo.h"
 #include "sysutil.h"
@@ -93,23 +94,6 @@ static void reap_everything(pid_t group)
 	}
 }
 
-bool grader_wait_until(pid_t pid, double seconds, int *status)
-{
-	const double deadline = monotonic_seconds() + seconds * grader_ctx.scale;
-
-	for (;;) {
-		pid_t w = waitpid(pid, status, WNOHANG);
-
-		if (w == pid)
-			return true;
-		if (w < 0 && errno != EINTR)
-			return false;
-		if (monotonic_seconds() >= deadline)
-			return false;
-		sleep_seconds(0.002);
-	}
-}
-
 /* The caller's side of call_in_child: never returns. */
 static _Noreturn void be_the_caller(call_fn fn, void *arg, struct call_report *rep,
 				    const struct call_io *io)
@@ -161,7 +145,7 @@ bool call_in_child(call_fn fn, void *arg, struct call_report *rep,
 	if (caller == 0)
 		be_the_caller(fn, arg, rep, io);
 	setpgid(caller, caller);
-	if (grader_wait_until(caller, seconds, &status)) {
+	if (child_wait_until(caller, seconds, &status)) {
 		reap_everything(caller);
 		return true;
 	}

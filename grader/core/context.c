@@ -91,6 +91,45 @@ void grader_random_text(char *buf, size_t len)
 	buf[len] = '\0';
 }
 
+void grader_random_bytes(void *buf, size_t len)
+{
+	unsigned char *bytes = buf;
+
+	for (size_t i = 0; i < len; i++)
+		bytes[i] = (unsigned char)grader_random();
+}
+
+uint64_t grader_replay_next(uint64_t *state)
+{
+	uint64_t x = *state; /* xorshift64*, Marsaglia and Vigna */
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * UINT64_C(0x2545f4914f6cdd1d);
+}
+
+void grader_replay_fill(uint64_t *state, void *buf, size_t len)
+{
+	unsigned char *bytes = buf;
+
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t v = grader_replay_next(state);
+
+		memcpy(bytes + i, &v, len - i < 8 ? len - i : 8);
+	}
+}
+
+uint64_t grader_fnv1a(uint64_t sum, const void *data, size_t len)
+{
+	const unsigned char *bytes = data;
+
+	for (size_t i = 0; i < len; i++)
+		sum = (sum ^ bytes[i]) * UINT64_C(0x100000001b3);
+	return sum;
+}
+
 const char *grader_excerpt(char *buf, size_t size, const char *data, size_t len)
 {
 	size_t o = 0;
@@ -175,4 +214,11 @@ const char *grader_describe_status(int status, char *buf, size_t size)
 	else
 		snprintf(buf, size, "status %#x", status);
 	return buf;
+}
+
+const char *grader_errno_name(int err)
+{
+	const char *name = err ? strerrorname_np(err) : "no error";
+
+	return name ? name : "an unknown errno";
 }

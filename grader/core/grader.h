@@ -27,6 +27,7 @@
 
 #include "autopsy.h"
 #include "call.h"
+#include "child.h"
 #include "procinfo.h"
 #include "run.h"
 #include "sysutil.h"
@@ -86,6 +87,19 @@ uint32_t grader_random(void);
 uint32_t grader_random_between(uint32_t lo, uint32_t hi);
 /* len printable characters from [A-Za-z0-9 ,.-], then a NUL: buf >= len+1. */
 void grader_random_text(char *buf, size_t len);
+/* len random bytes. */
+void grader_random_bytes(void *buf, size_t len);
+
+/*
+ * A stream a child can replay from a seed the test drew (any value but
+ * 0): a producer and the consumer checking its bytes draw the same ones.
+ */
+uint64_t grader_replay_next(uint64_t *state);
+void grader_replay_fill(uint64_t *state, void *buf, size_t len);
+
+/* 64-bit FNV-1a over len bytes, continuing from sum (start with GRADER_FNV_START). */
+#define GRADER_FNV_START UINT64_C(0xcbf29ce484222325)
+uint64_t grader_fnv1a(uint64_t sum, const void *data, size_t len);
 
 /*
  * Writes a short, printable, quoted excerpt of student output into buf,
@@ -112,5 +126,8 @@ int grader_wait(pid_t pid, double seconds, int *status);
 
 /* "exit 3", "killed by SIGSEGV", ... for a wait status. */
 const char *grader_describe_status(int status, char *buf, size_t size);
+
+/* "ENOENT", "EINVAL", ... for an errno value; "no error" for 0. */
+const char *grader_errno_name(int err);
 
 #endif

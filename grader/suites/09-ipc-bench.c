@@ -62,33 +62,6 @@ static struct page *page;
 
 /* ---- small helpers, safe in the children ---- */
 
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = *state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*state = x;
-	return x * UINT64_C(0x2545f4914f6cdd1d);
-}
-
-static void fill_random(uint64_t *state, unsigned char *p, size_t len)
-{
-	for (size_t i = 0; i < len; i += 8) {
-		uint64_t v = next_random(state);
-
-		memcpy(p + i, &v, len - i < 8 ? len - i : 8);
-	}
-}
-
-static uint64_t checksum(uint64_t sum, const unsigned char *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		sum = (sum ^ p[i]) * UINT64_C(0x100000001b3);
-	return sum;
-}
-
 static void sleep_ms(unsigned ms)
 {
 	struct timespec t = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -125,7 +98,7 @@ static int side_b(const struct plan *p, struct channel *ch)
 {
 	size_t biggest = 8;
 	unsigned char *buf;
-	uint64_t sum = 0xcbf29ce484222325u;
+	uint64_t sum = GRADER_FNV_START;
 
 	for (size_t i = 0; i < p->n_echo; i++)
 		if (p->echo_len[i] > biggest)
@@ -162,7 +135,7 @@ static int side_b(const struct plan *p, struct channel *ch)
 			AT(b, "side B: recv of burst message %zu failed: %s", i, err_name(errno));
 			return 1;
 		}
-		sum = checksum(sum, buf, p->burst_len[i]);
+		sum = grader_fnv1a(sum, buf, p->burst_len[i]);
 	}
 	AT(b, "side B in send of its checksum");
 	if (p->m->send(ch, &sum, p->reply_len) != 0) {
@@ -212,7 +185,7 @@ static int echo_phase(const struct plan *p, struct channel *ch, uint64_t *rng,
 	for (size_t i = 0; i < p->n_echo; i++) {
 		size_t len = p->echo_len[i];
 
-		fill_random(rng, msg, len);
+		grader_replay_fill(rng, msg, len);
 		memset(reply, 0, len);
 		AT(a, "side A in send of message %zu (%zu bytes)", i, len);
 		if (p->m->send(ch, msg, len) != 0)
@@ -234,14 +207,14 @@ static int echo_phase(const struct plan *p, struct channel *ch, uint64_t *rng,
 static int burst_phase(const struct plan *p, struct channel *ch, uint64_t *rng,
 		       unsigned char *msg)
 {
-	uint64_t sum = 0xcbf29ce484222325u, theirs = 0;
+	uint64_t sum = GRADER_FNV_START, theirs = 0;
 	size_t total = 0;
 
 	for (size_t i = 0; i < p->n_burst; i++) {
 		size_t len = p->burst_len[i];
 
-		fill_random(rng, msg, len);
-		sum = checksum(sum, msg, len);
+		grader_replay_fill(rng, msg, len);
+		sum = grader_fnv1a(sum, msg, len);
 		total += len;
 		AT(a, "side A in send of burst message %zu (%zu bytes)", i, len);
 		if (p->m->send(ch, msg, len) != 0)
@@ -492,7 +465,7 @@ END_TEST
 static int idle_b(const struct plan *p, struct channel *ch)
 {
 	unsigned char *buf = malloc(BIG);
-	uint64_t sum = 0xcbf29ce484222325u;
+	uint64_t sum = GRADER_FNV_START;
 	double t;
 
 	AT(b, "side B in attach");
@@ -513,7 +486,7 @@ static int idle_b(const struct plan *p, struct channel *ch)
 		AT(b, "side B: recv of %u bytes failed: %s", BIG, err_name(errno));
 		return 1;
 	}
-	sum = checksum(sum, buf, BIG);
+	sum = grader_fnv1a(sum, buf, BIG);
 	AT(b, "side B in send of its checksum");
 	if (p->m->send(ch, &sum, sizeof sum) != 0 || p->m->close(ch) != 0) {
 		AT(b, "side B: send or close failed: %s", err_name(errno));
@@ -526,7 +499,7 @@ static int idle_b(const struct plan *p, struct channel *ch)
 static int idle_a(const struct plan *p)
 {
 	unsigned char *buf = malloc(BIG);
-	uint64_t rng = p->seed | 1, sum = 0xcbf29ce484222325u, theirs;
+	uint64_t rng = p->seed | 1, sum = GRADER_FNV_START, theirs;
 	struct channel ch;
 	int status;
 	double t;
@@ -547,7 +520,7 @@ static int idle_a(const struct plan *p)
 	if (p->m->attach(&ch, SIDE_A, b) != 0)
 		VERDICT("side A's attach failed: %s", err_name(errno));
 	sleep_ms(IDLE_MS);
-	fill_random(&rng, buf, BIG);
+	grader_replay_fill(&rng, buf, BIG);
 	AT(a, "side A in send of 16 bytes");
 	if (p->m->send(&ch, buf, 16) != 0)
 		VERDICT("side A: send of 16 bytes failed: %s", err_name(errno));
@@ -556,7 +529,7 @@ static int idle_a(const struct plan *p)
 	if (p->m->send(&ch, buf, BIG) != 0)
 		VERDICT("side A: send of %u bytes failed: %s", BIG, err_name(errno));
 	page->a_cpu_ms = cpu_ms() - t;
-	sum = checksum(sum, buf, BIG);
+	sum = grader_fnv1a(sum, buf, BIG);
 	AT(a, "side A in recv of side B's checksum");
 	if (p->m->recv(&ch, &theirs, sizeof theirs) != 0)
 		VERDICT("side A: recv of side B's checksum failed: %s", err_name(errno));
