@@ -7,7 +7,6 @@
 #include "sysutil.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -50,23 +49,20 @@ static void redirect(const char *path, int target, int flags)
 	close(fd);
 }
 
+static bool note_child(const struct proc_status *p, void *found)
+{
+	if (p->ppid != getpid())
+		return true;
+	*(pid_t *)found = p->pid;
+	return false;
+}
+
 /* Some child of ours (running, or ended and not yet reaped), or 0. */
 static pid_t some_child(void)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *e;
 	pid_t found = 0;
 
-	if (d == NULL)
-		return 0;
-	while (found == 0 && (e = readdir(d)) != NULL) {
-		pid_t pid = (pid_t)atoi(e->d_name);
-		struct proc_status st;
-
-		if (pid > 0 && proc_status_read(pid, &st) && st.ppid == getpid())
-			found = pid;
-	}
-	closedir(d);
+	proc_each(note_child, &found);
 	return found;
 }
 

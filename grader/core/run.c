@@ -209,7 +209,6 @@ static int spawn_program(pid_t *pid, const char *exec_path, const char *const *a
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	sigset_t none, all;
 	int rc;
 
 	posix_spawn_file_actions_init(&fa);
@@ -219,14 +218,7 @@ static int spawn_program(pid_t *pid, const char *exec_path, const char *const *a
 	posix_spawn_file_actions_addclosefrom_np(&fa, 3); /* hide Check's fds */
 	if (cwd)
 		posix_spawn_file_actions_addchdir_np(&fa, cwd);
-	posix_spawnattr_init(&attr);
-	sigemptyset(&none);
-	sigfillset(&all);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
-				 POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+	spawn_attr_clean(&attr);
 	rc = posix_spawn(pid, exec_path, &fa, &attr, (char *const *)argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
