@@ -31,6 +31,7 @@
 #include "procinfo.h"
 #include "run.h"
 #include "sysutil.h"
+#include "tidy.h"
 
 struct graded_item {
 	const char *name;     /* also the TCase name */

@@ -49,18 +49,6 @@
 
 enum { MAX_PRODUCERS = 4, MAX_CONSUMERS = 4 };
 
-/*
- * A failing assertion ends the test at once: unlink the test's named ring
- * first, so that the hint is all the student sees.
- */
-#define require(cond, name, ...)                         \
-	do {                                             \
-		if (!(cond)) {                           \
-			shm_unlink(name);                \
-			ck_abort_msg(__VA_ARGS__);       \
-		}                                        \
-	} while (0)
-
 /* ---- messages with a sequence number and a checksum ---- */
 
 struct msg_head {
@@ -620,18 +608,19 @@ START_TEST(ring_named_is_private_and_exclusive)
 	grader_shm_name(name, sizeof name, "ring");
 	grader_shm_name(missing, sizeof missing, "missing");
 	grader_shm_name(impostor, sizeof impostor, "impostor");
+	tidy_shm_name(name);
 	nr->slot_size = size;
 	nr->creator = ring_create(name, slots, size);
 	ck_assert_msg(nr->creator != NULL, "ring_create(\"%s\", %zu, %zu) failed: %s",
 		      name, slots, size, strerror(errno));
 
 	snprintf(path, sizeof path, "/dev/shm%s", name);
-	require(shm_object_stat(name, &st) == 0, name,
+	require(shm_object_stat(name, &st) == 0,
 		"ring_create returned a ring, but %s does not exist: use shm_open", path);
-	require((st.st_mode & 0777) == 0600, name,
+	require((st.st_mode & 0777) == 0600,
 		"%s has mode 0%o: any user could read or rewrite the ring; create it 0600",
 		path, (unsigned)(st.st_mode & 0777));
-	require((size_t)st.st_size >= slots * size, name,
+	require((size_t)st.st_size >= slots * size,
 		"%s holds %lld bytes, less than %zu slots of %zu: size it before mapping",
 		path, (long long)st.st_size, slots, size);
 
@@ -640,27 +629,27 @@ START_TEST(ring_named_is_private_and_exclusive)
 	err = errno;
 	if (other != NULL)
 		ring_close(other);
-	require(other == NULL && err == EEXIST, name,
+	require(other == NULL && err == EEXIST,
 		"a second ring_create of the same name returned %s (%s): expected NULL "
 		"with EEXIST (O_EXCL), not a takeover", other ? "a ring" : "NULL",
 		grader_errno_name(err));
 
 	nr->opener = ring_open(name);
-	require(nr->opener != NULL, name, "ring_open(\"%s\") of a fresh ring failed: %s",
+	require(nr->opener != NULL, "ring_open(\"%s\") of a fresh ring failed: %s",
 		name, strerror(errno));
-	require(ring_slot_count(nr->opener) == slots && ring_slot_size(nr->opener) == size, name,
+	require(ring_slot_count(nr->opener) == slots && ring_slot_size(nr->opener) == size,
 		"ring_open sees %zu slots of %zu bytes, the creator made %zu of %zu",
 		ring_slot_count(nr->opener), ring_slot_size(nr->opener), slots, size);
 	pid = child_start(named_child, nr, NULL);
-	require(child_finished(&pid, 1.5, &nr->rep, why, sizeof why), name, "%s", why);
+	require(child_finished(&pid, 1.5, &nr->rep, why, sizeof why), "%s", why);
 
 	errno = 0;
 	other = ring_open(missing);
 	err = errno;
-	require(other == NULL && err == ENOENT, name,
+	require(other == NULL && err == ENOENT,
 		"ring_open of a name nobody created returned %s (%s): expected ENOENT",
 		other ? "a ring" : "NULL", grader_errno_name(err));
-	require(make_impostor(impostor), name, "the grader could not create %s: %s",
+	require(make_impostor(impostor), "the grader could not create %s: %s",
 		impostor, strerror(errno));
 	errno = 0;
 	other = ring_open(impostor);
@@ -668,7 +657,7 @@ START_TEST(ring_named_is_private_and_exclusive)
 	shm_unlink(impostor);
 	if (other != NULL)
 		ring_close(other);
-	require(other == NULL && err == EINVAL, name,
+	require(other == NULL && err == EINVAL,
 		"ring_open of an object full of random bytes returned %s (%s): "
 		"expected EINVAL (check a magic number and the size)",
 		other ? "a ring" : "NULL", grader_errno_name(err));
@@ -686,16 +675,16 @@ START_TEST(ring_named_is_private_and_exclusive)
 			ring_close(other);
 			shm_unlink(bad_names[i]);
 		}
-		require(other == NULL && err == EINVAL, name,
+		require(other == NULL && err == EINVAL,
 			"ring_create(\"%s\") returned %s (%s): a name is one slash and a "
 			"word; expected EINVAL", bad_names[i], other ? "a ring" : "NULL",
 			grader_errno_name(err));
 	}
 
-	require(ring_close(nr->opener) == 0, name, "ring_close failed: %s", strerror(errno));
-	require(ring_destroy(nr->creator) == 0, name, "ring_destroy failed: %s",
+	require(ring_close(nr->opener) == 0, "ring_close failed: %s", strerror(errno));
+	require(ring_destroy(nr->creator) == 0, "ring_destroy failed: %s",
 		strerror(errno));
-	require(!shm_object_exists(name), name,
+	require(!shm_object_exists(name),
 		"%s is still there after ring_destroy: shm_unlink the name", path);
 }
 END_TEST
@@ -1241,18 +1230,19 @@ START_TEST(ring_programs_between_unrelated_processes)
 	char *lines;
 
 	grader_shm_name(name, sizeof name, "prog");
+	tidy_shm_name(name);
 	snprintf(path, sizeof path, "/dev/shm%s", name);
 	snprintf(slots_arg, sizeof slots_arg, "%zu", slots);
 	snprintf(size_arg, sizeof size_arg, "%zu", size);
 	ck_assert_msg(ringctl((const char *const[]){ "create", name, slots_arg, size_arg, NULL },
 			      why, sizeof why), "%s", why);
-	require(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, name,
+	require(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
 		"after ringctl create, %s should exist with mode 0600", path);
 
 	/* The producer first: it fills the ring, then waits for a consumer. */
 	lines = random_lines(count, size, &len);
 	producer = run_start("ringput", (const char *const[]){ name, NULL }, &put_opts);
-	require(producer != NULL, name, "could not start ringput: %s", strerror(errno));
+	require(producer != NULL, "could not start ringput: %s", strerror(errno));
 	run_feed(producer, lines, len);
 	run_close_stdin(producer);
 	child_asleep_by(run_pid(producer), monotonic_seconds() + 1.0 * grader_scale());
@@ -1322,6 +1312,7 @@ START_TEST(ring_programs_reject_bad_input)
 	bool ok;
 
 	grader_shm_name(name, sizeof name, "bad");
+	tidy_shm_name(name);
 	grader_shm_name(missing, sizeof missing, "missing");
 	no_slash = missing + 1;
 	snprintf(size_arg, sizeof size_arg, "%zu", size);
@@ -1330,7 +1321,7 @@ START_TEST(ring_programs_reject_bad_input)
 
 	/* Two good lines, then one too long for a slot. */
 	input = malloc(3 * size + 8);
-	require(input != NULL, name, "the grader ran out of memory");
+	require(input != NULL, "the grader ran out of memory");
 	grader_random_text(input, size / 2);
 	input[size / 2] = '\n';
 	grader_random_text(input + size / 2 + 1, size / 3);
@@ -1355,7 +1346,7 @@ START_TEST(ring_programs_reject_bad_input)
 		     "into a ring that does not exist", why, sizeof why) &&
 	     refuses("ringput", (const char *const[]){ name, NULL }, input, 1,
 		     "with a line longer than a slot", why, sizeof why);
-	require(ok, name, "%s", why);
+	require(ok, "%s", why);
 
 	/* ringput stopped, but must have ended the stream for the consumers. */
 	run_program("ringget", (const char *const[]){ name, NULL },
