@@ -63,7 +63,7 @@ static void redirect(const char *path, int target)
 
 	if (path == NULL)
 		return;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0 || dup2(fd, target) < 0)
 		_exit(120);
 	close(fd);
@@ -154,11 +154,33 @@ bool child_finished(pid_t *pid, double seconds, const struct child_log *log,
 	return false;
 }
 
-/* Reaps the children that ended; true if one of them was killed by a signal. */
-static bool reap_ended(struct child_watch *w, size_t *running)
+size_t child_said(const char *path, char *text, size_t size,
+		  char *excerpt, size_t excerpt_size)
 {
-	bool crashed = false;
+	char buf[512];
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+	}
+	if (n < 0)
+		n = 0;
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	if (text)
+		snprintf(text, size, "%s", buf);
+	if (excerpt)
+		grader_excerpt(excerpt, excerpt_size, buf, (size_t)n);
+	unlink(path);
+	return (size_t)n;
+}
+
+/* Reaps the children that ended; the first one killed by a signal sets *crashed. */
+static void reap_ended(struct child_watch *w, size_t *running, bool *crashed)
+{
 	for (size_t i = 0; i < w->count; i++) {
 		int status;
 
@@ -168,43 +190,65 @@ static bool reap_ended(struct child_watch *w, size_t *running)
 		(*running)--;
 		if (w->status)
 			w->status[i] = status;
-		if (WIFSIGNALED(status) && !crashed) {
+		if (WIFSIGNALED(status) && !*crashed) {
 			w->crashed = i;
-			crashed = true;
+			*crashed = true;
 		}
 	}
-	return crashed;
+}
+
+/* How a watch with a grace ends once the grace is over or all have ended. */
+static enum watch_end after_grace(const struct child_watch *w, bool crashed,
+				  size_t running)
+{
+	if (crashed)
+		return WATCH_CRASHED;
+	if (w->failed && atomic_load(w->failed))
+		return WATCH_FAILED;
+	return running > 0 ? WATCH_OVERDUE : WATCH_ENDED;
 }
 
 enum watch_end child_watch(struct child_watch *w)
 {
 	const double start = monotonic_seconds();
-	double last_move = start;
-	size_t running = 0, last = w->progress ? w->progress(w->arg) : 0;
+	double last_move = start, grace_end = 0;
+	size_t running = 0, started, last = w->progress ? w->progress(w->arg) : 0;
 	enum watch_end end = WATCH_ENDED;
+	bool crashed = false, failed;
 
 	for (size_t i = 0; i < w->count; i++)
 		running += w->pids[i] != 0;
+	started = running;
 	while (running > 0) {
 		size_t now_at = w->progress ? w->progress(w->arg) : 0;
 		double now = monotonic_seconds();
 
-		if (reap_ended(w, &running))
+		reap_ended(w, &running, &crashed);
+		failed = w->failed && atomic_load(w->failed);
+		if (w->grace > 0 && grace_end == 0 && (crashed || failed || running < started))
+			grace_end = now + w->grace * grader_ctx.scale;
+		if (grace_end > 0) {
+			if (running > 0 && now >= grace_end)
+				break;
+		} else if (crashed)
 			end = WATCH_CRASHED;
-		else if (w->failed && atomic_load(w->failed))
+		else if (failed)
 			end = WATCH_FAILED;
 		else if (now_at != last)
 			last = now_at, last_move = now;
 		else if (running > 0 && w->progress &&
 			 now - last_move > w->stall * grader_ctx.scale)
 			end = WATCH_STALLED;
-		else if (running > 0 && now - start > w->deadline * grader_ctx.scale)
+		else if (running > 0 && w->deadline > 0 &&
+			 now - start > w->deadline * grader_ctx.scale)
 			end = WATCH_OVERDUE;
 		if (end != WATCH_ENDED)
 			break;
 		if (running > 0)
 			sleep_seconds(0.005);
 	}
+	if (grace_end > 0)
+		end = after_grace(w, crashed, running);
 	w->still_for = monotonic_seconds() - last_move;
 	for (size_t i = 0; i < w->count; i++)
 		child_stop(&w->pids[i]);

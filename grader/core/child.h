@@ -47,9 +47,13 @@ void child_problem(struct child_log *log, const char *fmt, ...)
 void child_add_done(struct child_log *log, size_t n);
 size_t child_done_count(struct child_log *log);
 
-/* Where a child's standard streams go; NULL keeps the test's. */
+/*
+ * Where a child's standard streams go; NULL keeps the test's.  The files
+ * are created or truncated, and opened for appending: children given the
+ * same file add to it one after the other.
+ */
 struct child_io {
-	const char *out, *err;  /* files, created or truncated */
+	const char *out, *err;
 };
 
 /*
@@ -77,13 +81,22 @@ bool child_finished(pid_t *pid, double seconds, const struct child_log *log,
 /* Waits for pid until the deadline (scaled), never killing it; true if it ended. */
 bool child_wait_until(pid_t pid, double seconds, int *status);
 
+/*
+ * Reads back what children wrote into path (a child_io file), without
+ * its trailing newlines, and removes the file.  text (may be NULL) gets
+ * its start, NUL-terminated; excerpt (may be NULL) a quoted excerpt of it
+ * for a hint (grader_excerpt).  Returns its length: 0 when they said nothing.
+ */
+size_t child_said(const char *path, char *text, size_t size,
+		  char *excerpt, size_t excerpt_size);
+
 /* Why child_watch stopped watching. */
 enum watch_end {
 	WATCH_ENDED,    /* every child ended (see status[] for how) */
 	WATCH_FAILED,   /* *failed became non-zero */
 	WATCH_CRASHED,  /* child number crashed was killed by a signal */
 	WATCH_STALLED,  /* progress stood still for stall seconds */
-	WATCH_OVERDUE,  /* children still ran at the deadline */
+	WATCH_OVERDUE,  /* children still ran at the deadline (or after the grace) */
 };
 
 /* A group of children that work towards a count, and how long they may take. */
@@ -94,7 +107,8 @@ struct child_watch {
 	size_t (*progress)(void *arg);    /* moves while they work (NULL: no stall) */
 	void *arg;
 	atomic_int *failed;               /* a child's problem flag, or NULL */
-	double stall, deadline;           /* seconds, scaled */
+	double stall, deadline;           /* seconds, scaled; deadline 0: none */
+	double grace;                     /* seconds, scaled; see child_watch */
 	size_t crashed;                   /* out: which child crashed */
 	double still_for;                 /* out: how long progress stood still */
 };
@@ -103,6 +117,13 @@ struct child_watch {
  * Watches until every child has ended, a child fails or crashes, progress
  * stalls or the deadline passes; then stops the children still running.
  * Every pid is 0 when it returns.
+ *
+ * With a grace, children that depend on each other (two sides of a
+ * handshake) get a moment to end on their own: once one child has ended
+ * (or crashed) or *failed is set, the rest get grace seconds instead of
+ * the stall time and the deadline.  The watch then ends as WATCH_CRASHED
+ * if a child crashed, else WATCH_FAILED if *failed is set, else
+ * WATCH_ENDED when all ended in time, else WATCH_OVERDUE.
  */
 enum watch_end child_watch(struct child_watch *w);
 

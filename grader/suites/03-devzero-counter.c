@@ -58,6 +58,8 @@ static const struct sync_api pipes_api = {
 
 /* How long a side may sit without the count moving before it is "stuck". */
 #define STALL_SECONDS 3.0
+/* How long the other side may take to end once one side has ended. */
+#define GRACE_SECONDS 0.3
 /* How long a misused call may take to end its process with a message. */
 #define MISUSE_DEADLINE 2.0
 
@@ -155,57 +157,24 @@ struct outcome {
 	bool mentions_tellwait;
 };
 
-static void read_said(const char *path, struct outcome *o)
-{
-	char text[512];
-	ssize_t n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		n = read(fd, text, sizeof text - 1);
-		close(fd);
-	}
-	if (n < 0)
-		n = 0;
-	text[n] = '\0';
-	while (n > 0 && text[n - 1] == '\n')
-		text[--n] = '\0';
-	o->said_anything = n > 0;
-	o->mentions_tellwait = strstr(text, "TELL_WAIT") != NULL;
-	grader_excerpt(o->said, sizeof o->said, text, (size_t)n);
-	unlink(path);
-}
-
 /*
  * Runs fn(arg) in a child of the test, leading its own process group (a
  * kill(0, ...) reaches only it), with stderr saved; waits until the
  * deadline.  fn returning means "returned normally": exit status 0.
  */
-static void misuse_in_child(void (*fn)(const void *), const void *arg,
-			  double deadline, struct outcome *o)
+static void misuse_in_child(void (*fn)(void *), void *arg, struct outcome *o)
 {
-	char path[512];
-	pid_t pid;
-	int fd;
+	char path[512], text[512];
+	pid_t pid = child_start(fn, arg, &(struct child_io){
+		.err = grader_tmp_path(path, sizeof path, "said") });
 
 	memset(o, 0, sizeof *o);
-	grader_tmp_path(path, sizeof path, "said");
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ck_assert_msg(fd >= 0, "grader: cannot create %s: %s", path, strerror(errno));
-	fflush(NULL);
-	pid = fork();
-	ck_assert_msg(pid >= 0, "grader: fork: %s", strerror(errno));
-	if (pid == 0) {
-		setpgid(0, 0);
-		dup2(fd, STDERR_FILENO);
-		fn(arg);
-		_exit(0);
-	}
-	setpgid(pid, pid);
-	close(fd);
-	if (grader_wait(pid, deadline, &o->status) < 0)
+	if (!child_wait_until(pid, MISUSE_DEADLINE, &o->status)) {
 		o->timed_out = true;
-	read_said(path, o);
+		child_stop(&pid);
+	}
+	o->said_anything = child_said(path, text, sizeof text, o->said, sizeof o->said) > 0;
+	o->mentions_tellwait = strstr(text, "TELL_WAIT") != NULL;
 }
 
 /* ---- the duel: two sides take turns, as in APUE fig. 15.33 ---- */
@@ -224,6 +193,7 @@ struct side {
 };
 
 struct duel {
+	const struct sync_api *api;
 	atomic_long counter;      /* the shared long */
 	long rounds;
 	bool check_mask;          /* sides check SIGUSR1/2 after every WAIT_* */
@@ -275,9 +245,17 @@ static void sleep_with_open_mask(const sigset_t *now)
 		   sigismember(now, SIGUSR1) ? SIGUSR2 : SIGUSR1);
 }
 
+/* Publishes this side's pid and waits for the other side's. */
+static pid_t meet_other_side(struct duel *d, int who)
+{
+	atomic_store(&d->side[who].pid, (int)getpid());
+	while (atomic_load(&d->side[!who].pid) == 0)
+		sleep_seconds(0.0001);
+	return (pid_t)atomic_load(&d->side[!who].pid);
+}
+
 /* One side's turn: check the count, increment it, tell the other side. */
-static void take_turn(struct duel *d, const struct sync_api *api, int who,
-		      long i, pid_t other)
+static void take_turn(struct duel *d, int who, long i, pid_t other)
 {
 	struct side *me = &d->side[who];
 	long seen;
@@ -290,160 +268,100 @@ static void take_turn(struct duel *d, const struct sync_api *api, int who,
 	atomic_store(&d->counter, i + 1);
 	atomic_store(&me->step, STEP_TELL);
 	if (who == 0)
-		api->tell_child(other);
+		d->api->tell_child(other);
 	else
-		api->tell_parent(other);
+		d->api->tell_parent(other);
 }
 
-static _Noreturn void parent_side(struct duel *d, const struct sync_api *api,
-				  pid_t child)
+static void parent_side(void *arg)
 {
+	struct duel *d = arg;
 	struct side *me = &d->side[0];
+	pid_t child = meet_other_side(d, 0);
 
 	for (long i = 0; i < d->rounds; i += 2) {
-		take_turn(d, api, 0, i, child);
+		take_turn(d, 0, i, child);
 		atomic_store(&me->step, STEP_WAIT);
-		api->wait_child();
+		d->api->wait_child();
 		check_mask_after_wait(d, 0, i);
 	}
 	atomic_store(&me->step, STEP_DONE);
-	_exit(0);
 }
 
-static _Noreturn void child_side(struct duel *d, const struct sync_api *api,
-				 pid_t parent)
+static void child_side(void *arg)
 {
+	struct duel *d = arg;
 	struct side *me = &d->side[1];
+	pid_t parent = meet_other_side(d, 1);
 
 	for (long i = 1; i < d->rounds + 1; i += 2) {
 		atomic_store(&me->round, i);
 		atomic_store(&me->step, STEP_WAIT);
-		api->wait_parent();
+		d->api->wait_parent();
 		check_mask_after_wait(d, 1, i);
-		take_turn(d, api, 1, i, parent);
+		take_turn(d, 1, i, parent);
 	}
 	atomic_store(&me->step, STEP_DONE);
-	_exit(0);
+}
+
+static size_t duel_count(void *d)
+{
+	return (size_t)atomic_load(&((struct duel *)d)->counter);
 }
 
 struct duel_result {
 	struct duel *d;
 	long final;               /* the count the rounds should reach */
-	int status[2];
-	bool ended[2];
+	int status[2];            /* 0 for a side stopped by the watcher */
 	bool stalled;
 	double stalled_for;
 	char said[64];            /* stderr of both sides */
 	bool said_anything;
 };
 
-/* Forks the two sides and watches the count until both end or it stalls. */
+/*
+ * Starts the two sides and watches the count until both end or it stalls;
+ * when one side ends, the other gets a short grace to end too.
+ */
 static void run_duel(const struct sync_api *api, long rounds, bool arm_window,
 		     bool check_mask, struct duel_result *r)
 {
-	struct duel *d = mmap(NULL, sizeof *d, PROT_READ | PROT_WRITE,
-			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct duel *d = child_shared(sizeof *d);
 	char path[512];
-	pid_t pid[2];
-	long last = -1;
-	double last_move = monotonic_seconds(), grace_end = 0;
-	int fd, ended = 0;
+	struct child_io io = { .err = grader_tmp_path(path, sizeof path, "duel-said") };
+	pid_t pids[2];
+	struct child_watch watch = {
+		.pids = pids, .status = r->status, .count = 2, .progress = duel_count,
+		.arg = d, .failed = &d->failure, .stall = STALL_SECONDS, .grace = GRACE_SECONDS,
+	};
 
-	ck_assert_msg(d != MAP_FAILED, "grader: mmap: %s", strerror(errno));
 	memset(r, 0, sizeof *r);
+	*d = (struct duel){ .api = api, .rounds = rounds, .check_mask = check_mask };
 	r->d = d;
-	d->rounds = rounds;
-	d->check_mask = check_mask;
 	r->final = rounds % 2 ? rounds + 1 : rounds;
-	grader_tmp_path(path, sizeof path, "duel-said");
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ck_assert_msg(fd >= 0, "grader: cannot create %s: %s", path, strerror(errno));
 
 	/* The test process plays the common ancestor: it calls TELL_WAIT. */
 	api->tell_wait();
-	if (check_mask && !both_blocked()) {
-		close(fd);
-		unlink(path);
+	if (check_mask && !both_blocked())
 		ck_abort_msg("after TELL_WAIT, SIGUSR1 and SIGUSR2 must be blocked: "
 			     "a TELL_* that comes early then waits, pending, for sigsuspend");
-	}
 	window = arm_window ? &d->window : NULL;
 	mask_watch = check_mask ? d : NULL;
-	fflush(NULL);
-	for (int who = 0; who < 2; who++) {
-		pid[who] = fork();
-		ck_assert_msg(pid[who] >= 0, "grader: fork: %s", strerror(errno));
-		if (pid[who] == 0) {
-			dup2(fd, STDERR_FILENO);
-			atomic_store(&d->side[who].pid, (int)getpid());
-			/* The child side needs the parent side's pid and back. */
-			while (who == 1 && atomic_load(&d->side[0].pid) == 0)
-				sleep_seconds(0.0001);
-			while (who == 0 && atomic_load(&d->side[1].pid) == 0)
-				sleep_seconds(0.0001);
-			if (who == 0)
-				parent_side(d, api, (pid_t)atomic_load(&d->side[1].pid));
-			child_side(d, api, (pid_t)atomic_load(&d->side[0].pid));
-		}
-	}
+	pids[0] = child_start(parent_side, d, &io);
+	pids[1] = child_start(child_side, d, &io);
 	window = NULL;
 	mask_watch = NULL;
-	close(fd);
 
-	while (ended < 2) {
-		long now_count = atomic_load(&d->counter);
-
-		for (int who = 0; who < 2; who++)
-			if (!r->ended[who] &&
-			    waitpid(pid[who], &r->status[who], WNOHANG) == pid[who]) {
-				r->ended[who] = true;
-				ended++;
-			}
-		if (ended == 2)
-			break;
-		if (atomic_load(&d->failure) != FAIL_NONE || ended == 1) {
-			/* One side is gone: the other gets a moment to end too. */
-			if (grace_end == 0)
-				grace_end = monotonic_seconds() + 0.3 * grader_scale();
-			if (monotonic_seconds() < grace_end) {
-				sleep_seconds(0.002);
-				continue;
-			}
-		} else if (now_count != last) {
-			last = now_count;
-			last_move = monotonic_seconds();
-			sleep_seconds(0.002);
-			continue;
-		} else if (monotonic_seconds() - last_move < STALL_SECONDS * grader_scale()) {
-			sleep_seconds(0.002);
-			continue;
-		} else {
-			r->stalled = true;
-			r->stalled_for = monotonic_seconds() - last_move;
-		}
-		for (int who = 0; who < 2; who++)
-			if (!r->ended[who]) {
-				kill(pid[who], SIGKILL);
-				waitpid(pid[who], &r->status[who], 0);
-				r->ended[who] = false;
-			}
-		break;
-	}
-	{
-		struct outcome o;
-
-		read_said(path, &o);
-		memcpy(r->said, o.said, sizeof r->said);
-		r->said_anything = o.said_anything;
-	}
+	r->stalled = child_watch(&watch) == WATCH_STALLED;
+	r->stalled_for = watch.still_for;
+	r->said_anything = child_said(path, NULL, 0, r->said, sizeof r->said) > 0;
 }
 
-/* Turns what the watcher saw into one hint; NULL when the duel went well. */
-static const char *judge_duel(const struct sync_api *api, struct duel_result *r,
-			      char *hint, size_t size)
+/* A failure a side recorded itself, as a hint. */
+static bool judge_failure(const struct sync_api *api, const struct duel *d,
+			  char *hint, size_t size)
 {
-	struct duel *d = r->d;
-	char how[64];
+	const char *sig = d->fail_signo == SIGUSR1 ? "USR1" : "USR2";
 
 	switch (atomic_load(&d->failure)) {
 	case FAIL_VALUE:
@@ -452,51 +370,60 @@ static const char *judge_duel(const struct sync_api *api, struct duel_result *r,
 			 "other side's TELL_* (flag never reset? TELL_* before the turn?)",
 			 side_names[d->fail_side], api->name, d->fail_expected,
 			 d->fail_seen);
-		return hint;
+		return true;
 	case FAIL_MASK:
 		snprintf(hint, size,
 			 "after %s returned in round %ld, SIG%s was unblocked: a signal can "
 			 "then land after the next flag test and be lost; keep both blocked",
-			 wait_names[d->fail_side], d->fail_expected,
-			 d->fail_signo == SIGUSR1 ? "USR1" : "USR2");
-		return hint;
+			 wait_names[d->fail_side], d->fail_expected, sig);
+		return true;
 	case FAIL_OPEN_SLEEP:
 		snprintf(hint, size,
 			 "%s went to sleep in round %ld with SIG%s unblocked: a signal "
 			 "landing between its flag test and the sleep is lost; keep both blocked",
-			 wait_names[d->fail_side], d->fail_expected,
-			 d->fail_signo == SIGUSR1 ? "USR1" : "USR2");
-		return hint;
+			 wait_names[d->fail_side], d->fail_expected, sig);
+		return true;
 	default:
-		break;
+		return false;
 	}
-	/* A side slept with a signal open: the likeliest reason for a stall. */
-	if (atomic_load(&d->window.open_entries) > 0 && r->stalled) {
-		const struct window_log *w = &d->window;
-		bool hit = atomic_load(&w->hits) > 0;
-		int pid = atomic_load(hit ? &w->hit_pid : &w->open_pid);
-		int signo = atomic_load(hit ? &w->hit_signo : &w->open_signo);
-		int who = pid == atomic_load(&d->side[0].pid) ? 0 : 1;
+}
 
-		snprintf(hint, size,
-			 "lost wake-up: %s tested its flag with SIG%s unblocked; the signal "
-			 "landed before the sleep and it slept on. Keep SIGUSR1/2 blocked "
-			 "after WAIT_*",
-			 wait_names[who], signo == SIGUSR1 ? "USR1" : "USR2");
-		return hint;
-	}
+/* A side slept with a signal open: the likeliest reason for a stall. */
+static bool judge_lost_wakeup(const struct duel_result *r, char *hint, size_t size)
+{
+	const struct window_log *w = &r->d->window;
+	bool hit = atomic_load(&w->hits) > 0;
+	int pid = atomic_load(hit ? &w->hit_pid : &w->open_pid);
+	int signo = atomic_load(hit ? &w->hit_signo : &w->open_signo);
+	int who = pid == atomic_load(&r->d->side[0].pid) ? 0 : 1;
+
+	if (atomic_load(&w->open_entries) == 0 || !r->stalled)
+		return false;
+	snprintf(hint, size,
+		 "lost wake-up: %s tested its flag with SIG%s unblocked; the signal "
+		 "landed before the sleep and it slept on. Keep SIGUSR1/2 blocked "
+		 "after WAIT_*",
+		 wait_names[who], signo == SIGUSR1 ? "USR1" : "USR2");
+	return true;
+}
+
+/* A side that was killed, or ended early with a failure, as a hint. */
+static bool judge_sides(const struct sync_api *api, const struct duel_result *r,
+			char *hint, size_t size)
+{
+	const struct duel *d = r->d;
+	char how[64];
+
 	for (int who = 0; who < 2; who++) {
 		int st = r->status[who];
 
-		if (r->stalled && !r->ended[who])
-			continue;
 		if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL) {
 			snprintf(hint, size,
 				 "the %s side (%s) was %s: TELL_WAIT must catch SIGUSR1 and "
 				 "SIGUSR2 before fork()",
 				 side_names[who], api->name,
 				 grader_describe_status(st, how, sizeof how));
-			return hint;
+			return true;
 		}
 		if (WIFEXITED(st) && WEXITSTATUS(st) != 0 &&
 		    atomic_load(&d->side[who].step) != STEP_DONE) {
@@ -507,31 +434,49 @@ static const char *judge_duel(const struct sync_api *api, struct duel_result *r,
 				 step_names[atomic_load(&d->side[who].step)],
 				 atomic_load(&d->side[who].round),
 				 r->said_anything ? r->said : "nothing");
-			return hint;
+			return true;
 		}
 	}
-	if (r->stalled) {
-		int p = atomic_load(&d->side[0].step), c = atomic_load(&d->side[1].step);
-		long round = atomic_load(&d->counter);
+	return false;
+}
 
-		if (c == STEP_WAIT && round <= 1)
-			snprintf(hint, size,
-				 "the child was never told: it sat %.1f s in WAIT_PARENT after "
-				 "TELL_CHILD(%d) (%s): wrong pid, or a signal/pipe end it does "
-				 "not wait on?",
-				 r->stalled_for, atomic_load(&d->side[1].pid), api->name);
-		else if (p == STEP_WAIT && c == STEP_WAIT)
-			snprintf(hint, size,
-				 "both sides sat %.1f s in WAIT_* at count %ld (%s): the last "
-				 "TELL_* never woke its peer (wrong pid or a lost signal?)",
-				 r->stalled_for, round, api->name);
-		else
-			snprintf(hint, size,
-				 "no progress for %.1f s at count %ld (%s): parent %s, child %s",
-				 r->stalled_for, round, api->name, step_names[p],
-				 step_names[c]);
+/* Where the two sides sat when the count stopped moving, as a hint. */
+static bool judge_stall(const struct sync_api *api, const struct duel_result *r,
+			char *hint, size_t size)
+{
+	const struct duel *d = r->d;
+	int p = atomic_load(&d->side[0].step), c = atomic_load(&d->side[1].step);
+	long round = atomic_load(&d->counter);
+
+	if (!r->stalled)
+		return false;
+	if (c == STEP_WAIT && round <= 1)
+		snprintf(hint, size,
+			 "the child was never told: it sat %.1f s in WAIT_PARENT after "
+			 "TELL_CHILD(%d) (%s): wrong pid, or a signal/pipe end it does "
+			 "not wait on?",
+			 r->stalled_for, atomic_load(&d->side[1].pid), api->name);
+	else if (p == STEP_WAIT && c == STEP_WAIT)
+		snprintf(hint, size,
+			 "both sides sat %.1f s in WAIT_* at count %ld (%s): the last "
+			 "TELL_* never woke its peer (wrong pid or a lost signal?)",
+			 r->stalled_for, round, api->name);
+	else
+		snprintf(hint, size,
+			 "no progress for %.1f s at count %ld (%s): parent %s, child %s",
+			 r->stalled_for, round, api->name, step_names[p], step_names[c]);
+	return true;
+}
+
+/* Turns what the watcher saw into one hint; NULL when the duel went well. */
+static const char *judge_duel(const struct sync_api *api, const struct duel_result *r,
+			      char *hint, size_t size)
+{
+	const struct duel *d = r->d;
+
+	if (judge_failure(api, d, hint, size) || judge_lost_wakeup(r, hint, size) ||
+	    judge_sides(api, r, hint, size) || judge_stall(api, r, hint, size))
 		return hint;
-	}
 	if (atomic_load(&d->counter) != r->final) {
 		snprintf(hint, size,
 			 "after %ld rounds (%s) the count is %ld, expected %ld",
@@ -577,6 +522,18 @@ START_TEST(update_returns_old_value)
 }
 END_TEST
 
+struct write_value {
+	long *p;
+	long value;
+};
+
+static void write_value(void *arg)
+{
+	struct write_value *w = arg;
+
+	*w->p = w->value;
+}
+
 static void check_shared_counter(const char *fn, long *(*map)(void))
 {
 	int before[256], after[256];
@@ -585,7 +542,7 @@ static void check_shared_counter(const char *fn, long *(*map)(void))
 	long value = (long)grader_random_between(2, 1000000000);
 	long *p;
 	pid_t pid;
-	int status;
+	char why[300];
 
 	errno = 0;
 	p = map();
@@ -607,14 +564,9 @@ static void check_shared_counter(const char *fn, long *(*map)(void))
 		      "%s() left %d more descriptor(s) open: close /dev/zero once it "
 		      "is mapped", fn, nafter - nbefore);
 
-	fflush(NULL);
-	pid = fork();
-	ck_assert_msg(pid >= 0, "grader: fork: %s", strerror(errno));
-	if (pid == 0) {
-		*p = value;
-		_exit(0);
-	}
-	ck_assert_msg(grader_wait(pid, 1.0, &status) == 0, "grader: the writing child hung");
+	pid = child_start(write_value, &(struct write_value){ p, value }, NULL);
+	ck_assert_msg(child_finished(&pid, 1.0, NULL, why, sizeof why),
+		      "grader: the writing child: %s", why);
 	ck_assert_msg(*p == value,
 		      "%s(): a child wrote %ld, the parent reads %ld: the mapping is "
 		      "not shared (MAP_PRIVATE copies on write)", fn, value, *p);
@@ -669,8 +621,22 @@ START_TEST(tellwait_blocks_both_signals)
 END_TEST
 
 struct waiter_page {
+	const struct sync_api *api;
 	atomic_int woke;          /* WAIT_PARENT calls that have returned */
 };
+
+/* In the child: three WAIT_PARENT, the third one told before it begins. */
+static void wait_three_times(void *arg)
+{
+	struct waiter_page *w = arg;
+
+	for (int i = 0; i < 3; i++) {
+		if (i == 2)	/* let the third TELL_CHILD come first */
+			sleep_seconds(0.2);
+		w->api->wait_parent();
+		atomic_fetch_add(&w->woke, 1);
+	}
+}
 
 static void expect_woken(struct waiter_page *w, int count, double seconds)
 {
@@ -682,29 +648,18 @@ static void expect_woken(struct waiter_page *w, int count, double seconds)
 /* One API: WAIT_PARENT sleeps until told, once per TELL_CHILD, early or late. */
 static void check_wait_blocks(const struct sync_api *api)
 {
-	struct waiter_page *w = mmap(NULL, sizeof *w, PROT_READ | PROT_WRITE,
-				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	int status, woke;
-	pid_t pid;
+	struct waiter_page *w = child_shared(sizeof *w);
+	char why[300];
+	pid_t pid, running;
+	int woke;
 
-	ck_assert_msg(w != MAP_FAILED, "grader: mmap: %s", strerror(errno));
+	w->api = api;
 	api->tell_wait();
-	fflush(NULL);
-	pid = fork();
-	ck_assert_msg(pid >= 0, "grader: fork: %s", strerror(errno));
-	if (pid == 0) {
-		for (int i = 0; i < 3; i++) {
-			if (i == 2)	/* let the third TELL_CHILD come first */
-				sleep_seconds(0.2);
-			api->wait_parent();
-			atomic_fetch_add(&w->woke, 1);
-		}
-		_exit(0);
-	}
+	running = pid = child_start(wait_three_times, w, NULL);
 	sleep_seconds(0.2);
 	woke = atomic_load(&w->woke);
 	if (woke != 0)
-		kill(pid, SIGKILL);
+		child_stop(&running);
 	ck_assert_msg(woke == 0,
 		      "WAIT_PARENT (%s) returned although nobody had told: it must "
 		      "sleep until TELL_CHILD", api->name);
@@ -712,21 +667,22 @@ static void check_wait_blocks(const struct sync_api *api)
 	expect_woken(w, 1, 2.0);
 	woke = atomic_load(&w->woke);
 	if (woke == 0)
-		kill(pid, SIGKILL);
+		child_stop(&running);
 	ck_assert_msg(woke > 0,
 		      "WAIT_PARENT (%s) still asleep 2 s after TELL_CHILD(%d): the "
 		      "child was never told", api->name, (int)pid);
 	sleep_seconds(0.2);
 	woke = atomic_load(&w->woke);
 	if (woke != 1)
-		kill(pid, SIGKILL);
+		child_stop(&running);
 	ck_assert_msg(woke == 1,
 		      "a second WAIT_PARENT (%s) returned after a single TELL_CHILD: "
 		      "reset the flag once a wake-up is used", api->name);
 	api->tell_child(pid);
 	expect_woken(w, 2, 2.0);
 	api->tell_child(pid);	/* before the child's third WAIT_PARENT */
-	ck_assert_msg(grader_wait(pid, 2.0, &status) == 0 && atomic_load(&w->woke) == 3,
+	ck_assert_msg(child_finished(&running, 2.0, NULL, why, sizeof why) &&
+		      atomic_load(&w->woke) == 3,
 		      "WAIT_PARENT (%s) missed a TELL_CHILD that came before it "
 		      "began: an early TELL_* must be kept", api->name);
 	munmap(w, sizeof *w);
@@ -766,12 +722,12 @@ END_TEST
 
 /* ---- §5 misuse ---- */
 
-static void wait_parent_alone(const void *api)
+static void wait_parent_alone(void *api)
 {
 	((const struct sync_api *)api)->wait_parent();
 }
 
-static void wait_child_alone(const void *api)
+static void wait_child_alone(void *api)
 {
 	((const struct sync_api *)api)->wait_child();
 }
@@ -779,7 +735,7 @@ static void wait_child_alone(const void *api)
 START_TEST(wait_without_tellwait_refused)
 {
 	const struct sync_api *apis[] = { &signals_api, &pipes_api };
-	void (*calls[])(const void *) = { wait_parent_alone, wait_child_alone };
+	void (*calls[])(void *) = { wait_parent_alone, wait_child_alone };
 	const char *names[] = { "WAIT_PARENT", "WAIT_CHILD" };
 
 	for (int a = 0; a < 2; a++)
@@ -787,7 +743,7 @@ START_TEST(wait_without_tellwait_refused)
 			struct outcome o;
 			char how[64];
 
-			misuse_in_child(calls[c], apis[a], MISUSE_DEADLINE, &o);
+			misuse_in_child(calls[c], (void *)apis[a], &o);
 			ck_assert_msg(!o.timed_out,
 				      "%s (%s) without TELL_WAIT slept %.1f s: note in "
 				      "TELL_WAIT that it ran and fail with a message naming it",
@@ -803,13 +759,13 @@ START_TEST(wait_without_tellwait_refused)
 }
 END_TEST
 
-static void tell_child_to(const void *pid)
+static void tell_child_to(void *pid)
 {
 	TELL_WAIT();
-	TELL_CHILD(*(const pid_t *)pid);
+	TELL_CHILD(*(pid_t *)pid);
 }
 
-static void tell_parent_zero(const void *unused)
+static void tell_parent_zero(void *unused)
 {
 	sigset_t pending;
 
@@ -820,6 +776,11 @@ static void tell_parent_zero(const void *unused)
 	/* kill(0, ...) reached this process's whole group, itself included. */
 	if (sigismember(&pending, SIGUSR1) || sigismember(&pending, SIGUSR2))
 		_exit(3);
+}
+
+static void nothing(void *unused)
+{
+	(void)unused;
 }
 
 /* A TELL_* that ignores its pid may signal the test process instead. */
@@ -837,8 +798,8 @@ START_TEST(tell_to_wrong_process_refused)
 {
 	struct outcome o;
 	char how[64];
-	pid_t gone;
-	int status;
+	char why[300];
+	pid_t gone, pid;
 	sigset_t both;
 
 	sigemptyset(&both);
@@ -847,12 +808,9 @@ START_TEST(tell_to_wrong_process_refused)
 	sigprocmask(SIG_BLOCK, &both, NULL);
 
 	/* A pid that just ended: kill() fails with ESRCH. */
-	gone = fork();
-	ck_assert_msg(gone >= 0, "grader: fork: %s", strerror(errno));
-	if (gone == 0)
-		_exit(0);
-	ck_assert_msg(grader_wait(gone, 1.0, &status) == 0, "grader: child hung");
-	misuse_in_child(tell_child_to, &gone, MISUSE_DEADLINE, &o);
+	gone = pid = child_start(nothing, NULL, NULL);
+	ck_assert_msg(child_finished(&pid, 1.0, NULL, why, sizeof why), "grader: child: %s", why);
+	misuse_in_child(tell_child_to, &gone, &o);
 	check_test_not_signalled("TELL_CHILD");
 	ck_assert_msg(!o.timed_out, "TELL_CHILD(%d) to a process that is gone hung",
 		      (int)gone);
@@ -865,7 +823,7 @@ START_TEST(tell_to_wrong_process_refused)
 		      grader_describe_status(o.status, how, sizeof how),
 		      o.said_anything ? o.said : "nothing");
 
-	misuse_in_child(tell_parent_zero, NULL, MISUSE_DEADLINE, &o);
+	misuse_in_child(tell_parent_zero, NULL, &o);
 	check_test_not_signalled("TELL_PARENT(0)");
 	ck_assert_msg(!(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 3),
 		      "TELL_PARENT(0) signalled the caller's whole process group "
@@ -893,7 +851,7 @@ struct orphan_page {
 };
 
 /* The parent side of a pipe pair whose child exits without a word. */
-static void parent_of_silent_child(const void *unused)
+static void parent_of_silent_child(void *unused)
 {
 	pid_t pid;
 
@@ -908,9 +866,9 @@ static void parent_of_silent_child(const void *unused)
 }
 
 /* The child side of a pipe pair whose parent exits without a word. */
-static void parent_that_leaves(const void *page)
+static void parent_that_leaves(void *page)
 {
-	struct orphan_page *o = (struct orphan_page *)page;
+	struct orphan_page *o = page;
 	pid_t pid;
 
 	pipe_TELL_WAIT();
@@ -926,15 +884,13 @@ static void parent_that_leaves(const void *page)
 
 START_TEST(pipes_dead_peer_is_eof)
 {
-	struct orphan_page *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE,
-					MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct orphan_page *page = child_shared(sizeof *page);
 	struct outcome o;
 	char how[64];
 	pid_t orphan;
 	bool still;
 
-	ck_assert_msg(page != MAP_FAILED, "grader: mmap: %s", strerror(errno));
-	misuse_in_child(parent_of_silent_child, NULL, MISUSE_DEADLINE, &o);
+	misuse_in_child(parent_of_silent_child, NULL, &o);
 	ck_assert_msg(!o.timed_out,
 		      "WAIT_CHILD (pipes) still waiting %.1f s after the child exited: "
 		      "close the pipe ends each side does not use, so read() sees EOF",
@@ -945,7 +901,7 @@ START_TEST(pipes_dead_peer_is_eof)
 		      grader_describe_status(o.status, how, sizeof how),
 		      o.said_anything ? o.said : "nothing");
 
-	misuse_in_child(parent_that_leaves, page, MISUSE_DEADLINE, &o);
+	misuse_in_child(parent_that_leaves, page, &o);
 	orphan = (pid_t)atomic_load(&page->child_pid);
 	ck_assert_msg(orphan > 0, "pipe_TELL_WAIT or fork failed in the grader's parent");
 	for (double end = monotonic_seconds() + MISUSE_DEADLINE * grader_scale();

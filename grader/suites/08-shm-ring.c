@@ -263,8 +263,9 @@ static enum stream_outcome run_stream(struct stream *st, char *why, size_t size)
 	int status[MAX_PRODUCERS + MAX_CONSUMERS];
 	const uint32_t total = st->producers + st->consumers;
 	struct child_watch watch = {
-		pids, status, total, stream_progress, st, &st->got.failed,
-		STALL_SECONDS, STREAM_DEADLINE, 0, 0
+		.pids = pids, .status = status, .count = total,
+		.progress = stream_progress, .arg = st, .failed = &st->got.failed,
+		.stall = STALL_SECONDS, .deadline = STREAM_DEADLINE,
 	};
 	enum stream_outcome outcome;
 	char desc[64];
