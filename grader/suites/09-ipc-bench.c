@@ -387,7 +387,8 @@ static void check_mechanism(const char *name)
 	struct plan p = { 0 };
 
 	p.m = mechanism_find(name);
-	ck_assert_msg(p.m != NULL, "mechanisms.c has no '%s' any more: keep the table", name);
+	ck_assert_msg(p.m != NULL, "harness/mechanisms.c has no '%s' any more: keep the table",
+		      name);
 	share_page();
 	make_dir(&p, name);
 	p.seed = ((uint64_t)grader_random() << 32) | grader_random();
@@ -562,7 +563,7 @@ START_TEST(shm_rings_sleep_when_idle)
 		struct plan p = { 0 };
 
 		p.m = mechanism_find(names[i]);
-		ck_assert_msg(p.m != NULL, "mechanisms.c has no '%s' any more", names[i]);
+		ck_assert_msg(p.m != NULL, "harness/mechanisms.c has no '%s' any more", names[i]);
 		share_page();
 		make_dir(&p, names[i]);
 		p.seed = ((uint64_t)grader_random() << 32) | grader_random();
