@@ -28,6 +28,7 @@
 #include "autopsy.h"
 #include "call.h"
 #include "child.h"
+#include "msgstream.h"
 #include "procinfo.h"
 #include "run.h"
 #include "sysutil.h"

@@ -49,161 +49,24 @@
 
 enum { MAX_PRODUCERS = 4, MAX_CONSUMERS = 4 };
 
-/* ---- messages with a sequence number and a checksum ---- */
-
-struct msg_head {
-	uint32_t producer;
-	uint32_t seq;
-	uint32_t len;           /* payload bytes after the head */
-	uint32_t sum;           /* FNV-1a of the above and the payload, low half */
-};
-
-enum { HEAD = sizeof(struct msg_head) };
-
-static uint32_t message_sum(const struct msg_head *h, const unsigned char *payload)
-{
-	uint64_t sum = grader_fnv1a(GRADER_FNV_START, h, offsetof(struct msg_head, sum));
-
-	return (uint32_t)grader_fnv1a(sum, payload, h->len);
-}
-
-/* Writes message seq of producer into buf (slot_size bytes); its length. */
-static size_t make_message(unsigned char *buf, size_t slot_size, uint32_t producer,
-			   uint32_t seq, uint64_t *rng)
-{
-	struct msg_head h = { producer, seq, 0, 0 };
-
-	h.len = (uint32_t)(grader_replay_next(rng) % (slot_size - HEAD + 1));
-	grader_replay_fill(rng, buf + HEAD, h.len);
-	h.sum = message_sum(&h, buf + HEAD);
-	memcpy(buf, &h, HEAD);
-	return HEAD + h.len;
-}
-
-/* NULL when buf holds a whole, intact message of n bytes; else what is wrong. */
-static const char *check_message(const unsigned char *buf, ssize_t n,
-				 struct msg_head *h, uint32_t producers)
-{
-	if (n < (ssize_t)HEAD)
-		return "shorter than its header";
-	memcpy(h, buf, HEAD);
-	if ((size_t)n != HEAD + h->len)
-		return "of the wrong length";
-	if (h->producer >= producers || message_sum(h, buf + HEAD) != h->sum)
-		return "corrupted (bad checksum)";
-	return NULL;
-}
-
 /* ---- a stream of messages from producers to consumers ---- */
 
-struct stream {
-	struct ring *ring;
-	size_t slot_count, slot_size;
-	uint32_t producers, consumers;
-	uint32_t per_producer;          /* messages each producer sends */
-	uint64_t seeds[MAX_PRODUCERS];
-	atomic_uint ended;              /* producers done */
-	atomic_uint go;                 /* consumers may start */
-	struct child_log sent;             /* progress of the producers */
-	struct child_log got;              /* progress and problems of consumers */
-	atomic_uint finished[MAX_CONSUMERS]; /* consumer i saw the end */
-	atomic_uchar seen[];            /* per message: times received */
-};
-
-struct stream_child {
-	struct stream *st;
-	uint32_t index;
-};
-
-static void stream_producer(void *arg)
+static int stream_put(void *ring, const void *msg, size_t len)
 {
-	const struct stream_child *me = arg;
-	struct stream *st = me->st;
-	unsigned char *buf = malloc(st->slot_size);
-	uint64_t rng = st->seeds[me->index];
-
-	if (buf == NULL)
-		_exit(3);
-	for (uint32_t seq = 0; seq < st->per_producer; seq++) {
-		size_t len = make_message(buf, st->slot_size, me->index, seq, &rng);
-
-		if (ring_put(st->ring, buf, len) == -1) {
-			child_problem(&st->got, "producer %u: ring_put of message #%u failed: %s",
-				me->index, seq, grader_errno_name(errno));
-			_exit(1);
-		}
-		child_add_done(&st->sent, 1);
-	}
-	/* The last producer to finish ends the stream. */
-	if (atomic_fetch_add(&st->ended, 1) + 1 == st->producers &&
-	    ring_end(st->ring) == -1) {
-		child_problem(&st->got, "ring_end after the last put failed: %s",
-			grader_errno_name(errno));
-		_exit(1);
-	}
-	free(buf);
-	_exit(ring_close(st->ring) == 0 ? 0 : 2);
+	return ring_put(ring, msg, len);
 }
 
-static void stream_consumer(void *arg)
+static ssize_t stream_get(void *ring, void *buf, size_t size)
 {
-	const struct stream_child *me = arg;
-	struct stream *st = me->st;
-	const bool one_to_one = st->producers == 1 && st->consumers == 1;
-	unsigned char *buf = malloc(st->slot_size);
-	int64_t last[MAX_PRODUCERS];
-	const double start = monotonic_seconds();
-	size_t count = 0;
-	struct msg_head h;
-	ssize_t n;
-
-	if (buf == NULL)
-		_exit(3);
-	for (uint32_t p = 0; p < MAX_PRODUCERS; p++)
-		last[p] = -1;
-	/* The test lets the consumers start once the producers filled the ring. */
-	while (!atomic_load(&st->go) && monotonic_seconds() - start < 5.0)
-		sleep_seconds(0.001);
-	while ((n = ring_get(st->ring, buf, st->slot_size)) != 0) {
-		const char *bad;
-		size_t at;
-
-		if (n < 0) {
-			child_problem(&st->got, "ring_get failed after %zu messages: %s",
-				count, grader_errno_name(errno));
-			_exit(1);
-		}
-		bad = check_message(buf, n, &h, st->producers);
-		if (bad != NULL) {
-			child_problem(&st->got, "consumer %u: message %zu was %s", me->index,
-				count, bad);
-			_exit(1);
-		}
-		if (one_to_one && h.seq != (uint32_t)(last[0] + 1)) {
-			child_problem(&st->got, "expected message #%lld next, got #%u",
-				(long long)last[0] + 1, h.seq);
-			_exit(1);
-		}
-		if ((int64_t)h.seq <= last[h.producer]) {
-			child_problem(&st->got, "consumer %u got producer %u's #%u after its #%lld",
-				me->index, h.producer, h.seq, (long long)last[h.producer]);
-			_exit(1);
-		}
-		last[h.producer] = h.seq;
-		at = (size_t)h.producer * st->per_producer + h.seq;
-		if (h.seq >= st->per_producer ||
-		    atomic_fetch_add_explicit(&st->seen[at], 1, memory_order_relaxed) != 0) {
-			child_problem(&st->got, "producer %u's message #%u arrived twice",
-				h.producer, h.seq);
-			_exit(1);
-		}
-		count++;
-		child_add_done(&st->got, 1);
-	}
-	atomic_store(&st->finished[me->index], 1);
-	free(buf);
-	_exit(ring_close(st->ring) == 0 ? 0 : 2);
+	return ring_get(ring, buf, size);
 }
+
+static int stream_end(void *ring) { return ring_end(ring); }
+static int stream_close(void *ring) { return ring_close(ring); }
+
+static const struct msgstream_ops ring_ops = {
+	stream_put, stream_get, stream_end, stream_close, "ring_put", "ring_get", "ring_end"
+};
 
 enum stream_outcome { STREAM_DONE, STREAM_PROBLEM, STREAM_STALLED, STREAM_OVERDUE,
 		      STREAM_CRASHED, STREAM_NOT_FULL, STREAM_SPINS };
@@ -212,21 +75,21 @@ enum stream_outcome { STREAM_DONE, STREAM_PROBLEM, STREAM_STALLED, STREAM_OVERDU
  * Before the consumers start: the producers must fill the ring, then wait
  * for a free slot without using the CPU.  STREAM_DONE when they do.
  */
-static enum stream_outcome fill_first(struct stream *st, const pid_t *producers,
-				      char *why, size_t size)
+static enum stream_outcome fill_first(struct msgstream *st, size_t slot_count,
+				      const pid_t *producers, char *why, size_t size)
 {
 	const double deadline = monotonic_seconds() + WAKE_DEADLINE * grader_scale();
 	double share;
 
-	while (child_done_count(&st->sent) < st->slot_count && monotonic_seconds() < deadline &&
+	while (msgstream_sent(st) < slot_count && monotonic_seconds() < deadline &&
 	       !atomic_load(&st->got.failed))
 		sleep_seconds(0.002);
 	if (atomic_load(&st->got.failed))
 		return STREAM_PROBLEM;
-	if (child_done_count(&st->sent) < st->slot_count) {
+	if (msgstream_sent(st) < slot_count) {
 		snprintf(why, size, "with no consumer yet, the producers put only %zu messages "
 			 "into an empty ring of %zu slots: it must hold slot_count messages",
-			 child_done_count(&st->sent), st->slot_count);
+			 msgstream_sent(st), slot_count);
 		return STREAM_NOT_FULL;
 	}
 	share = child_cpu_share(producers, st->producers, WAIT_CPU_INTERVAL);
@@ -239,111 +102,70 @@ static enum stream_outcome fill_first(struct stream *st, const pid_t *producers,
 	return STREAM_DONE;
 }
 
-static size_t stream_progress(void *arg)
-{
-	struct stream *st = arg;
-
-	return child_done_count(&st->sent) + child_done_count(&st->got);
-}
-
 /*
- * Runs the stream's children and watches them until they are done, one of
- * them reports a problem or crashes, or no message moves for
- * STALL_SECONDS.  Every child is reaped before it returns.
+ * Runs a stream of messages over a fresh anonymous ring and watches it
+ * until it is done, a child reports a problem or crashes, or no message
+ * moves for STALL_SECONDS.  Every child is reaped before it returns.
  */
-static enum stream_outcome run_stream(struct stream *st, char *why, size_t size)
+static enum stream_outcome run_stream(struct msgstream *st, size_t slot_count,
+				      char *why, size_t size)
 {
 	static const enum stream_outcome outcomes[] = {
 		[WATCH_ENDED] = STREAM_DONE, [WATCH_FAILED] = STREAM_PROBLEM,
 		[WATCH_CRASHED] = STREAM_CRASHED, [WATCH_STALLED] = STREAM_STALLED,
 		[WATCH_OVERDUE] = STREAM_OVERDUE,
 	};
-	struct stream_child kids[MAX_PRODUCERS + MAX_CONSUMERS];
-	pid_t pids[MAX_PRODUCERS + MAX_CONSUMERS];
-	int status[MAX_PRODUCERS + MAX_CONSUMERS];
-	const uint32_t total = st->producers + st->consumers;
-	struct child_watch watch = {
-		.pids = pids, .status = status, .count = total,
-		.progress = stream_progress, .arg = st, .failed = &st->got.failed,
-		.stall = STALL_SECONDS, .deadline = STREAM_DEADLINE,
-	};
+	pid_t pids[2 * MSGSTREAM_MAX];
 	enum stream_outcome outcome;
-	char desc[64];
 
-	for (uint32_t i = 0; i < total; i++) {
-		kids[i] = (struct stream_child){ st, i < st->producers ? i : i - st->producers };
-		pids[i] = child_start(i < st->producers ? stream_producer : stream_consumer,
-				      &kids[i], NULL);
-	}
-	outcome = fill_first(st, pids, why, size);
-	atomic_store(&st->go, 1);
+	msgstream_start(st, pids);
+	outcome = fill_first(st, slot_count, pids, why, size);
+	msgstream_release(st);
 	if (outcome != STREAM_DONE) {
-		for (uint32_t i = 0; i < total; i++)
+		for (uint32_t i = 0; i < st->producers + st->consumers; i++)
 			child_stop(&pids[i]);
 		return outcome;
 	}
-	outcome = outcomes[child_watch(&watch)];
-	if (outcome == STREAM_CRASHED)
-		snprintf(why, size, "%s %u was %s",
-			 watch.crashed < st->producers ? "producer" : "consumer",
-			 kids[watch.crashed].index,
-			 grader_describe_status(status[watch.crashed], desc, sizeof desc));
-	return outcome;
+	return outcomes[msgstream_watch(st, pids, STALL_SECONDS, STREAM_DEADLINE, why, size)];
 }
 
-/* A stream in shared memory over a fresh anonymous ring. */
-static struct stream *new_stream(uint32_t producers, uint32_t consumers,
-				 size_t slot_count, size_t slot_size, uint32_t messages)
+/* A stream over a fresh anonymous ring. */
+static struct msgstream *new_stream(uint32_t producers, uint32_t consumers,
+				    size_t slot_count, size_t slot_size, uint32_t messages)
 {
-	uint32_t per = (messages + producers - 1) / producers;
-	size_t size = sizeof(struct stream) + (size_t)per * producers;
-	struct stream *st = child_shared(size);
+	struct ring *ring = ring_create_anon(slot_count, slot_size);
 
-	st->slot_count = slot_count;
-	st->slot_size = slot_size;
-	st->producers = producers;
-	st->consumers = consumers;
-	st->per_producer = per;
-	for (uint32_t p = 0; p < producers; p++)
-		st->seeds[p] = ((uint64_t)grader_random() << 32 | grader_random()) | 1;
-	st->ring = ring_create_anon(slot_count, slot_size);
-	ck_assert_msg(st->ring != NULL, "ring_create_anon(%zu, %zu) failed: %s",
+	ck_assert_msg(ring != NULL, "ring_create_anon(%zu, %zu) failed: %s",
 		      slot_count, slot_size, strerror(errno));
-	return st;
+	return msgstream_new(&ring_ops, ring, producers, consumers, slot_size, messages);
 }
 
 /* Asserts that the stream ran to its end and every message arrived once. */
-static void check_stream(struct stream *st, enum stream_outcome outcome,
+static void check_stream(struct msgstream *st, enum stream_outcome outcome,
 			 const char *why, const char *suspect)
 {
-	const size_t total = (size_t)st->per_producer * st->producers;
-	uint32_t waiting = 0;
+	const size_t total = msgstream_total(st);
+	char missing[200];
 
 	ck_assert_msg(outcome != STREAM_NOT_FULL && outcome != STREAM_SPINS, "%s", why);
 	ck_assert_msg(outcome != STREAM_PROBLEM, "%s: %s", st->got.problem, suspect);
 	ck_assert_msg(outcome != STREAM_CRASHED, "%s after %zu of %zu messages", why,
-		      child_done_count(&st->got), total);
-	for (uint32_t c = 0; c < st->consumers; c++)
-		waiting += !atomic_load(&st->finished[c]);
-	ck_assert_msg(!(outcome == STREAM_STALLED && child_done_count(&st->got) == total),
+		      msgstream_received(st), total);
+	ck_assert_msg(!(outcome == STREAM_STALLED && msgstream_received(st) == total),
 		      "all %zu messages arrived, but %u of %u consumers still waited "
 		      "%.1f s later: ring_end must wake every consumer",
-		      total, waiting, st->consumers, STALL_SECONDS);
+		      total, msgstream_unfinished(st), st->consumers, STALL_SECONDS);
 	ck_assert_msg(outcome != STREAM_STALLED,
 		      "the stream stalled %.1f s at %zu sent, %zu received of %zu: "
 		      "a wake-up never reached the other process (pshared=1?) or a deadlock",
-		      STALL_SECONDS, child_done_count(&st->sent), child_done_count(&st->got), total);
+		      STALL_SECONDS, msgstream_sent(st), msgstream_received(st), total);
 	ck_assert_msg(outcome != STREAM_OVERDUE,
 		      "the stream still ran after %.0f s (%zu of %zu received): "
 		      "a wait that spins starves the other processes",
-		      STREAM_DEADLINE, child_done_count(&st->got), total);
-	for (size_t i = 0; i < total; i++)
-		if (st->seen[i] != 1)
-			ck_abort_msg("the stream ended, but producer %zu's message #%zu never "
-				     "arrived (%zu of %zu did): %s",
-				     i / st->per_producer, i % st->per_producer,
-				     child_done_count(&st->got), total, suspect);
-	ck_assert_msg(ring_destroy(st->ring) == 0, "ring_destroy failed: %s",
+		      STREAM_DEADLINE, msgstream_received(st), total);
+	ck_assert_msg(msgstream_complete(st, missing, sizeof missing), "%s: %s", missing,
+		      suspect);
+	ck_assert_msg(ring_destroy(st->channel) == 0, "ring_destroy failed: %s",
 		      strerror(errno));
 }
 
@@ -1018,11 +840,11 @@ END_TEST
 START_TEST(ring_stream_one_to_one)
 {
 	const size_t slots = grader_random_between(4, 32);
-	const size_t size = grader_random_between(HEAD + 8, 256);
+	const size_t size = grader_random_between(MSGSTREAM_HEAD + 8, 256);
 	const uint32_t messages = grader_random_between(100000, 120000);
-	struct stream *st = new_stream(1, 1, slots, size, messages);
+	struct msgstream *st = new_stream(1, 1, slots, size, messages);
 	char why[200] = "";
-	enum stream_outcome outcome = run_stream(st, why, sizeof why);
+	enum stream_outcome outcome = run_stream(st, slots, why, sizeof why);
 
 	check_stream(st, outcome, why, "does each index wrap at slot_count?");
 }
@@ -1035,9 +857,9 @@ START_TEST(ring_stream_many_to_many)
 	const size_t slots = grader_random_between(4, 32);
 	const size_t size = grader_random_between(128, 1024);
 	const uint32_t messages = grader_random_between(100000, 120000);
-	struct stream *st = new_stream(producers, consumers, slots, size, messages);
+	struct msgstream *st = new_stream(producers, consumers, slots, size, messages);
 	char why[200] = "";
-	enum stream_outcome outcome = run_stream(st, why, sizeof why);
+	enum stream_outcome outcome = run_stream(st, slots, why, sizeof why);
 
 	check_stream(st, outcome, why,
 		     "one slot used twice: is each index updated under its lock, and wrapped at slot_count?");
