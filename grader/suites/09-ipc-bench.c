@@ -338,32 +338,35 @@ static void plan_tokens(struct plan *p)
 
 static void share_page(void)
 {
-	page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ck_assert_msg(page != MAP_FAILED, "the grader could not map a page: %s",
-		      strerror(errno));
-	memset(page, 0, sizeof *page);
+	page = child_shared(sizeof *page);
 }
 
-/* Runs fn(p) as side A in a process group of its own; returns its status. */
+/* What side A's child runs: fn(p). */
+struct side_a_call {
+	const struct plan *p;
+	int (*fn)(const struct plan *);
+};
+
+static void side_a_main(void *arg)
+{
+	const struct side_a_call *call = arg;
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
+
+	/* A peer gone is an EPIPE to report, not a death by SIGPIPE. */
+	sigaction(SIGPIPE, &ignore, NULL);
+	_exit(call->fn(call->p));
+}
+
+/* Runs fn(p) as side A in a process group of its own; fails the test unless it exits 0. */
 static void run_side_a(const struct plan *p, int (*fn)(const struct plan *), double deadline)
 {
-	struct sigaction ignore = { .sa_handler = SIG_IGN };
+	struct side_a_call call = { p, fn };
+	pid_t a = child_start(side_a_main, &call, NULL);
 	char how[64];
 	int status;
-	pid_t a;
 
-	fflush(NULL);
-	a = fork();
-	ck_assert_msg(a >= 0, "the grader could not fork: %s", strerror(errno));
-	if (a == 0) {
-		setpgid(0, 0);
-		/* A peer gone is an EPIPE to report, not a death by SIGPIPE. */
-		sigaction(SIGPIPE, &ignore, NULL);
-		_exit(fn(p));
-	}
-	setpgid(a, a);
-	if (grader_wait(a, deadline, &status) != 0) {
+	if (!child_wait_until(a, deadline, &status)) {
+		child_stop(&a);
 		/* Both writing, neither reading: one side left a message half read. */
 		if (strstr(page->a_at, "side A in send") && strstr(page->b_at, "side B in send"))
 			ck_abort_msg("%s timed out with both sides in send (%s; %s): one stopped "
