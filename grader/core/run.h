@@ -63,6 +63,26 @@ int run_finish(struct running *r, struct run_result *res);
 
 void run_result_free(struct run_result *res);
 
+/* What a program must do with a command line or input it refuses. */
+struct refusal {
+	const char *what;         /* the call, for the hint: "PATH", "with no arguments" */
+	int code;                 /* the exit status expected; 0: any but 0 */
+	const char *input;        /* fed to stdin, or NULL */
+	const char *names;        /* the line on stderr must contain it, or NULL */
+	const char *advice;       /* ends each hint, or NULL */
+	double timeout;           /* seconds, scaled; 0 means 1.5 s */
+};
+
+/*
+ * The rule every lab's programs follow for bad input: fail fast, with the
+ * expected status and one line on stderr (naming what it refuses).  True
+ * when prog with args did; otherwise hint says what it did instead, e.g.
+ * "fifo_writer PATH ended with exit 0: expected a non-zero exit and one
+ * line on stderr (a regular file is not a FIFO)".
+ */
+bool run_refused(const char *prog, const char *const args[], const struct refusal *r,
+		 char *hint, size_t size);
+
 /* "exit 0", "exit 3", "killed by SIGSEGV", "was still running after 2.0 s" */
 const char *run_describe(const struct run_result *res, char *buf, size_t size);
 
