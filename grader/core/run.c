@@ -47,7 +47,7 @@ struct running {
 	int in_fd, out_fd, err_fd, pid_fd;
 	const char *input;
 	size_t input_len, input_done;
-	bool keep_stdin_open;
+	bool keep_stdin_open, explain_hang;
 	double start, deadline;
 	struct buffer out, err;
 };
@@ -251,6 +251,7 @@ static void hold_ends(struct running *r, const struct run_opts *o, int in[2], in
 	r->input = o->input;
 	r->input_len = o->input && !o->input_len ? strlen(o->input) : o->input_len;
 	r->keep_stdin_open = o->keep_stdin_open;
+	r->explain_hang = o->explain_hang;
 	if (!r->input_len && !r->keep_stdin_open)
 		close_fd(&r->in_fd);
 	r->start = monotonic_seconds();
@@ -364,7 +365,9 @@ static bool pump_program(struct running *r, struct run_result *res, int *status)
 		if (!reaped && now >= r->deadline) {
 			res->timed_out = true;
 			res->autopsy = calloc(1, 600);
-			if (res->autopsy)
+			if (res->autopsy && r->explain_hang)
+				autopsy_hint(r->pid, r->pid, res->autopsy, 600);
+			else if (res->autopsy)
 				autopsy_describe(r->pid, NULL, res->autopsy, 600);
 			return false;
 		}

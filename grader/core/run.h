@@ -22,6 +22,7 @@ struct run_opts {
 	const char *const *env;   /* extra NAME=VALUE strings, NULL-ended */
 	const char *preload;      /* a shim in grader_shimdir(), e.g. "slowchild" */
 	bool keep_stdin_open;     /* run_start only: feed with run_feed() */
+	bool explain_hang;        /* timed out: autopsy is autopsy_hint's hint */
 };
 
 struct run_result {
@@ -38,7 +39,8 @@ struct run_result {
 	size_t err_len;
 	bool err_truncated;
 	double seconds;           /* wall time until exit */
-	char *autopsy;            /* timed out: what its processes waited in */
+	char *autopsy;            /* timed out: what its processes waited in (or,
+				   * with explain_hang, why, with advice) */
 };
 
 /*

@@ -710,35 +710,18 @@ static void shell_count(const char *dir, char *buf, size_t size)
 	run_result_free(&res);
 }
 
-/*
- * Runs lswc in dir; if it is still busy near the deadline, says why (the
- * result then shows a timeout).
- */
-static void run_lswc(const char *dir, struct run_result *res, char *why, size_t size)
-{
-	struct run_opts opts = { .cwd = dir, .timeout = 2.0 };
-	struct running *r = run_start("lswc", NULL, &opts);
-	double until = monotonic_seconds() + 1.6 * grader_scale();
-
-	ck_assert_msg(r != NULL, "lswc: %s", strerror(errno));
-	why[0] = '\0';
-	while (process_running(run_pid(r)) && monotonic_seconds() < until)
-		sleep_seconds(0.005);
-	if (process_running(run_pid(r)))
-		autopsy_hint(run_pid(r), run_pid(r), why, size);
-	run_finish(r, res);
-}
-
 /* Runs lswc in dir and compares with want, what the shell prints there. */
 static void check_lswc_output(const char *dir, int files, const char *want,
 			      struct run_result *res)
 {
+	struct run_opts opts = { .cwd = dir, .timeout = 2.0, .explain_hang = true };
 	char why[HINT_MAX], shown[128], how[64];
 	const char *newline;
 
-	run_lswc(dir, res, why, sizeof why);
+	run_program("lswc", NULL, &opts, res);
+	ck_assert_msg(!res->spawn_error, "lswc: %s", strerror(res->spawn_error));
 	ck_assert_msg(!res->timed_out, "lswc did not end within 2 s in a folder of %d "
-		      "entries: %s", files, why);
+		      "entries: %s", files, res->autopsy ? res->autopsy : "");
 	newline = strchr(res->out, '\n');
 	if (newline && newline[1] != '\0')
 		ck_assert_msg(0, "lswc printed %s, a listing, not a count: ls wrote to "
