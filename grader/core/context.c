@@ -99,6 +99,40 @@ void grader_random_bytes(void *buf, size_t len)
 		bytes[i] = (unsigned char)grader_random();
 }
 
+char *grader_random_lines(size_t count, uint32_t shortest, uint32_t longest,
+			  const char *tag, size_t *len)
+{
+	const size_t tag_len = tag ? strlen(tag) + 1 : 0;
+	char *text = malloc(count * (tag_len + longest + 1) + 1);
+	size_t o = 0;
+
+	ck_assert_msg(text != NULL, "the grader ran out of memory");
+	for (size_t i = 0; i < count; i++) {
+		size_t n = grader_random_between(shortest, longest);
+
+		if (tag)
+			o += (size_t)sprintf(text + o, "%s ", tag);
+		grader_random_text(text + o, n);
+		o += n;
+		text[o++] = '\n';
+	}
+	text[o] = '\0';
+	*len = o;
+	return text;
+}
+
+size_t grader_first_difference(const char *a, size_t a_len, const char *b,
+			       size_t b_len, size_t *line)
+{
+	size_t at = 0, lines = 1;
+
+	while (at < a_len && at < b_len && a[at] == b[at])
+		lines += a[at++] == '\n';
+	if (line)
+		*line = lines;
+	return at;
+}
+
 uint64_t grader_replay_next(uint64_t *state)
 {
 	uint64_t x = *state; /* xorshift64*, Marsaglia and Vigna */

@@ -29,6 +29,7 @@
 #include "call.h"
 #include "child.h"
 #include "msgstream.h"
+#include "probe.h"
 #include "procinfo.h"
 #include "run.h"
 #include "sysutil.h"
@@ -91,6 +92,21 @@ uint32_t grader_random_between(uint32_t lo, uint32_t hi);
 void grader_random_text(char *buf, size_t len);
 /* len random bytes. */
 void grader_random_bytes(void *buf, size_t len);
+/*
+ * count lines of random text (grader_random_text), each "TAG " (when tag
+ * is not NULL), then shortest to longest characters, then a newline; in
+ * memory of the test's (free it), NUL-terminated, its length in *len.
+ */
+char *grader_random_lines(size_t count, uint32_t shortest, uint32_t longest,
+			  const char *tag, size_t *len);
+
+/*
+ * Where b first differs from a: the offset (a_len or b_len when one is a
+ * prefix of the other; a_len when they are equal) and, in *line when not
+ * NULL, the number of that line from 1.  For "they differ at line 12: ...".
+ */
+size_t grader_first_difference(const char *a, size_t a_len, const char *b,
+			       size_t b_len, size_t *line);
 
 /*
  * A stream a child can replay from a seed the test drew (any value but

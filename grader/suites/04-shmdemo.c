@@ -113,15 +113,6 @@ static void run_in(struct run_result *res, const struct keyfile *kf,
 	run_demo(res, kf->dir, kf->path, args);
 }
 
-static size_t first_difference(const char *a, const char *b)
-{
-	size_t i = 0;
-
-	while (a[i] != '\0' && a[i] == b[i])
-		i++;
-	return i;
-}
-
 /* Fails unless the run exited 0 and printed exactly expected. */
 static void require_output(struct run_result *res, const char *command,
 			   const char *expected)
@@ -136,7 +127,8 @@ static void require_output(struct run_result *res, const char *command,
 			command, how, err);
 	}
 	if (strcmp(res->out, expected) != 0) {
-		size_t at = first_difference(res->out, expected);
+		size_t at = grader_first_difference(res->out, res->out_len, expected,
+						   strlen(expected), NULL);
 		size_t from = at > 20 ? at - 20 : 0;
 
 		grader_excerpt(seen, sizeof seen, res->out + from, strlen(res->out + from));

@@ -99,22 +99,14 @@ static void run(struct run_result *res, const char *prog, const char *const args
 	}
 }
 
-static size_t first_difference(const char *a, const char *b)
-{
-	size_t i = 0;
-
-	while (a[i] != '\0' && a[i] == b[i])
-		i++;
-	return i;
-}
-
 /* Fails unless the run exited 0 and printed exactly expected. */
 static void require_output(struct run_result *res, const char *command,
 			   const char *expected)
 {
 	char how[80], err[128], seen[128], want[128];
 	bool exited_0 = res->exited && res->exit_code == 0;
-	size_t at = first_difference(res->out, expected);
+	size_t at = grader_first_difference(res->out, res->out_len, expected,
+						   strlen(expected), NULL);
 	size_t from = at > 20 ? at - 20 : 0;
 	bool same = strcmp(res->out, expected) == 0;
 

@@ -1006,37 +1006,6 @@ static bool ringctl(const char *const args[], char *why, size_t size)
 	return ok;
 }
 
-/* Random lines of printable text, each at most max_line bytes with its newline. */
-static char *random_lines(size_t count, size_t max_line, size_t *len)
-{
-	char *text = malloc(count * max_line + 1);
-	size_t o = 0;
-
-	ck_assert_msg(text != NULL, "the grader ran out of memory");
-	for (size_t i = 0; i < count; i++) {
-		size_t n = grader_random_between(0, (uint32_t)max_line - 1);
-
-		grader_random_text(text + o, n);
-		o += n;
-		text[o++] = '\n';
-	}
-	text[o] = '\0';
-	*len = o;
-	return text;
-}
-
-/* The line number (from 1) where b first differs from a. */
-static size_t first_different_line(const char *a, size_t a_len, const char *b,
-				   size_t b_len, size_t *at)
-{
-	size_t line = 1;
-
-	*at = 0;
-	while (*at < a_len && *at < b_len && a[*at] == b[*at])
-		line += a[(*at)++] == '\n';
-	return line;
-}
-
 START_TEST(ring_programs_between_unrelated_processes)
 {
 	const size_t slots = grader_random_between(4, 8);
@@ -1063,7 +1032,7 @@ START_TEST(ring_programs_between_unrelated_processes)
 		"after ringctl create, %s should exist with mode 0600", path);
 
 	/* The producer first: it fills the ring, then waits for a consumer. */
-	lines = random_lines(count, size, &len);
+	lines = grader_random_lines(count, 0, (uint32_t)size - 1, NULL, &len);
 	producer = run_start("ringput", (const char *const[]){ name, NULL }, &put_opts);
 	require(producer != NULL, "could not start ringput: %s", strerror(errno));
 	run_feed(producer, lines, len);
@@ -1087,7 +1056,7 @@ START_TEST(ring_programs_between_unrelated_processes)
 		      run_describe(&got, desc, sizeof desc),
 		      grader_excerpt(err, sizeof err, got.err, got.err_len),
 		      got.timed_out ? ": a lost wake-up (pshared=1?), or no end of stream" : "");
-	line = first_different_line(lines, len, got.out, got.out_len, &at);
+	at = grader_first_difference(lines, len, got.out, got.out_len, &line);
 	ck_assert_msg(got.out_len == len && at == len,
 		      "ringget printed %zu bytes for ringput's %zu; they differ from line %zu: "
 		      "%s: does the index wrap at slot_count?", got.out_len, len, line,
@@ -1100,30 +1069,6 @@ START_TEST(ring_programs_between_unrelated_processes)
 	free(lines);
 }
 END_TEST
-
-/*
- * Runs prog with args and input.  True when it exited with code and one
- * line on stderr; otherwise a hint in why.
- */
-static bool refuses(const char *prog, const char *const args[], const char *input,
-		    int code, const char *what, char *why, size_t size)
-{
-	struct run_result res;
-	char desc[80], err[96];
-	const char *nl;
-	bool ok;
-
-	run_program(prog, args, &(struct run_opts){ .timeout = 1.5, .input = input }, &res);
-	nl = memchr(res.err, '\n', res.err_len);
-	ok = res.exited && res.exit_code == code && nl != NULL &&
-	     nl == res.err + res.err_len - 1;
-	if (!ok)
-		snprintf(why, size, "%s %s: expected exit %d and one line on stderr, got %s, "
-			 "stderr %s", prog, what, code, run_describe(&res, desc, sizeof desc),
-			 grader_excerpt(err, sizeof err, res.err, res.err_len));
-	run_result_free(&res);
-	return ok;
-}
 
 START_TEST(ring_programs_reject_bad_input)
 {
@@ -1153,22 +1098,32 @@ START_TEST(ring_programs_reject_bad_input)
 	grader_random_text(input + ok_len, size + 1);
 	strcat(input, "\n");
 
-	ok = refuses("ringctl", (const char *const[]){ NULL }, NULL, 2, "with no arguments",
-		     why, sizeof why) &&
-	     refuses("ringctl", (const char *const[]){ "create", name, "0", "8", NULL }, NULL, 2,
-		     "create with 0 slots", why, sizeof why) &&
-	     refuses("ringctl", (const char *const[]){ "create", name, "4", "-8", NULL }, NULL, 2,
-		     "create with slot size -8", why, sizeof why) &&
-	     refuses("ringctl", (const char *const[]){ "create", no_slash, "4", "8", NULL }, NULL,
-		     2, "create with a name without its slash", why, sizeof why) &&
-	     refuses("ringctl", (const char *const[]){ "create", name, "4", size_arg, NULL }, NULL,
-		     1, "create of a name that exists (O_EXCL)", why, sizeof why) &&
-	     refuses("ringget", (const char *const[]){ missing, NULL }, NULL, 1,
-		     "of a ring that does not exist", why, sizeof why) &&
-	     refuses("ringput", (const char *const[]){ missing, NULL }, "x\n", 1,
-		     "into a ring that does not exist", why, sizeof why) &&
-	     refuses("ringput", (const char *const[]){ name, NULL }, input, 1,
-		     "with a line longer than a slot", why, sizeof why);
+	const struct {
+		const char *prog;
+		const char *const *args;
+		struct refusal r;
+	} bad[] = {
+		{ "ringctl", (const char *const[]){ NULL },
+		  { .what = "with no arguments", .code = 2 } },
+		{ "ringctl", (const char *const[]){ "create", name, "0", "8", NULL },
+		  { .what = "create with 0 slots", .code = 2 } },
+		{ "ringctl", (const char *const[]){ "create", name, "4", "-8", NULL },
+		  { .what = "create with slot size -8", .code = 2 } },
+		{ "ringctl", (const char *const[]){ "create", no_slash, "4", "8", NULL },
+		  { .what = "create with a name without its slash", .code = 2 } },
+		{ "ringctl", (const char *const[]){ "create", name, "4", size_arg, NULL },
+		  { .what = "create of a name that exists (O_EXCL)", .code = 1 } },
+		{ "ringget", (const char *const[]){ missing, NULL },
+		  { .what = "of a ring that does not exist", .code = 1 } },
+		{ "ringput", (const char *const[]){ missing, NULL },
+		  { .what = "into a ring that does not exist", .code = 1, .input = "x\n" } },
+		{ "ringput", (const char *const[]){ name, NULL },
+		  { .what = "with a line longer than a slot", .code = 1, .input = input } },
+	};
+
+	ok = true;
+	for (size_t i = 0; ok && i < sizeof bad / sizeof bad[0]; i++)
+		ok = run_refused(bad[i].prog, bad[i].args, &bad[i].r, why, sizeof why);
 	require(ok, "%s", why);
 
 	/* ringput stopped, but must have ended the stream for the consumers. */
