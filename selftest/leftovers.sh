@@ -65,7 +65,7 @@ leftovers_run_as() {
 # holds none of the self-test's descriptors.  Prints its pid.
 leftovers_unrelated_process() {
 	(
-		for fd in /proc/$BASHPID/fd/*; do
+		for fd in "/proc/$BASHPID/fd/"*; do
 			fd=${fd##*/}
 			[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
 		done
@@ -132,11 +132,11 @@ leftovers_scope() {
 	fi
 	reaper=build/selftest/reaper
 	if [ ! -x "$reaper" ] || [ selftest/reaper.c -nt "$reaper" ]; then
-		mkdir -p build/selftest &&
-			${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -o "$reaper" selftest/reaper.c || {
+		if ! mkdir -p build/selftest ||
+			! ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -o "$reaper" selftest/reaper.c; then
 			echo "selftest: cannot build $reaper" >&2
 			exit 2
-		}
+		fi
 	fi
 	IPCLAB_SELFTEST_INSIDE=tree IPCLAB_SELFTEST_UNRELATED=$unrelated \
 		exec "$reaper" bash "$script" "$@"
@@ -266,6 +266,7 @@ SH
 	if [ -n "$foreign_what" ]; then
 		foreign_shm=$("${foreign_ipc[@]}" ipcmk -M 4096)
 		foreign_shm=${foreign_shm##* }
+		# shellcheck disable=SC2016 # $1 is the inner shell's
 		foreign_dir=$("${foreign_mnt[@]}" sh -c 'touch "/dev/shm/$1" && mktemp -d /tmp/ipclab-run-XXXXXX' \
 			sh "$foreign_devshm")
 	fi
@@ -292,7 +293,7 @@ SH
 		[[ "${planted[*]}" == "$sleeper "[!Z]* ]]; then
 		ok "it reports a System V segment, semaphore set and queue, a /dev/shm object, a run folder, a process and a zombie, left as a run would"
 	else
-		bad "it misses what a run leaves" ${missing:+"not reported: $(echo $missing)"} \
+		bad "it misses what a run leaves" ${missing:+"not reported: ${missing//$'\n'/, }"} \
 			"the process ${sleeper:-(not started)} and its zombie child; reported: ${planted[*]}"
 	fi
 	# In namespaces of its own, nothing but its own can show at all; outside
