@@ -147,36 +147,6 @@ int pause(void)
 	return (int)syscall(SYS_rt_sigsuspend, &now, _NSIG / 8);
 }
 
-/* ---- calls that should end their process: run them in a child ---- */
-
-struct outcome {
-	int status;
-	bool timed_out;
-	char said[64];            /* excerpt of what it wrote on stderr */
-	bool said_anything;
-	bool mentions_tellwait;
-};
-
-/*
- * Runs fn(arg) in a child of the test, leading its own process group (a
- * kill(0, ...) reaches only it), with stderr saved; waits until the
- * deadline.  fn returning means "returned normally": exit status 0.
- */
-static void misuse_in_child(void (*fn)(void *), void *arg, struct outcome *o)
-{
-	char path[512], text[512];
-	pid_t pid = child_start(fn, arg, &(struct child_io){
-		.err = grader_tmp_path(path, sizeof path, "said") });
-
-	memset(o, 0, sizeof *o);
-	if (!child_wait_until(pid, MISUSE_DEADLINE, &o->status)) {
-		o->timed_out = true;
-		child_stop(&pid);
-	}
-	o->said_anything = child_said(path, text, sizeof text, o->said, sizeof o->said) > 0;
-	o->mentions_tellwait = strstr(text, "TELL_WAIT") != NULL;
-}
-
 /* ---- the duel: two sides take turns (turns.h), as in APUE fig. 15.33 ---- */
 
 enum { FAIL_MASK = TURNS_FAIL_OWN, FAIL_OPEN_SLEEP };
@@ -496,16 +466,16 @@ START_TEST(wait_without_tellwait_refused)
 
 	for (int a = 0; a < 2; a++)
 		for (int c = 0; c < 2; c++) {
-			struct outcome o;
+			struct child_outcome o;
 			char how[64];
 
-			misuse_in_child(calls[c], (void *)apis[a], &o);
+			child_outcome(calls[c], (void *)apis[a], MISUSE_DEADLINE, &o);
 			ck_assert_msg(!o.timed_out,
 				      "%s (%s) without TELL_WAIT slept %.1f s: note in "
 				      "TELL_WAIT that it ran and fail with a message naming it",
 				      names[c], apis[a]->name, MISUSE_DEADLINE * grader_scale());
 			ck_assert_msg(WIFEXITED(o.status) && WEXITSTATUS(o.status) != 0 &&
-				      o.mentions_tellwait,
+				      strstr(o.text, "TELL_WAIT"),
 				      "%s (%s) without TELL_WAIT: expected a message naming "
 				      "TELL_WAIT and exit 1, saw %s and %s",
 				      names[c], apis[a]->name,
@@ -552,7 +522,7 @@ static void check_test_not_signalled(const char *call)
 
 START_TEST(tell_to_wrong_process_refused)
 {
-	struct outcome o;
+	struct child_outcome o;
 	char how[64];
 	char why[300];
 	pid_t gone, pid;
@@ -566,7 +536,7 @@ START_TEST(tell_to_wrong_process_refused)
 	/* A pid that just ended: kill() fails with ESRCH. */
 	gone = pid = child_start(nothing, NULL, NULL);
 	ck_assert_msg(child_finished(&pid, 1.0, NULL, why, sizeof why), "grader: child: %s", why);
-	misuse_in_child(tell_child_to, &gone, &o);
+	child_outcome(tell_child_to, &gone, MISUSE_DEADLINE, &o);
 	check_test_not_signalled("TELL_CHILD");
 	ck_assert_msg(!o.timed_out, "TELL_CHILD(%d) to a process that is gone hung",
 		      (int)gone);
@@ -579,7 +549,7 @@ START_TEST(tell_to_wrong_process_refused)
 		      grader_describe_status(o.status, how, sizeof how),
 		      o.said_anything ? o.said : "nothing");
 
-	misuse_in_child(tell_parent_zero, NULL, &o);
+	child_outcome(tell_parent_zero, NULL, MISUSE_DEADLINE, &o);
 	check_test_not_signalled("TELL_PARENT(0)");
 	ck_assert_msg(!(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 3),
 		      "TELL_PARENT(0) signalled the caller's whole process group "
@@ -641,12 +611,12 @@ static void parent_that_leaves(void *page)
 START_TEST(pipes_dead_peer_is_eof)
 {
 	struct orphan_page *page = child_shared(sizeof *page);
-	struct outcome o;
+	struct child_outcome o;
 	char how[64];
 	pid_t orphan;
 	bool still;
 
-	misuse_in_child(parent_of_silent_child, NULL, &o);
+	child_outcome(parent_of_silent_child, NULL, MISUSE_DEADLINE, &o);
 	ck_assert_msg(!o.timed_out,
 		      "WAIT_CHILD (pipes) still waiting %.1f s after the child exited: "
 		      "close the pipe ends each side does not use, so read() sees EOF",
@@ -657,7 +627,7 @@ START_TEST(pipes_dead_peer_is_eof)
 		      grader_describe_status(o.status, how, sizeof how),
 		      o.said_anything ? o.said : "nothing");
 
-	misuse_in_child(parent_that_leaves, page, &o);
+	child_outcome(parent_that_leaves, page, MISUSE_DEADLINE, &o);
 	orphan = (pid_t)atomic_load(&page->child_pid);
 	ck_assert_msg(orphan > 0, "pipe_TELL_WAIT or fork failed in the grader's parent");
 	for (double end = monotonic_seconds() + MISUSE_DEADLINE * grader_scale();
