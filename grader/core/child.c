@@ -297,3 +297,19 @@ bool child_asleep_by(pid_t pid, double deadline)
 	}
 	return false;
 }
+
+void child_outcome(void (*fn)(void *), void *arg, double seconds,
+		   struct child_outcome *o)
+{
+	char path[512];
+	pid_t pid = child_start(fn, arg, &(struct child_io){
+		.err = grader_tmp_path(path, sizeof path, "said") });
+
+	memset(o, 0, sizeof *o);
+	if (!child_wait_until(pid, seconds, &o->status)) {
+		o->timed_out = true;
+		child_stop(&pid);
+	}
+	o->said_anything = child_said(path, o->text, sizeof o->text,
+				      o->said, sizeof o->said) > 0;
+}

@@ -90,6 +90,23 @@ bool child_wait_until(pid_t pid, double seconds, int *status);
 size_t child_said(const char *path, char *text, size_t size,
 		  char *excerpt, size_t excerpt_size);
 
+/* How a child that should end by itself ended (child_outcome). */
+struct child_outcome {
+	int status;
+	bool timed_out;           /* still running at the deadline: killed */
+	bool said_anything;
+	char said[64];            /* excerpt of what it wrote on stderr */
+	char text[512];           /* the start of it, as text */
+};
+
+/*
+ * Runs fn(arg) in a child (child_start) with its stderr captured and
+ * waits up to seconds (scaled) for it to end; a child still running then
+ * is stopped.  fn returning means exit status 0.
+ */
+void child_outcome(void (*fn)(void *), void *arg, double seconds,
+		   struct child_outcome *o);
+
 /* Why child_watch stopped watching. */
 enum watch_end {
 	WATCH_ENDED,    /* every child ended (see status[] for how) */

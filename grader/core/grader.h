@@ -34,6 +34,7 @@
 #include "run.h"
 #include "sysutil.h"
 #include "tidy.h"
+#include "turns.h"
 
 struct graded_item {
 	const char *name;     /* also the TCase name */

@@ -83,7 +83,7 @@ struct window_log {
 };
 
 static struct window_log *window;	/* armed while non-NULL */
-static struct duel *mask_watch;		/* a sleep with SIGUSR1/2 open fails it */
+static struct turns *mask_watch;	/* a sleep with SIGUSR1/2 open fails it */
 static void sleep_with_open_mask(const sigset_t *now);
 
 static void let_signal_in_window(void)
@@ -147,241 +147,72 @@ int pause(void)
 	return (int)syscall(SYS_rt_sigsuspend, &now, _NSIG / 8);
 }
 
-/* ---- calls that should end their process: run them in a child ---- */
+/* ---- the duel: two sides take turns (turns.h), as in APUE fig. 15.33 ---- */
 
-struct outcome {
-	int status;
-	bool timed_out;
-	char said[64];            /* excerpt of what it wrote on stderr */
-	bool said_anything;
-	bool mentions_tellwait;
-};
+enum { FAIL_MASK = TURNS_FAIL_OWN, FAIL_OPEN_SLEEP };
 
-/*
- * Runs fn(arg) in a child of the test, leading its own process group (a
- * kill(0, ...) reaches only it), with stderr saved; waits until the
- * deadline.  fn returning means "returned normally": exit status 0.
- */
-static void misuse_in_child(void (*fn)(void *), void *arg, struct outcome *o)
-{
-	char path[512], text[512];
-	pid_t pid = child_start(fn, arg, &(struct child_io){
-		.err = grader_tmp_path(path, sizeof path, "said") });
-
-	memset(o, 0, sizeof *o);
-	if (!child_wait_until(pid, MISUSE_DEADLINE, &o->status)) {
-		o->timed_out = true;
-		child_stop(&pid);
-	}
-	o->said_anything = child_said(path, text, sizeof text, o->said, sizeof o->said) > 0;
-	o->mentions_tellwait = strstr(text, "TELL_WAIT") != NULL;
-}
-
-/* ---- the duel: two sides take turns, as in APUE fig. 15.33 ---- */
-
-enum step { STEP_START, STEP_CHECK, STEP_TELL, STEP_WAIT, STEP_DONE };
-static const char *const step_names[] = {
-	"starting", "checking the count", "in TELL_", "in WAIT_", "done"
-};
-
-enum failure { FAIL_NONE, FAIL_VALUE, FAIL_MASK, FAIL_OPEN_SLEEP };
-
-struct side {
-	atomic_int pid;
-	atomic_int step;
-	atomic_long round;        /* the value this side is working on */
-};
-
+/* What the ops are given: the API, and the window log of one duel. */
 struct duel {
 	const struct sync_api *api;
-	atomic_long counter;      /* the shared long */
-	long rounds;
-	bool check_mask;          /* sides check SIGUSR1/2 after every WAIT_* */
-	struct side side[2];      /* 0: the parent side, 1: the child side */
-	atomic_int failure;       /* the first failure a side saw */
-	int fail_side;
-	long fail_expected, fail_seen;
-	int fail_signo;
 	struct window_log window;
 };
 
-static const char *const side_names[] = { "parent", "child" };
-static const char *const wait_names[] = { "WAIT_CHILD", "WAIT_PARENT" };
-
-static _Noreturn void side_fails(struct duel *d, int who, enum failure f,
-				 long expected, long seen, int signo)
+static void duel_tell(const struct turns *t, int side, pid_t other)
 {
-	int none = FAIL_NONE;
+	const struct sync_api *api = ((const struct duel *)t->arg)->api;
 
-	if (atomic_compare_exchange_strong(&d->failure, &none, (int)f)) {
-		d->fail_side = who;
-		d->fail_expected = expected;
-		d->fail_seen = seen;
-		d->fail_signo = signo;
-	}
-	_exit(1);
+	(side == 0 ? api->tell_child : api->tell_parent)(other);
 }
 
-static void check_mask_after_wait(struct duel *d, int who, long round)
+static void duel_wait(const struct turns *t, int side)
+{
+	const struct sync_api *api = ((const struct duel *)t->arg)->api;
+
+	(side == 0 ? api->wait_child : api->wait_parent)();
+}
+
+/* While mask_watch is set, sides check SIGUSR1/2 after every WAIT_*. */
+static void check_mask_after_wait(struct turns *t, int who, long round)
 {
 	sigset_t now;
 
-	if (!d->check_mask)
+	if (!mask_watch)
 		return;
 	sigprocmask(SIG_BLOCK, NULL, &now);
 	if (!sigismember(&now, SIGUSR1))
-		side_fails(d, who, FAIL_MASK, round, 0, SIGUSR1);
+		turns_fail(t, who, FAIL_MASK, round, 0, SIGUSR1);
 	if (!sigismember(&now, SIGUSR2))
-		side_fails(d, who, FAIL_MASK, round, 0, SIGUSR2);
+		turns_fail(t, who, FAIL_MASK, round, 0, SIGUSR2);
 }
 
 /* A side is about to sleep with a signal open: its flag test was exposed. */
 static void sleep_with_open_mask(const sigset_t *now)
 {
-	struct duel *d = mask_watch;
-	int who = (int)getpid() == atomic_load(&d->side[0].pid) ? 0 : 1;
+	struct turns *t = mask_watch;
+	int who = turns_side_of(t, getpid());
 
-	side_fails(d, who, FAIL_OPEN_SLEEP, atomic_load(&d->side[who].round), 0,
+	turns_fail(t, who, FAIL_OPEN_SLEEP, atomic_load(&t->side[who].round), 0,
 		   sigismember(now, SIGUSR1) ? SIGUSR2 : SIGUSR1);
 }
 
-/* Publishes this side's pid and waits for the other side's. */
-static pid_t meet_other_side(struct duel *d, int who)
+/* A mask failure a side recorded itself, as a hint. */
+static bool judge_mask(const struct turns *t, char *hint, size_t size)
 {
-	atomic_store(&d->side[who].pid, (int)getpid());
-	while (atomic_load(&d->side[!who].pid) == 0)
-		sleep_seconds(0.0001);
-	return (pid_t)atomic_load(&d->side[!who].pid);
-}
+	const char *sig = t->fail_detail == SIGUSR1 ? "USR1" : "USR2";
+	const char *wait = t->ops->wait_name[t->fail_side];
 
-/* One side's turn: check the count, increment it, tell the other side. */
-static void take_turn(struct duel *d, int who, long i, pid_t other)
-{
-	struct side *me = &d->side[who];
-	long seen;
-
-	atomic_store(&me->round, i);
-	atomic_store(&me->step, STEP_CHECK);
-	seen = atomic_load(&d->counter);
-	if (seen != i)
-		side_fails(d, who, FAIL_VALUE, i, seen, 0);
-	atomic_store(&d->counter, i + 1);
-	atomic_store(&me->step, STEP_TELL);
-	if (who == 0)
-		d->api->tell_child(other);
-	else
-		d->api->tell_parent(other);
-}
-
-static void parent_side(void *arg)
-{
-	struct duel *d = arg;
-	struct side *me = &d->side[0];
-	pid_t child = meet_other_side(d, 0);
-
-	for (long i = 0; i < d->rounds; i += 2) {
-		take_turn(d, 0, i, child);
-		atomic_store(&me->step, STEP_WAIT);
-		d->api->wait_child();
-		check_mask_after_wait(d, 0, i);
-	}
-	atomic_store(&me->step, STEP_DONE);
-}
-
-static void child_side(void *arg)
-{
-	struct duel *d = arg;
-	struct side *me = &d->side[1];
-	pid_t parent = meet_other_side(d, 1);
-
-	for (long i = 1; i < d->rounds + 1; i += 2) {
-		atomic_store(&me->round, i);
-		atomic_store(&me->step, STEP_WAIT);
-		d->api->wait_parent();
-		check_mask_after_wait(d, 1, i);
-		take_turn(d, 1, i, parent);
-	}
-	atomic_store(&me->step, STEP_DONE);
-}
-
-static size_t duel_count(void *d)
-{
-	return (size_t)atomic_load(&((struct duel *)d)->counter);
-}
-
-struct duel_result {
-	struct duel *d;
-	long final;               /* the count the rounds should reach */
-	int status[2];            /* 0 for a side stopped by the watcher */
-	bool stalled;
-	double stalled_for;
-	char said[64];            /* stderr of both sides */
-	bool said_anything;
-};
-
-/*
- * Starts the two sides and watches the count until both end or it stalls;
- * when one side ends, the other gets a short grace to end too.
- */
-static void run_duel(const struct sync_api *api, long rounds, bool arm_window,
-		     bool check_mask, struct duel_result *r)
-{
-	struct duel *d = child_shared(sizeof *d);
-	char path[512];
-	struct child_io io = { .err = grader_tmp_path(path, sizeof path, "duel-said") };
-	pid_t pids[2];
-	struct child_watch watch = {
-		.pids = pids, .status = r->status, .count = 2, .progress = duel_count,
-		.arg = d, .failed = &d->failure, .stall = STALL_SECONDS, .grace = GRACE_SECONDS,
-	};
-
-	memset(r, 0, sizeof *r);
-	*d = (struct duel){ .api = api, .rounds = rounds, .check_mask = check_mask };
-	r->d = d;
-	r->final = rounds % 2 ? rounds + 1 : rounds;
-
-	/* The test process plays the common ancestor: it calls TELL_WAIT. */
-	api->tell_wait();
-	if (check_mask && !both_blocked())
-		ck_abort_msg("after TELL_WAIT, SIGUSR1 and SIGUSR2 must be blocked: "
-			     "a TELL_* that comes early then waits, pending, for sigsuspend");
-	window = arm_window ? &d->window : NULL;
-	mask_watch = check_mask ? d : NULL;
-	pids[0] = child_start(parent_side, d, &io);
-	pids[1] = child_start(child_side, d, &io);
-	window = NULL;
-	mask_watch = NULL;
-
-	r->stalled = child_watch(&watch) == WATCH_STALLED;
-	r->stalled_for = watch.still_for;
-	r->said_anything = child_said(path, NULL, 0, r->said, sizeof r->said) > 0;
-}
-
-/* A failure a side recorded itself, as a hint. */
-static bool judge_failure(const struct sync_api *api, const struct duel *d,
-			  char *hint, size_t size)
-{
-	const char *sig = d->fail_signo == SIGUSR1 ? "USR1" : "USR2";
-
-	switch (atomic_load(&d->failure)) {
-	case FAIL_VALUE:
-		snprintf(hint, size,
-			 "%s (%s): expected %ld, got %ld: a WAIT_* returned before the "
-			 "other side's TELL_* (flag never reset? TELL_* before the turn?)",
-			 side_names[d->fail_side], api->name, d->fail_expected,
-			 d->fail_seen);
-		return true;
+	switch (atomic_load(&t->failure)) {
 	case FAIL_MASK:
 		snprintf(hint, size,
 			 "after %s returned in round %ld, SIG%s was unblocked: a signal can "
 			 "then land after the next flag test and be lost; keep both blocked",
-			 wait_names[d->fail_side], d->fail_expected, sig);
+			 wait, t->fail_expected, sig);
 		return true;
 	case FAIL_OPEN_SLEEP:
 		snprintf(hint, size,
 			 "%s went to sleep in round %ld with SIG%s unblocked: a signal "
 			 "landing between its flag test and the sleep is lost; keep both blocked",
-			 wait_names[d->fail_side], d->fail_expected, sig);
+			 wait, t->fail_expected, sig);
 		return true;
 	default:
 		return false;
@@ -389,113 +220,64 @@ static bool judge_failure(const struct sync_api *api, const struct duel *d,
 }
 
 /* A side slept with a signal open: the likeliest reason for a stall. */
-static bool judge_lost_wakeup(const struct duel_result *r, char *hint, size_t size)
+static bool judge_lost_wakeup(const struct turns *t, char *hint, size_t size)
 {
-	const struct window_log *w = &r->d->window;
+	const struct window_log *w = &((const struct duel *)t->arg)->window;
 	bool hit = atomic_load(&w->hits) > 0;
 	int pid = atomic_load(hit ? &w->hit_pid : &w->open_pid);
 	int signo = atomic_load(hit ? &w->hit_signo : &w->open_signo);
-	int who = pid == atomic_load(&r->d->side[0].pid) ? 0 : 1;
 
-	if (atomic_load(&w->open_entries) == 0 || !r->stalled)
+	if (atomic_load(&w->open_entries) == 0 || !t->stalled)
 		return false;
 	snprintf(hint, size,
 		 "lost wake-up: %s tested its flag with SIG%s unblocked; the signal "
 		 "landed before the sleep and it slept on. Keep SIGUSR1/2 blocked "
 		 "after WAIT_*",
-		 wait_names[who], signo == SIGUSR1 ? "USR1" : "USR2");
+		 t->ops->wait_name[turns_side_of(t, pid)], signo == SIGUSR1 ? "USR1" : "USR2");
 	return true;
 }
 
-/* A side that was killed, or ended early with a failure, as a hint. */
-static bool judge_sides(const struct sync_api *api, const struct duel_result *r,
-			char *hint, size_t size)
+static bool explain_duel(const struct turns *t, char *hint, size_t size)
 {
-	const struct duel *d = r->d;
-	char how[64];
-
-	for (int who = 0; who < 2; who++) {
-		int st = r->status[who];
-
-		if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL) {
-			snprintf(hint, size,
-				 "the %s side (%s) was %s: TELL_WAIT must catch SIGUSR1 and "
-				 "SIGUSR2 before fork()",
-				 side_names[who], api->name,
-				 grader_describe_status(st, how, sizeof how));
-			return true;
-		}
-		if (WIFEXITED(st) && WEXITSTATUS(st) != 0 &&
-		    atomic_load(&d->side[who].step) != STEP_DONE) {
-			snprintf(hint, size,
-				 "the %s side (%s) ended with %s %s round %ld; it said %s",
-				 side_names[who], api->name,
-				 grader_describe_status(st, how, sizeof how),
-				 step_names[atomic_load(&d->side[who].step)],
-				 atomic_load(&d->side[who].round),
-				 r->said_anything ? r->said : "nothing");
-			return true;
-		}
-	}
-	return false;
+	return judge_mask(t, hint, size) || judge_lost_wakeup(t, hint, size);
 }
 
-/* Where the two sides sat when the count stopped moving, as a hint. */
-static bool judge_stall(const struct sync_api *api, const struct duel_result *r,
-			char *hint, size_t size)
-{
-	const struct duel *d = r->d;
-	int p = atomic_load(&d->side[0].step), c = atomic_load(&d->side[1].step);
-	long round = atomic_load(&d->counter);
+static const struct turns_ops duel_ops = {
+	.tell = duel_tell, .wait = duel_wait,
+	.after_wait = check_mask_after_wait, .explain = explain_duel,
+	.side = { "parent", "child" },
+	.tell_name = { "TELL_CHILD", "TELL_PARENT" },
+	.wait_name = { "WAIT_CHILD", "WAIT_PARENT" },
+	.tell_any = "TELL_*", .wait_any = "WAIT_*",
+	.early_why = "flag never reset? TELL_* before the turn?",
+	.crash_why = "TELL_WAIT must catch SIGUSR1 and SIGUSR2 before fork()",
+	.never_told_why = "wrong pid, or a signal/pipe end it does not wait on?",
+	.no_wake_why = "wrong pid or a lost signal?",
+};
 
-	if (!r->stalled)
-		return false;
-	if (c == STEP_WAIT && round <= 1)
-		snprintf(hint, size,
-			 "the child was never told: it sat %.1f s in WAIT_PARENT after "
-			 "TELL_CHILD(%d) (%s): wrong pid, or a signal/pipe end it does "
-			 "not wait on?",
-			 r->stalled_for, atomic_load(&d->side[1].pid), api->name);
-	else if (p == STEP_WAIT && c == STEP_WAIT)
-		snprintf(hint, size,
-			 "both sides sat %.1f s in WAIT_* at count %ld (%s): the last "
-			 "TELL_* never woke its peer (wrong pid or a lost signal?)",
-			 r->stalled_for, round, api->name);
-	else
-		snprintf(hint, size,
-			 "no progress for %.1f s at count %ld (%s): parent %s, child %s",
-			 r->stalled_for, round, api->name, step_names[p], step_names[c]);
-	return true;
-}
-
-/* Turns what the watcher saw into one hint; NULL when the duel went well. */
-static const char *judge_duel(const struct sync_api *api, const struct duel_result *r,
-			      char *hint, size_t size)
-{
-	const struct duel *d = r->d;
-
-	if (judge_failure(api, d, hint, size) || judge_lost_wakeup(r, hint, size) ||
-	    judge_sides(api, r, hint, size) || judge_stall(api, r, hint, size))
-		return hint;
-	if (atomic_load(&d->counter) != r->final) {
-		snprintf(hint, size,
-			 "after %ld rounds (%s) the count is %ld, expected %ld",
-			 d->rounds, api->name, atomic_load(&d->counter), r->final);
-		return hint;
-	}
-	return NULL;
-}
-
+/* A duel of rounds turns; the sides of arm_window duels lose wake-ups. */
 static void duel_and_judge(const struct sync_api *api, long rounds,
 			   bool arm_window, bool check_mask)
 {
-	struct duel_result r;
+	struct duel *d = child_shared(sizeof *d);
+	struct turns *t = turns_new(&duel_ops, d, api->name, rounds);
 	char hint[256];
 	const char *bad;
 
-	run_duel(api, rounds, arm_window, check_mask, &r);
-	bad = judge_duel(api, &r, hint, sizeof hint);
-	munmap(r.d, sizeof *r.d);
+	d->api = api;
+	/* The test process plays the common ancestor: it calls TELL_WAIT. */
+	api->tell_wait();
+	if (check_mask && !both_blocked())
+		ck_abort_msg("after TELL_WAIT, SIGUSR1 and SIGUSR2 must be blocked: "
+			     "a TELL_* that comes early then waits, pending, for sigsuspend");
+	window = arm_window ? &d->window : NULL;
+	mask_watch = check_mask ? t : NULL;
+	turns_run(t, STALL_SECONDS, GRACE_SECONDS);
+	window = NULL;
+	mask_watch = NULL;
+	bad = turns_judge(t, hint, sizeof hint);
+	turns_free(t);
+	munmap(d, sizeof *d);
 	ck_assert_msg(bad == NULL, "%s", bad);
 }
 
@@ -620,72 +402,16 @@ START_TEST(tellwait_blocks_both_signals)
 }
 END_TEST
 
-struct waiter_page {
-	const struct sync_api *api;
-	atomic_int woke;          /* WAIT_PARENT calls that have returned */
-};
-
-/* In the child: three WAIT_PARENT, the third one told before it begins. */
-static void wait_three_times(void *arg)
-{
-	struct waiter_page *w = arg;
-
-	for (int i = 0; i < 3; i++) {
-		if (i == 2)	/* let the third TELL_CHILD come first */
-			sleep_seconds(0.2);
-		w->api->wait_parent();
-		atomic_fetch_add(&w->woke, 1);
-	}
-}
-
-static void expect_woken(struct waiter_page *w, int count, double seconds)
-{
-	for (double end = monotonic_seconds() + seconds * grader_scale();
-	     atomic_load(&w->woke) < count && monotonic_seconds() < end;)
-		sleep_seconds(0.002);
-}
-
 /* One API: WAIT_PARENT sleeps until told, once per TELL_CHILD, early or late. */
 static void check_wait_blocks(const struct sync_api *api)
 {
-	struct waiter_page *w = child_shared(sizeof *w);
-	char why[300];
-	pid_t pid, running;
-	int woke;
+	struct duel d = { .api = api };
+	char hint[256];
+	const char *bad;
 
-	w->api = api;
 	api->tell_wait();
-	running = pid = child_start(wait_three_times, w, NULL);
-	sleep_seconds(0.2);
-	woke = atomic_load(&w->woke);
-	if (woke != 0)
-		child_stop(&running);
-	ck_assert_msg(woke == 0,
-		      "WAIT_PARENT (%s) returned although nobody had told: it must "
-		      "sleep until TELL_CHILD", api->name);
-	api->tell_child(pid);
-	expect_woken(w, 1, 2.0);
-	woke = atomic_load(&w->woke);
-	if (woke == 0)
-		child_stop(&running);
-	ck_assert_msg(woke > 0,
-		      "WAIT_PARENT (%s) still asleep 2 s after TELL_CHILD(%d): the "
-		      "child was never told", api->name, (int)pid);
-	sleep_seconds(0.2);
-	woke = atomic_load(&w->woke);
-	if (woke != 1)
-		child_stop(&running);
-	ck_assert_msg(woke == 1,
-		      "a second WAIT_PARENT (%s) returned after a single TELL_CHILD: "
-		      "reset the flag once a wake-up is used", api->name);
-	api->tell_child(pid);
-	expect_woken(w, 2, 2.0);
-	api->tell_child(pid);	/* before the child's third WAIT_PARENT */
-	ck_assert_msg(child_finished(&running, 2.0, NULL, why, sizeof why) &&
-		      atomic_load(&w->woke) == 3,
-		      "WAIT_PARENT (%s) missed a TELL_CHILD that came before it "
-		      "began: an early TELL_* must be kept", api->name);
-	munmap(w, sizeof *w);
+	bad = turns_check_wakeups(&duel_ops, &d, api->name, hint, sizeof hint);
+	ck_assert_msg(bad == NULL, "%s", bad);
 }
 
 START_TEST(wait_blocks_until_told)
@@ -740,16 +466,16 @@ START_TEST(wait_without_tellwait_refused)
 
 	for (int a = 0; a < 2; a++)
 		for (int c = 0; c < 2; c++) {
-			struct outcome o;
+			struct child_outcome o;
 			char how[64];
 
-			misuse_in_child(calls[c], (void *)apis[a], &o);
+			child_outcome(calls[c], (void *)apis[a], MISUSE_DEADLINE, &o);
 			ck_assert_msg(!o.timed_out,
 				      "%s (%s) without TELL_WAIT slept %.1f s: note in "
 				      "TELL_WAIT that it ran and fail with a message naming it",
 				      names[c], apis[a]->name, MISUSE_DEADLINE * grader_scale());
 			ck_assert_msg(WIFEXITED(o.status) && WEXITSTATUS(o.status) != 0 &&
-				      o.mentions_tellwait,
+				      strstr(o.text, "TELL_WAIT"),
 				      "%s (%s) without TELL_WAIT: expected a message naming "
 				      "TELL_WAIT and exit 1, saw %s and %s",
 				      names[c], apis[a]->name,
@@ -796,7 +522,7 @@ static void check_test_not_signalled(const char *call)
 
 START_TEST(tell_to_wrong_process_refused)
 {
-	struct outcome o;
+	struct child_outcome o;
 	char how[64];
 	char why[300];
 	pid_t gone, pid;
@@ -810,7 +536,7 @@ START_TEST(tell_to_wrong_process_refused)
 	/* A pid that just ended: kill() fails with ESRCH. */
 	gone = pid = child_start(nothing, NULL, NULL);
 	ck_assert_msg(child_finished(&pid, 1.0, NULL, why, sizeof why), "grader: child: %s", why);
-	misuse_in_child(tell_child_to, &gone, &o);
+	child_outcome(tell_child_to, &gone, MISUSE_DEADLINE, &o);
 	check_test_not_signalled("TELL_CHILD");
 	ck_assert_msg(!o.timed_out, "TELL_CHILD(%d) to a process that is gone hung",
 		      (int)gone);
@@ -823,7 +549,7 @@ START_TEST(tell_to_wrong_process_refused)
 		      grader_describe_status(o.status, how, sizeof how),
 		      o.said_anything ? o.said : "nothing");
 
-	misuse_in_child(tell_parent_zero, NULL, &o);
+	child_outcome(tell_parent_zero, NULL, MISUSE_DEADLINE, &o);
 	check_test_not_signalled("TELL_PARENT(0)");
 	ck_assert_msg(!(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 3),
 		      "TELL_PARENT(0) signalled the caller's whole process group "
@@ -885,12 +611,12 @@ static void parent_that_leaves(void *page)
 START_TEST(pipes_dead_peer_is_eof)
 {
 	struct orphan_page *page = child_shared(sizeof *page);
-	struct outcome o;
+	struct child_outcome o;
 	char how[64];
 	pid_t orphan;
 	bool still;
 
-	misuse_in_child(parent_of_silent_child, NULL, &o);
+	child_outcome(parent_of_silent_child, NULL, MISUSE_DEADLINE, &o);
 	ck_assert_msg(!o.timed_out,
 		      "WAIT_CHILD (pipes) still waiting %.1f s after the child exited: "
 		      "close the pipe ends each side does not use, so read() sees EOF",
@@ -901,7 +627,7 @@ START_TEST(pipes_dead_peer_is_eof)
 		      grader_describe_status(o.status, how, sizeof how),
 		      o.said_anything ? o.said : "nothing");
 
-	misuse_in_child(parent_that_leaves, page, &o);
+	child_outcome(parent_that_leaves, page, MISUSE_DEADLINE, &o);
 	orphan = (pid_t)atomic_load(&page->child_pid);
 	ck_assert_msg(orphan > 0, "pipe_TELL_WAIT or fork failed in the grader's parent");
 	for (double end = monotonic_seconds() + MISUSE_DEADLINE * grader_scale();
