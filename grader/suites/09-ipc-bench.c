@@ -231,6 +231,28 @@ static int burst_phase(const struct plan *p, struct channel *ch, uint64_t *rng,
 	return 0;
 }
 
+/*
+ * Opens the channel, forks side B running fn and attaches side A to it:
+ * 0, or 1 with the verdict written.
+ */
+static int open_pair(const struct plan *p, struct channel *ch,
+		     int (*fn)(const struct plan *, struct channel *), pid_t *b)
+{
+	channel_init(ch);
+	AT(a, "side A in open");
+	if (p->m->open(ch, p->dir) != 0)
+		VERDICT("open failed: %s", err_name(errno));
+	*b = fork();
+	if (*b < 0)
+		VERDICT("the grader could not fork: %s", strerror(errno));
+	if (*b == 0)
+		_exit(fn(p, ch));
+	AT(a, "side A in attach");
+	if (p->m->attach(ch, SIDE_A, *b) != 0)
+		VERDICT("side A's attach failed: %s", err_name(errno));
+	return 0;
+}
+
 static int side_a(const struct plan *p)
 {
 	struct channel ch;
@@ -244,18 +266,8 @@ static int side_a(const struct plan *p)
 	if (msg == NULL || reply == NULL)
 		VERDICT("the grader ran out of memory");
 	sigprocmask(SIG_SETMASK, NULL, &mask_before);
-	channel_init(&ch);
-	AT(a, "side A in open");
-	if (p->m->open(&ch, p->dir) != 0)
-		VERDICT("open failed: %s", err_name(errno));
-	b = fork();
-	if (b < 0)
-		VERDICT("the grader could not fork: %s", strerror(errno));
-	if (b == 0)
-		_exit(side_b(p, &ch));
-	AT(a, "side A in attach");
-	if (p->m->attach(&ch, SIDE_A, b) != 0)
-		VERDICT("side A's attach failed: %s", err_name(errno));
+	if (open_pair(p, &ch, side_b, &b) != 0)
+		return 1;
 	if (echo_phase(p, &ch, &rng, msg, reply) != 0 || burst_phase(p, &ch, &rng, msg) != 0)
 		return 1;
 	if (p->expect_eof) {
@@ -511,18 +523,8 @@ static int idle_a(const struct plan *p)
 
 	if (buf == NULL)
 		VERDICT("the grader ran out of memory");
-	channel_init(&ch);
-	AT(a, "side A in open");
-	if (p->m->open(&ch, p->dir) != 0)
-		VERDICT("open failed: %s", err_name(errno));
-	b = fork();
-	if (b < 0)
-		VERDICT("the grader could not fork: %s", strerror(errno));
-	if (b == 0)
-		_exit(idle_b(p, &ch));
-	AT(a, "side A in attach");
-	if (p->m->attach(&ch, SIDE_A, b) != 0)
-		VERDICT("side A's attach failed: %s", err_name(errno));
+	if (open_pair(p, &ch, idle_b, &b) != 0)
+		return 1;
 	sleep_ms(IDLE_MS);
 	grader_replay_fill(&rng, buf, BIG);
 	AT(a, "side A in send of 16 bytes");
