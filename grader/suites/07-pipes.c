@@ -737,10 +737,8 @@ START_TEST(lswc_matches_shell)
 			  (int)grader_random_between(10, 60) };
 
 	for (int i = 0; i < 3; i++) {
-		char dir[600], name[32];
+		char dir[600], name[32], want[64];
 		struct run_result res;
-
-		char want[64];
 
 		snprintf(name, sizeof name, "lswc-%d", i);
 		make_folder(dir, sizeof dir, name, counts[i]);
