@@ -76,10 +76,11 @@ tools: $(DRIVER) $(CORE_DIR)/libgrader.a $(CORE_DIR)/shims/ipclaunch \
 san-tools: $(SAN_CORE_DIR)/libgrader.a $(SAN_CORE_DIR)/shims/ipclaunch \
 	$(SHIM_SRCS:grader/shims/%.c=$(SAN_CORE_DIR)/shims/%.so) $(SAN_CORE_DIR)/suites/stamp
 
-# Every suite's object and the grader's symbol lists, from trusted files
-# only: lab builds link them and never see a suite's source.
+# Every suite's object, the grader's symbol lists and the labs' harnesses,
+# from trusted files only: lab builds link them and never see their sources.
 SUITE_INPUTS := $(DEFS) $(DEFS:.def=.c) $(wildcard $(TRUSTED)/*/*.h) grader/core/*.h \
-	mk/lab.mk mk/flags.mk mk/vet-lab.sh
+	$(wildcard $(TRUSTED)/*/harness $(TRUSTED)/*/harness/*.[ch]) mk/lab.mk mk/flags.mk \
+	mk/vet-lab.sh
 
 $(CORE_DIR)/suites/stamp: $(CORE_DIR)/libgrader.a $(SUITE_INPUTS)
 	$(call suite_parts,$(CORE_DIR),0)

@@ -7,12 +7,19 @@
 #        SUITE_PARTS=build/core/suites/01-shared-anon CORE=build/core
 #
 # The driver uses the second form, inside its build sandbox: PROGRAMS and
-# LDLIBS come from its catalogue (the trusted lab.mk), the suite's object
-# and the grader's symbol lists (SUITE_PARTS) were built by the third form
-# from trusted files only (make tools), and nothing of the submission but
-# its .c and .h files is read.  Run by hand on a trusted tree, everything
-# comes from the lab folder.  Every .c file not named in PROGRAMS goes
-# into the lab's library.
+# LDLIBS come from its catalogue (the trusted lab.mk), the suite's object,
+# the grader's symbol lists and the harness's objects (SUITE_PARTS) were
+# built by the third form from trusted files only (make tools), and
+# nothing of the submission but the .c and .h files of its lab folder is
+# read.  Run by hand on a trusted tree, everything comes from the lab
+# folder.  Every .c file not named in PROGRAMS goes into the lab's library.
+#
+# A lab's harness/ folder holds given code that the lab's code runs in
+# (lab 09's benchmark): built like the suite, from the trusted tree, with
+# the lab's headers from there, into SUITE_PARTS/harness/.  A program of
+# PROGRAMS may be one of its files.  Every program and the suite link all
+# of its other objects, not through the library: a lab function with a
+# name of the harness is a build error, never a replacement.
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 include $(ROOT)/mk/flags.mk
@@ -45,13 +52,30 @@ LDLIBS :=
 include $(LABDIR)/lab.mk
 endif
 
+# The harness's objects: built here from the lab folder, or already built.
+HARNESS := $(SUITE_PARTS)/harness
+ifeq ($(BUILD_PARTS),1)
+HARNESS_OBJS := $(patsubst $(LABDIR)/harness/%.c,$(HARNESS)/%.o, \
+	$(wildcard $(LABDIR)/harness/*.c))
+# An object whose source is gone would still be linked by the driver.
+STALE_OBJS := $(filter-out $(HARNESS_OBJS),$(wildcard $(HARNESS)/*.o))
+ifneq ($(STALE_OBJS),)
+$(shell rm -f $(STALE_OBJS) $(STALE_OBJS:.o=.d))
+endif
+else
+HARNESS_OBJS := $(wildcard $(HARNESS)/*.o)
+endif
+HARNESS_PROGRAMS := $(filter $(PROGRAMS),$(HARNESS_OBJS:$(HARNESS)/%.o=%))
+LAB_PROGRAMS := $(filter-out $(HARNESS_PROGRAMS),$(PROGRAMS))
+
 LAB_SRCS := $(wildcard $(LABDIR)/*.c)
-PROG_SRCS := $(PROGRAMS:%=$(LABDIR)/%.c)
+PROG_SRCS := $(LAB_PROGRAMS:%=$(LABDIR)/%.c)
 LIB_SRCS := $(filter-out $(PROG_SRCS),$(LAB_SRCS))
-# The lab's objects in obj/; the grader's and common/'s in grader/, where
-# no name of the lab can collide with them.
+# The lab's objects in obj/; common/'s in grader/ and the harness's in
+# SUITE_PARTS/harness/, where no name of the lab can collide with them.
 LAB_OBJS := $(LIB_SRCS:$(LABDIR)/%.c=$(OUT)/obj/%.o)
 COMMON_OBJS := $(OUT)/grader/errors.o
+GIVEN_OBJS := $(filter-out $(HARNESS_PROGRAMS:%=$(HARNESS)/%.o),$(HARNESS_OBJS))
 LIB_OBJS := $(LAB_OBJS) $(COMMON_OBJS)
 PROG_BINS := $(PROGRAMS:%=$(OUT)/%)
 SUITE_SRC := $(ROOT)/grader/suites/$(LAB).c
@@ -75,14 +99,17 @@ $(OUT)/liblab.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(PROG_BINS): $(OUT)/%: $(OUT)/obj/%.o $(OUT)/liblab.a
+$(LAB_PROGRAMS:%=$(OUT)/%): $(OUT)/%: $(OUT)/obj/%.o $(GIVEN_OBJS) $(OUT)/liblab.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS)
+
+$(HARNESS_PROGRAMS:%=$(OUT)/%): $(OUT)/%: $(HARNESS)/%.o $(GIVEN_OBJS) $(OUT)/liblab.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS)
 
 # The suite's parts: its object, compiled with the grader's headers first,
-# then the lab's own headers (from a trusted tree), then common/; and the
-# lists of the grader's symbols that vet the lab's code.
+# then the lab's own headers (from a trusted tree), then common/; the
+# lists of the grader's symbols that vet the lab's code; the harness.
 .PHONY: suite-parts
-suite-parts: $(SUITE_PARTS)/suite.o $(SUITE_PARTS)/symbols/interface
+suite-parts: $(SUITE_PARTS)/suite.o $(SUITE_PARTS)/symbols/interface $(HARNESS_OBJS)
 
 ifeq ($(BUILD_PARTS),1)
 $(SUITE_PARTS)/suite.o: $(SUITE_SRC) $(ROOT)/grader/suites/$(LAB).def
@@ -93,14 +120,20 @@ $(SUITE_PARTS)/suite.o: $(SUITE_SRC) $(ROOT)/grader/suites/$(LAB).def
 $(SUITE_PARTS)/symbols/interface: $(SUITE_PARTS)/suite.o $(CORE_LIB) $(ROOT)/mk/vet-lab.sh
 	CC='$(CC)' sh $(ROOT)/mk/vet-lab.sh symbols $(SUITE_PARTS) $(CORE_LIB)
 
--include $(wildcard $(SUITE_PARTS)/*.d)
+# The harness: its own headers first, then the lab's (from a trusted tree).
+$(HARNESS)/%.o: $(LABDIR)/harness/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LAB_CFLAGS) -I$(LABDIR)/harness -I$(LABDIR) -I$(ROOT)/common -MMD -MP \
+		-c $< -o $@
+
+-include $(wildcard $(SUITE_PARTS)/*.d $(HARNESS)/*.d)
 endif
 
 # The lab's code as the suite links it: one object, vetted (see vet-lab.sh).
-$(OUT)/grader/lab.o: $(LAB_OBJS) $(COMMON_OBJS) $(SUITE_PARTS)/symbols/interface \
-		$(ROOT)/mk/vet-lab.sh | $(OUT)/grader
+$(OUT)/grader/lab.o: $(LAB_OBJS) $(GIVEN_OBJS) $(COMMON_OBJS) \
+		$(SUITE_PARTS)/symbols/interface $(ROOT)/mk/vet-lab.sh | $(OUT)/grader
 	CC='$(CC)' sh $(ROOT)/mk/vet-lab.sh check $@ $(SUITE_PARTS) $(SAN) \
-		$(COMMON_OBJS) $(LAB_OBJS)
+		$(COMMON_OBJS) $(LAB_OBJS) $(GIVEN_OBJS)
 
 $(OUT)/suite: $(SUITE_PARTS)/suite.o $(OUT)/grader/lab.o $(CORE_LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)

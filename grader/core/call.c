@@ -1,12 +1,12 @@
 /* call.c - see call.h. */
 #include "call.h"
 #include "autopsy.h"
+#include "child.h"
 #include "context.h"
 #include "procinfo.h"
 #include "sysutil.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -49,23 +49,20 @@ static void redirect(const char *path, int target, int flags)
 	close(fd);
 }
 
+static bool note_child(const struct proc_status *p, void *found)
+{
+	if (p->ppid != getpid())
+		return true;
+	*(pid_t *)found = p->pid;
+	return false;
+}
+
 /* Some child of ours (running, or ended and not yet reaped), or 0. */
 static pid_t some_child(void)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *e;
 	pid_t found = 0;
 
-	if (d == NULL)
-		return 0;
-	while (found == 0 && (e = readdir(d)) != NULL) {
-		pid_t pid = (pid_t)atoi(e->d_name);
-		struct proc_status st;
-
-		if (pid > 0 && proc_status_read(pid, &st) && st.ppid == getpid())
-			found = pid;
-	}
-	closedir(d);
+	proc_each(note_child, &found);
 	return found;
 }
 
@@ -90,23 +87,6 @@ static void reap_everything(pid_t group)
 				return;
 			sleep_seconds(0.002);
 		}
-	}
-}
-
-bool grader_wait_until(pid_t pid, double seconds, int *status)
-{
-	const double deadline = monotonic_seconds() + seconds * grader_ctx.scale;
-
-	for (;;) {
-		pid_t w = waitpid(pid, status, WNOHANG);
-
-		if (w == pid)
-			return true;
-		if (w < 0 && errno != EINTR)
-			return false;
-		if (monotonic_seconds() >= deadline)
-			return false;
-		sleep_seconds(0.002);
 	}
 }
 
@@ -161,7 +141,7 @@ bool call_in_child(call_fn fn, void *arg, struct call_report *rep,
 	if (caller == 0)
 		be_the_caller(fn, arg, rep, io);
 	setpgid(caller, caller);
-	if (grader_wait_until(caller, seconds, &status)) {
+	if (child_wait_until(caller, seconds, &status)) {
 		reap_everything(caller);
 		return true;
 	}

@@ -60,7 +60,4 @@ bool call_in_child(call_fn fn, void *arg, struct call_report *rep,
 /* The first descriptor open after the call but not before, or -1. */
 int call_new_fd(const struct call_report *rep);
 
-/* Waits for pid until the deadline (scaled) without killing it; true if it ended. */
-bool grader_wait_until(pid_t pid, double seconds, int *status);
-
 #endif

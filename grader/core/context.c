@@ -91,6 +91,79 @@ void grader_random_text(char *buf, size_t len)
 	buf[len] = '\0';
 }
 
+void grader_random_bytes(void *buf, size_t len)
+{
+	unsigned char *bytes = buf;
+
+	for (size_t i = 0; i < len; i++)
+		bytes[i] = (unsigned char)grader_random();
+}
+
+char *grader_random_lines(size_t count, uint32_t shortest, uint32_t longest,
+			  const char *tag, size_t *len)
+{
+	const size_t tag_len = tag ? strlen(tag) + 1 : 0;
+	char *text = malloc(count * (tag_len + longest + 1) + 1);
+	size_t o = 0;
+
+	ck_assert_msg(text != NULL, "the grader ran out of memory");
+	for (size_t i = 0; i < count; i++) {
+		size_t n = grader_random_between(shortest, longest);
+
+		if (tag)
+			o += (size_t)sprintf(text + o, "%s ", tag);
+		grader_random_text(text + o, n);
+		o += n;
+		text[o++] = '\n';
+	}
+	text[o] = '\0';
+	*len = o;
+	return text;
+}
+
+size_t grader_first_difference(const char *a, size_t a_len, const char *b,
+			       size_t b_len, size_t *line)
+{
+	size_t at = 0, lines = 1;
+
+	while (at < a_len && at < b_len && a[at] == b[at])
+		lines += a[at++] == '\n';
+	if (line)
+		*line = lines;
+	return at;
+}
+
+uint64_t grader_replay_next(uint64_t *state)
+{
+	uint64_t x = *state; /* xorshift64*, Marsaglia and Vigna */
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * UINT64_C(0x2545f4914f6cdd1d);
+}
+
+void grader_replay_fill(uint64_t *state, void *buf, size_t len)
+{
+	unsigned char *bytes = buf;
+
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t v = grader_replay_next(state);
+
+		memcpy(bytes + i, &v, len - i < 8 ? len - i : 8);
+	}
+}
+
+uint64_t grader_fnv1a(uint64_t sum, const void *data, size_t len)
+{
+	const unsigned char *bytes = data;
+
+	for (size_t i = 0; i < len; i++)
+		sum = (sum ^ bytes[i]) * UINT64_C(0x100000001b3);
+	return sum;
+}
+
 const char *grader_excerpt(char *buf, size_t size, const char *data, size_t len)
 {
 	size_t o = 0;
@@ -175,4 +248,11 @@ const char *grader_describe_status(int status, char *buf, size_t size)
 	else
 		snprintf(buf, size, "status %#x", status);
 	return buf;
+}
+
+const char *grader_errno_name(int err)
+{
+	const char *name = err ? strerrorname_np(err) : "no error";
+
+	return name ? name : "an unknown errno";
 }

@@ -27,9 +27,14 @@
 
 #include "autopsy.h"
 #include "call.h"
+#include "child.h"
+#include "msgstream.h"
+#include "probe.h"
 #include "procinfo.h"
 #include "run.h"
 #include "sysutil.h"
+#include "tidy.h"
+#include "turns.h"
 
 struct graded_item {
 	const char *name;     /* also the TCase name */
@@ -86,6 +91,34 @@ uint32_t grader_random(void);
 uint32_t grader_random_between(uint32_t lo, uint32_t hi);
 /* len printable characters from [A-Za-z0-9 ,.-], then a NUL: buf >= len+1. */
 void grader_random_text(char *buf, size_t len);
+/* len random bytes. */
+void grader_random_bytes(void *buf, size_t len);
+/*
+ * count lines of random text (grader_random_text), each "TAG " (when tag
+ * is not NULL), then shortest to longest characters, then a newline; in
+ * memory of the test's (free it), NUL-terminated, its length in *len.
+ */
+char *grader_random_lines(size_t count, uint32_t shortest, uint32_t longest,
+			  const char *tag, size_t *len);
+
+/*
+ * Where b first differs from a: the offset (a_len or b_len when one is a
+ * prefix of the other; a_len when they are equal) and, in *line when not
+ * NULL, the number of that line from 1.  For "they differ at line 12: ...".
+ */
+size_t grader_first_difference(const char *a, size_t a_len, const char *b,
+			       size_t b_len, size_t *line);
+
+/*
+ * A stream a child can replay from a seed the test drew (any value but
+ * 0): a producer and the consumer checking its bytes draw the same ones.
+ */
+uint64_t grader_replay_next(uint64_t *state);
+void grader_replay_fill(uint64_t *state, void *buf, size_t len);
+
+/* 64-bit FNV-1a over len bytes, continuing from sum (start with GRADER_FNV_START). */
+#define GRADER_FNV_START UINT64_C(0xcbf29ce484222325)
+uint64_t grader_fnv1a(uint64_t sum, const void *data, size_t len);
 
 /*
  * Writes a short, printable, quoted excerpt of student output into buf,
@@ -112,5 +145,8 @@ int grader_wait(pid_t pid, double seconds, int *status);
 
 /* "exit 3", "killed by SIGSEGV", ... for a wait status. */
 const char *grader_describe_status(int status, char *buf, size_t size);
+
+/* "ENOENT", "EINVAL", ... for an errno value; "no error" for 0. */
+const char *grader_errno_name(int err);
 
 #endif

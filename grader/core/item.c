@@ -14,6 +14,7 @@
 #include "item.h"
 #include "sysutil.h"
 #include "audit.h"
+#include "checkrun.h"
 #include "completion.h"
 #include "confine.h"
 #include "context.h"
@@ -48,8 +49,6 @@ static struct {
 	struct watchdog watchdog;
 } host;
 
-
-
 /* ---- in the test process ---- */
 
 static void checked_setup(void)
@@ -81,19 +80,22 @@ static void trampoline(int iteration)
 
 /* ---- the result ---- */
 
-static void explain_error(double timeout, const char *msg, const char *autopsy,
-			  struct result *r)
+/* The hint for a test that neither passed nor failed an assertion. */
+static void explain_error(double timeout, const struct check_outcome *out,
+			  const char *autopsy, struct result *r)
 {
-	int sig, code;
+	const int sig = out->signo;
 
-	if (strstr(msg, "timeout expired")) {
+	switch (out->end) {
+	case CHECK_TIMEOUT:
 		r->status = RESULT_TIMEOUT;
 		snprintf(r->hint, sizeof r->hint,
 			 "no result within %.1f s: the code under test blocked or "
 			 "looped (a lost wake-up, a read that never sees EOF, a wait "
 			 "for a child that never ends?)%s%s", timeout,
 			 autopsy[0] ? ". Just before: " : "", autopsy);
-	} else if (sscanf(msg, "Received signal %d", &sig) == 1) {
+		break;
+	case CHECK_SIGNALLED:
 		r->status = RESULT_CRASH;
 		snprintf(r->hint, sizeof r->hint,
 			 "the test process was killed by SIG%s in the code under test%s",
@@ -102,14 +104,17 @@ static void explain_error(double timeout, const char *msg, const char *autopsy,
 			 sig == SIGBUS ? " (a mapping beyond the end of its file?)" :
 			 sig == SIGUSR1 || sig == SIGUSR2 ?
 			 " (a signal sent before its handler was installed?)" : "");
-	} else if (sscanf(msg, "Early exit with return value %d", &code) == 1) {
+		break;
+	case CHECK_EXITED:
 		r->status = RESULT_FAIL;
 		snprintf(r->hint, sizeof r->hint,
 			 "the code under test ended the test process with exit status %d: "
-			 "return an error to the caller instead of calling exit()", code);
-	} else {
+			 "return an error to the caller instead of calling exit()", out->code);
+		break;
+	default:
 		r->status = RESULT_FAIL;
-		snprintf(r->hint, sizeof r->hint, "%s", msg);
+		snprintf(r->hint, sizeof r->hint, "%s", out->message);
+		break;
 	}
 }
 
@@ -122,7 +127,7 @@ static void append(char *text, size_t size, const char *what)
 }
 
 /* The verdict of Check, corrected by the watchdog and the leak sweep. */
-static void compose(TestResult *tr, double seconds, const struct watchdog_findings *found,
+static void compose(const struct check_outcome *out, const struct watchdog_findings *found,
 		    const char *leaks, struct result *r)
 {
 	const struct graded_item *it = host.plan->item;
@@ -130,17 +135,17 @@ static void compose(TestResult *tr, double seconds, const struct watchdog_findin
 	memset(r, 0, sizeof *r);
 	snprintf(r->name, sizeof r->name, "%s", it->name);
 	r->max = it->points;
-	r->seconds = seconds;
-	if (tr == NULL) {
+	r->seconds = out->seconds;
+	if (out->end == CHECK_NO_RESULT) {
 		r->status = RESULT_ERROR;
 		snprintf(r->hint, sizeof r->hint, "the test produced no result");
-	} else if (tr_rtype(tr) == CK_PASS) {
+	} else if (out->end == CHECK_PASSED) {
 		r->status = RESULT_PASS;
-	} else if (tr_rtype(tr) == CK_FAILURE) {
+	} else if (out->end == CHECK_FAILED) {
 		r->status = RESULT_FAIL;
-		snprintf(r->hint, sizeof r->hint, "%s", tr_msg(tr));
+		snprintf(r->hint, sizeof r->hint, "%s", out->message);
 	} else {
-		explain_error(host.plan->timeout, tr_msg(tr), found->autopsy, r);
+		explain_error(host.plan->timeout, out, found->autopsy, r);
 	}
 	if (found->claim == CLAIM_FORGED) {
 		r->status = RESULT_FAIL;
@@ -217,34 +222,18 @@ static size_t keep_out(int fd, int *fds, size_t n)
 	return kept;
 }
 
-static TestResult *run_under_check(double *seconds)
+/* The item's test under Check, with the fixture and the trampoline around it. */
+static void run_test(struct check_outcome *out)
 {
 	const struct graded_item *it = host.plan->item;
-	static TTest wrapped;
-	Suite *suite = suite_create(grader_ctx.lab);
-	TCase *tc = tcase_create(it->name);
-	SRunner *runner;
-	TestResult **results, *tr = NULL;
-	double started;
+	const struct check_test test = {
+		.suite = grader_ctx.lab, .name = it->name,
+		.file = (*it->test)->file, .line = (*it->test)->line,
+		.body = trampoline, .setup = checked_setup,
+		.timeout = host.plan->timeout,
+	};
 
-	wrapped.name = it->name;
-	wrapped.fn = trampoline;
-	wrapped.file = (*it->test)->file;
-	wrapped.line = (*it->test)->line;
-	tcase_set_timeout(tc, host.plan->timeout);
-	tcase_add_checked_fixture(tc, checked_setup, NULL);
-	tcase_add_test(tc, &wrapped);
-	suite_add_tcase(suite, tc);
-	runner = srunner_create(suite);
-	srunner_set_fork_status(runner, CK_FORK);
-	fflush(NULL);
-	started = monotonic_seconds();
-	srunner_run_all(runner, CK_SILENT);
-	*seconds = monotonic_seconds() - started;
-	results = srunner_results(runner);
-	if (srunner_ntests_run(runner) > 0)
-		tr = results[0];
-	return tr; /* the host exits soon: the runner is not freed */
+	check_run_one(&test, out);
 }
 
 static _Noreturn void host_main(const struct item_plan *plan, int report_fd)
@@ -254,8 +243,7 @@ static _Noreturn void host_main(const struct item_plan *plan, int report_fd)
 	struct watchdog_findings found;
 	struct result r;
 	char leaks[400];
-	double seconds = 0;
-	TestResult *tr;
+	struct check_outcome outcome;
 	int watchdog_end;
 
 	host.plan = plan;
@@ -289,7 +277,7 @@ static _Noreturn void host_main(const struct item_plan *plan, int report_fd)
 	host.fd_count = keep_out(host.test_channel, host.fds,
 				 confine_open_fds(host.fds, MAX_HOST_FDS));
 
-	tr = run_under_check(&seconds);
+	run_test(&outcome);
 
 	close(host.test_channel);
 	/*
@@ -302,7 +290,7 @@ static _Noreturn void host_main(const struct item_plan *plan, int report_fd)
 	audit_sweep_objects(&snapshot, leaks, sizeof leaks);
 	audit_release(&snapshot);
 	remove_tree(host.workdir);
-	compose(tr, seconds, &found, leaks, &r);
+	compose(&outcome, &found, leaks, &r);
 	if (write(report_fd, &r, sizeof r) != (ssize_t)sizeof r)
 		_exit(4);
 	_exit(0);

@@ -119,6 +119,38 @@ int sysv_shm_count(void)
 	return count;
 }
 
+int shm_object_stat(const char *name, struct stat *st)
+{
+	char path[300];
+
+	snprintf(path, sizeof path, "/dev/shm/%s", name[0] == '/' ? name + 1 : name);
+	return stat(path, st);
+}
+
+bool shm_object_exists(const char *name)
+{
+	struct stat st;
+
+	return shm_object_stat(name, &st) == 0;
+}
+
+bool shm_object_find(const char *part, char *found, size_t size)
+{
+	DIR *dir = opendir("/dev/shm");
+	struct dirent *e;
+	bool any = false;
+
+	if (dir == NULL)
+		return false;
+	while (!any && (e = readdir(dir)) != NULL)
+		if (strstr(e->d_name, part) != NULL) {
+			snprintf(found, size, "%s", e->d_name);
+			any = true;
+		}
+	closedir(dir);
+	return any;
+}
+
 static int compare_ints(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
@@ -175,6 +207,7 @@ bool proc_status_read(pid_t pid, struct proc_status *out)
 	const char *open_paren, *close_paren;
 	FILE *f;
 	int ppid, pgid;
+	unsigned long long user, sys;
 	bool ok = false;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -184,10 +217,12 @@ bool proc_status_read(pid_t pid, struct proc_status *out)
 	/* The command name is in parentheses and may itself hold ") ". */
 	if (fgets(line, sizeof line, f) && (open_paren = strchr(line, '(')) &&
 	    (close_paren = strrchr(line, ')')) && close_paren > open_paren &&
-	    sscanf(close_paren + 2, "%c %d %d", &out->state, &ppid, &pgid) == 3) {
+	    sscanf(close_paren + 2, "%c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+		   &out->state, &ppid, &pgid, &user, &sys) == 5) {
 		out->pid = pid;
 		out->ppid = ppid;
 		out->pgid = pgid;
+		out->cpu_ticks = user + sys;
 		snprintf(out->comm, sizeof out->comm, "%.*s",
 			 (int)(close_paren - open_paren - 1), open_paren + 1);
 		ok = true;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* One line of /proc/PID/maps. */
@@ -39,6 +40,15 @@ bool sysv_shm_find_key(long key, struct sysv_shm *out);
 /* Number of segments visible to this process. */
 int sysv_shm_count(void);
 
+/* stat() of the object a POSIX shm_open name ("/name") stands for, in /dev/shm. */
+int shm_object_stat(const char *name, struct stat *st);
+bool shm_object_exists(const char *name);
+/*
+ * Copies into found the first /dev/shm entry whose name contains part (an
+ * object, or a named semaphore, "sem.NAME"); false when there is none.
+ */
+bool shm_object_find(const char *part, char *found, size_t size);
+
 /* The descriptors pid has open (0: this process), ascending; returns count. */
 int fds_list(pid_t pid, int *fds, int max);
 /* What descriptor fd of pid refers to, as readlink shows it. */
@@ -50,6 +60,7 @@ char fd_mode(pid_t pid, int fd);
 struct proc_status {
 	pid_t pid, ppid, pgid;
 	char state;               /* 'R', 'S', 'D', 'Z', ... */
+	unsigned long long cpu_ticks; /* user + system time, in clock ticks */
 	char comm[32];
 };
 

@@ -8,6 +8,7 @@
 #include "autopsy.h"
 #include "completion.h"
 #include "context.h"
+#include "grader.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,7 +47,7 @@ struct running {
 	int in_fd, out_fd, err_fd, pid_fd;
 	const char *input;
 	size_t input_len, input_done;
-	bool keep_stdin_open;
+	bool keep_stdin_open, explain_hang;
 	double start, deadline;
 	struct buffer out, err;
 };
@@ -209,7 +210,6 @@ static int spawn_program(pid_t *pid, const char *exec_path, const char *const *a
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	sigset_t none, all;
 	int rc;
 
 	posix_spawn_file_actions_init(&fa);
@@ -219,14 +219,7 @@ static int spawn_program(pid_t *pid, const char *exec_path, const char *const *a
 	posix_spawn_file_actions_addclosefrom_np(&fa, 3); /* hide Check's fds */
 	if (cwd)
 		posix_spawn_file_actions_addchdir_np(&fa, cwd);
-	posix_spawnattr_init(&attr);
-	sigemptyset(&none);
-	sigfillset(&all);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
-				 POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+	spawn_attr_clean(&attr);
 	rc = posix_spawn(pid, exec_path, &fa, &attr, (char *const *)argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
@@ -250,6 +243,7 @@ static void hold_ends(struct running *r, const struct run_opts *o, int in[2], in
 	r->input = o->input;
 	r->input_len = o->input && !o->input_len ? strlen(o->input) : o->input_len;
 	r->keep_stdin_open = o->keep_stdin_open;
+	r->explain_hang = o->explain_hang;
 	if (!r->input_len && !r->keep_stdin_open)
 		close_fd(&r->in_fd);
 	r->start = monotonic_seconds();
@@ -363,7 +357,9 @@ static bool pump_program(struct running *r, struct run_result *res, int *status)
 		if (!reaped && now >= r->deadline) {
 			res->timed_out = true;
 			res->autopsy = calloc(1, 600);
-			if (res->autopsy)
+			if (res->autopsy && r->explain_hang)
+				autopsy_hint(r->pid, r->pid, res->autopsy, 600);
+			else if (res->autopsy)
 				autopsy_describe(r->pid, NULL, res->autopsy, 600);
 			return false;
 		}
@@ -478,4 +474,44 @@ const char *run_describe(const struct run_result *res, char *buf, size_t size)
 	else
 		snprintf(buf, size, "exit %d", res->exit_code);
 	return buf;
+}
+
+bool run_refused(const char *prog, const char *const args[], const struct refusal *r,
+		 char *hint, size_t size)
+{
+	const double timeout = r->timeout > 0 ? r->timeout : 1.5;
+	struct run_opts opts = { .timeout = timeout, .input = r->input };
+	struct run_result res;
+	char how[64], shown[128], want[48], advice[200] = "";
+	size_t lines = 0;
+	bool ok = false;
+
+	if (r->advice)
+		snprintf(advice, sizeof advice, " (%s)", r->advice);
+	if (r->code)
+		snprintf(want, sizeof want, "exit %d%s", r->code,
+			 r->code == 2 ? ", a usage error," : "");
+	else
+		snprintf(want, sizeof want, "a non-zero exit");
+	run_program(prog, args, &opts, &res);
+	for (size_t i = 0; i < res.err_len; i++)
+		lines += res.err[i] == '\n';
+	grader_excerpt(shown, sizeof shown, res.err, res.err_len);
+	if (res.timed_out)
+		snprintf(hint, size, "%s %s was still running after %.1f s: expected it to "
+			 "refuse at once%s", prog, r->what, timeout, advice);
+	else if (!res.exited || (r->code ? res.exit_code != r->code : res.exit_code == 0))
+		snprintf(hint, size, "%s %s ended with %s: expected %s and one line on "
+			 "stderr%s; stderr %s", prog, r->what,
+			 run_describe(&res, how, sizeof how), want, advice, shown);
+	else if (lines != 1 || res.err[res.err_len - 1] != '\n')
+		snprintf(hint, size, "%s %s printed %s on stderr: expected one line saying "
+			 "what is wrong%s", prog, r->what, shown, advice);
+	else if (r->names && strstr(res.err, r->names) == NULL)
+		snprintf(hint, size, "%s %s printed %s on stderr: the message should name "
+			 "what it refuses%s", prog, r->what, shown, advice);
+	else
+		ok = true;
+	run_result_free(&res);
+	return ok;
 }

@@ -22,6 +22,7 @@ struct run_opts {
 	const char *const *env;   /* extra NAME=VALUE strings, NULL-ended */
 	const char *preload;      /* a shim in grader_shimdir(), e.g. "slowchild" */
 	bool keep_stdin_open;     /* run_start only: feed with run_feed() */
+	bool explain_hang;        /* timed out: autopsy is autopsy_hint's hint */
 };
 
 struct run_result {
@@ -38,7 +39,8 @@ struct run_result {
 	size_t err_len;
 	bool err_truncated;
 	double seconds;           /* wall time until exit */
-	char *autopsy;            /* timed out: what its processes waited in */
+	char *autopsy;            /* timed out: what its processes waited in (or,
+				   * with explain_hang, why, with advice) */
 };
 
 /*
@@ -62,6 +64,26 @@ void run_close_stdin(struct running *r);
 int run_finish(struct running *r, struct run_result *res);
 
 void run_result_free(struct run_result *res);
+
+/* What a program must do with a command line or input it refuses. */
+struct refusal {
+	const char *what;         /* the call, for the hint: "PATH", "with no arguments" */
+	int code;                 /* the exit status expected; 0: any but 0 */
+	const char *input;        /* fed to stdin, or NULL */
+	const char *names;        /* the line on stderr must contain it, or NULL */
+	const char *advice;       /* ends each hint, or NULL */
+	double timeout;           /* seconds, scaled; 0 means 1.5 s */
+};
+
+/*
+ * The rule every lab's programs follow for bad input: fail fast, with the
+ * expected status and one line on stderr (naming what it refuses).  True
+ * when prog with args did; otherwise hint says what it did instead, e.g.
+ * "fifo_writer PATH ended with exit 0: expected a non-zero exit and one
+ * line on stderr (a regular file is not a FIFO)".
+ */
+bool run_refused(const char *prog, const char *const args[], const struct refusal *r,
+		 char *hint, size_t size);
 
 /* "exit 0", "exit 3", "killed by SIGSEGV", "was still running after 2.0 s" */
 const char *run_describe(const struct run_result *res, char *buf, size_t size);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -73,4 +74,21 @@ int remove_tree(const char *path)
 		return unlink(path);
 	nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 	return lstat(path, &st) == 0 ? -1 : 0;
+}
+
+int spawn_attr_clean(posix_spawnattr_t *attr)
+{
+	sigset_t none, all;
+	int rc = posix_spawnattr_init(attr);
+
+	if (rc != 0)
+		return rc;
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setsigmask(attr, &none);
+	posix_spawnattr_setsigdefault(attr, &all);
+	posix_spawnattr_setpgroup(attr, 0);
+	posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+				 POSIX_SPAWN_SETPGROUP);
+	return 0;
 }

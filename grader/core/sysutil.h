@@ -1,11 +1,12 @@
 /*
  * sysutil.h - what the grader's core and its driver share: one rule for
- * the seed and the timeout scale, a clock for deadlines, and removing a
- * folder.
+ * the seed and the timeout scale, a clock for deadlines, removing a
+ * folder, and how a child is spawned.
  */
 #ifndef GRADER_SYSUTIL_H
 #define GRADER_SYSUTIL_H
 
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,5 +26,13 @@ void sleep_seconds(double seconds);
  * Returns 0 when path is gone (or never was), -1 otherwise.
  */
 int remove_tree(const char *path);
+
+/*
+ * Initialises attr for a child that starts clean whatever its parent
+ * blocked or caught: no signal blocked, every disposition the default,
+ * and a process group of its own (so that it and its children can be
+ * ended together).  Returns posix_spawnattr_init's result.
+ */
+int spawn_attr_clean(posix_spawnattr_t *attr);
 
 #endif

@@ -164,6 +164,24 @@ static bool older_than(const char *path, const struct timespec *when)
 		(st.st_mtim.tv_sec == when->tv_sec && st.st_mtim.tv_nsec < when->tv_nsec));
 }
 
+/* Are the folder (a file removed) and every file in it older than when? */
+static bool folder_older_than(const char *folder, const struct timespec *when)
+{
+	char path[4700];
+	DIR *d;
+	struct dirent *e;
+	bool older = older_than(folder, when);
+
+	d = older ? opendir(folder) : NULL;
+	while (d && (e = readdir(d)) != NULL && older) {
+		snprintf(path, sizeof path, "%s/%s", folder, e->d_name);
+		older = e->d_name[0] == '.' || older_than(path, when);
+	}
+	if (d)
+		closedir(d);
+	return older;
+}
+
 /* Is out/ what the last build that worked left, with nothing newer since? */
 static bool build_is_current(const struct grading *g, const struct catalogue_lab *lab,
 			     const char *ctx)
@@ -172,10 +190,8 @@ static bool build_is_current(const struct grading *g, const struct catalogue_lab
 		"%s/mk/lab.mk", "%s/mk/flags.mk", "%s/mk/vet-lab.sh",
 		"%s/common/errors.c", "%s/common/errors.h",
 	};
-	char path[4700], src[4400];
+	char path[4700];
 	struct stat built;
-	DIR *d;
-	struct dirent *e;
 	bool current = true;
 
 	snprintf(path, sizeof path, "%s/built", ctx);
@@ -192,17 +208,13 @@ static bool build_is_current(const struct grading *g, const struct catalogue_lab
 	current = current && older_than(path, &built.st_mtim);
 	snprintf(path, sizeof path, "%s/suites/%s/suite.o", g->core, lab->name);
 	current = current && older_than(path, &built.st_mtim);
-	/* The staged sources: the folder (a file removed) and every file. */
-	snprintf(src, sizeof src, "%s/src", ctx);
-	current = current && older_than(src, &built.st_mtim);
-	d = current ? opendir(src) : NULL;
-	while (d && (e = readdir(d)) != NULL && current) {
-		snprintf(path, sizeof path, "%s/%s", src, e->d_name);
-		current = e->d_name[0] == '.' || older_than(path, &built.st_mtim);
-	}
-	if (d)
-		closedir(d);
-	return current;
+	/* The lab's harness, when it has one (make tools built it). */
+	snprintf(path, sizeof path, "%s/suites/%s/harness", g->core, lab->name);
+	if (current && access(path, F_OK) == 0)
+		current = folder_older_than(path, &built.st_mtim);
+	/* The staged sources. */
+	snprintf(path, sizeof path, "%s/src", ctx);
+	return current && folder_older_than(path, &built.st_mtim);
 }
 
 static bool copy_built(int out_dir, const char *name, const char *bin, char *error,

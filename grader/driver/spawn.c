@@ -109,7 +109,6 @@ static pid_t start(struct command *c, int out_w, int results_w)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	sigset_t none, all;
 	pid_t pid;
 	int rc;
 
@@ -120,14 +119,7 @@ static pid_t start(struct command *c, int out_w, int results_w)
 	if (results_w >= 0)
 		posix_spawn_file_actions_adddup2(&fa, results_w, 3);
 	posix_spawn_file_actions_addclosefrom_np(&fa, results_w >= 0 ? 4 : 3);
-	posix_spawnattr_init(&attr);
-	sigemptyset(&none);
-	sigfillset(&all);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-				 POSIX_SPAWN_SETPGROUP);
+	spawn_attr_clean(&attr);
 	rc = posix_spawnp(&pid, c->argv[0], &fa, &attr, c->argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);

@@ -4,11 +4,14 @@
  * Only the .c and .h files of the lab's folder are read, never through a
  * symbolic link, within limits.  They are copied into the build folder's
  * src/, each only when its content changed: a rebuild is decided by
- * content, not by timestamps (an extracted archive keeps old ones).  The
- * lab's own headers, its interface, come from the trusted tree and stand
- * in for the submission's copies, so that the suite and the lab's code
- * agree on every declaration; they also go to iface/, the only folder of
- * the lab the suite is compiled with.
+ * content, not by timestamps (an extracted archive keeps old ones).  A
+ * header of the lab that the submission lacks comes from the trusted tree.
+ *
+ * A lab's harness/ is the grader's: make tools builds it from the trusted
+ * tree, like the suite.  The submission's harness/ is only compared with
+ * it, to say so on the score card when it was changed; a file at the top
+ * of the submission named like one of the harness's (the harness in its
+ * old place) is not built, with a note.
  */
 #include "driver.h"
 
@@ -125,6 +128,63 @@ static char *read_at(int dir, const char *name, size_t *len)
 	return data;
 }
 
+/* Adds name to a list "a.c, b.c" in list, or "..." once it is full. */
+static void list_name(char *list, size_t size, const char *prefix, const char *name)
+{
+	size_t used = strlen(list);
+
+	if (used + strlen(prefix) + strlen(name) + 8 < size)
+		snprintf(list + used, size - used, "%s%s%s", used ? ", " : "", prefix, name);
+	else if (used + 5 < size && (used < 3 || strcmp(list + used - 3, "...") != 0))
+		snprintf(list + used, size - used, ", ...");
+}
+
+/* Is name a file of the trusted harness (harness, a folder, or -1)? */
+static bool in_harness(int harness, const char *name)
+{
+	struct stat st;
+
+	return harness >= 0 && fstatat(harness, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/*
+ * Notes the files of the submission's harness/ (dir's) that differ from
+ * the trusted harness or are not in it: they were not built.
+ */
+static void note_harness_changes(int dir, int harness, char *notes, size_t notes_size)
+{
+	int sub = openat(dir, "harness", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = sub < 0 ? NULL : fdopendir(sub);
+	struct dirent *e;
+	char changed[400] = "";
+	int seen = 0;
+
+	if (d == NULL) {
+		if (sub >= 0)
+			close(sub);
+		return;
+	}
+	while ((e = readdir(d)) != NULL && seen < MAX_FILES) {
+		size_t mine_len = 0, given_len = 0;
+		char *mine, *given;
+
+		if (!source_name(e->d_name))
+			continue;
+		seen++;
+		mine = read_at(dirfd(d), e->d_name, &mine_len);
+		given = harness < 0 ? NULL : read_at(harness, e->d_name, &given_len);
+		if (mine == NULL || given == NULL || mine_len != given_len ||
+		    memcmp(mine, given, mine_len) != 0)
+			list_name(changed, sizeof changed, "harness/", e->d_name);
+		free(mine);
+		free(given);
+	}
+	closedir(d);
+	if (changed[0])
+		note(notes, notes_size, "%s: not the lab's harness, not built (the grader builds "
+		     "its own)", changed);
+}
+
 static bool add_file(struct file_set *set, const char *name, char *data, size_t len,
 		     char *error, size_t size)
 {
@@ -144,11 +204,15 @@ static bool add_file(struct file_set *set, const char *name, char *data, size_t 
 	return true;
 }
 
-/* The submission's sources; false with a one-line error. */
-static bool read_submission(const char *dir_path, struct file_set *set, char *notes,
-			    size_t notes_size, char *error, size_t size)
+/*
+ * The submission's sources, but the harness's (harness: the trusted
+ * harness/ folder, or -1); false with a one-line error.
+ */
+static bool read_submission(const char *dir_path, int harness, struct file_set *set,
+			    char *notes, size_t notes_size, char *error, size_t size)
 {
 	int dir = open(dir_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	char skipped[400] = "";
 	DIR *d;
 	struct dirent *e;
 
@@ -175,6 +239,10 @@ static bool read_submission(const char *dir_path, struct file_set *set, char *no
 			     "letters, digits, '_', '-' and '.'", e->d_name);
 			continue;
 		}
+		if (in_harness(harness, e->d_name)) {
+			list_name(skipped, sizeof skipped, "", e->d_name);
+			continue;
+		}
 		data = read_at(dir, e->d_name, &len);
 		if (data == NULL) {
 			if (errno == EFBIG) {
@@ -196,6 +264,11 @@ static bool read_submission(const char *dir_path, struct file_set *set, char *no
 		}
 	}
 	closedir(d);
+	if (skipped[0])
+		note(notes, notes_size, "%s: files of the lab's harness/, not built here (the "
+		     "grader builds its own)", skipped);
+	if (harness >= 0)
+		note_harness_changes(dir, harness, notes, notes_size);
 	close(dir);
 	return true;
 }
@@ -295,14 +368,19 @@ bool stage_lab(const struct grading *g, const struct catalogue_lab *lab,
 	       char *error, size_t error_size)
 {
 	static struct file_set set;
-	char submitted[4400], trusted[4400], folder[4400];
+	char submitted[4400], trusted[4400], folder[4400], given[4500];
+	int harness;
 	bool ok;
 
 	error[0] = '\0';
 	snprintf(submitted, sizeof submitted, "%s/%s", g->src, lab->name);
 	trusted_dir(g, lab, trusted, sizeof trusted);
-	ok = read_submission(submitted, &set, notes, notes_size, error, error_size) &&
+	snprintf(given, sizeof given, "%s/harness", trusted);
+	harness = open(given, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ok = read_submission(submitted, harness, &set, notes, notes_size, error, error_size) &&
 	     add_missing_headers(trusted, &set, notes, notes_size, error, error_size);
+	if (harness >= 0)
+		close(harness);
 	if (ok) {
 		snprintf(folder, sizeof folder, "%s/src", ctx);
 		ok = sync_folder(folder, &set, error, error_size);

@@ -39,18 +39,6 @@ static void remove_quietly(int shmid)
 		shmctl(shmid, IPC_RMID, NULL);
 }
 
-/*
- * A failing assertion ends the test process at once; remove the test's
- * segment first, so the hint is the only thing the student sees.
- */
-#define require(cond, shmid, ...)                        \
-	do {                                             \
-		if (!(cond)) {                           \
-			remove_quietly(shmid);           \
-			ck_abort_msg(__VA_ARGS__);       \
-		}                                        \
-	} while (0)
-
 /* A segment made without the student's code, for the other functions. */
 static int make_segment(size_t size)
 {
@@ -58,6 +46,7 @@ static int make_segment(size_t size)
 
 	ck_assert_msg(shmid >= 0, "the grader could not create a segment: %s",
 		      strerror(errno));
+	tidy_shmid(shmid);
 	return shmid;
 }
 
@@ -65,7 +54,7 @@ static void *attach_directly(int shmid)
 {
 	void *addr = shmat(shmid, NULL, 0);
 
-	require(addr != (void *)-1, shmid,
+	require(addr != (void *)-1,
 		"the grader could not attach segment %d: %s", shmid,
 		strerror(errno));
 	return addr;
@@ -75,12 +64,6 @@ static size_t random_size(void)
 {
 	/* Rarely a page multiple, so a rounded size shows. */
 	return grader_random_between(1, 256 * 1024);
-}
-
-static void fill_random(unsigned char *p, size_t size)
-{
-	for (size_t i = 0; i < size; i++)
-		p[i] = (unsigned char)grader_random();
 }
 
 static bool is_sysv_mapping(const struct map_region *r)
@@ -98,26 +81,27 @@ START_TEST(segment_create_makes_private_segment)
 
 	errno = 0;
 	shmid = segment_create(size);
+	tidy_shmid(shmid);
 	ck_assert_msg(shmid >= 0,
 		      "segment_create(%zu) returned %d (%s): expected the id of a new "
 		      "segment from shmget(IPC_PRIVATE, size, 0600)",
 		      size, shmid, strerror(errno));
-	require(sysv_shm_find(shmid, &s), shmid,
+	require(sysv_shm_find(shmid, &s),
 		"segment_create returned %d, but /proc/sysvipc/shm has no such "
 		"segment: return shmget's result", shmid);
-	require(s.key == IPC_PRIVATE, shmid,
+	require(s.key == IPC_PRIVATE,
 		"the segment's key is 0x%lx, expected IPC_PRIVATE (0): pass "
 		"IPC_PRIVATE, not a fixed key or ftok's", (unsigned long)s.key);
-	require(s.size == size, shmid,
+	require(s.size == size,
 		"the segment has %zu bytes, expected the %zu asked for: pass size "
 		"to shmget unchanged", s.size, size);
-	require(s.nattch == 0, shmid,
+	require(s.nattch == 0,
 		"nattch is %lu for a new segment, expected 0: segment_create must "
 		"not attach it", s.nattch);
 
 	shmid2 = segment_create(size2);
 	remove_quietly(shmid2);
-	require(shmid2 >= 0 && shmid2 != shmid, shmid,
+	require(shmid2 >= 0 && shmid2 != shmid,
 		"a second segment_create(%zu) returned %d after %d: expected a new "
 		"segment each time (IPC_PRIVATE)", size2, shmid2, shmid);
 	remove_quietly(shmid);
@@ -133,9 +117,10 @@ START_TEST(segment_create_mode_is_0600)
 
 	errno = 0;
 	shmid = segment_create(size);
+	tidy_shmid(shmid);
 	ck_assert_msg(shmid >= 0, "segment_create(%zu) returned %d (%s): expected "
 		      "a new segment's id", size, shmid, strerror(errno));
-	require(sysv_shm_find(shmid, &s), shmid,
+	require(sysv_shm_find(shmid, &s),
 		"segment %d is not in /proc/sysvipc/shm: return shmget's result",
 		shmid);
 	mode = s.mode & 0777;
@@ -159,23 +144,23 @@ START_TEST(segment_attach_maps_segment)
 
 	errno = 0;
 	p = segment_attach(shmid);
-	require(p != NULL && p != (void *)-1, shmid,
+	require(p != NULL && p != (void *)-1,
 		"segment_attach(%d) returned %p (%s): expected the address from "
 		"shmat(shmid, NULL, 0)", shmid, (void *)p, strerror(errno));
-	require(sysv_shm_find(shmid, &s) && s.nattch == 1, shmid,
+	require(sysv_shm_find(shmid, &s) && s.nattch == 1,
 		"nattch is %lu after segment_attach, expected 1: call shmat once",
 		s.nattch);
-	require(maps_find(0, (uintptr_t)p, &r) && is_sysv_mapping(&r), shmid,
+	require(maps_find(0, (uintptr_t)p, &r) && is_sysv_mapping(&r),
 		"segment_attach's address %p is not in the segment's /SYSV mapping "
 		"(found '%s'): return what shmat returned", (void *)p, r.path);
-	require(strncmp(r.perms, "rw", 2) == 0, shmid,
+	require(strncmp(r.perms, "rw", 2) == 0,
 		"the segment is mapped %s, expected rw-s: attached with SHM_RDONLY?",
 		r.perms);
 
 	/* Every byte written through p is seen through a second attachment. */
 	q = attach_directly(shmid);
-	fill_random(p, size);
-	require(memcmp(p, q, size) == 0, shmid,
+	grader_random_bytes(p, size);
+	require(memcmp(p, q, size) == 0,
 		"bytes written through segment_attach's address are not in the "
 		"segment: return shmat's address itself");
 	shmdt(q);
@@ -192,7 +177,7 @@ START_TEST(segment_attach_returns_null_on_error)
 	/* The happy path first: a stub fails here. */
 	errno = 0;
 	p = segment_attach(shmid);
-	require(p != NULL && p != (void *)-1, shmid,
+	require(p != NULL && p != (void *)-1,
 		"segment_attach(%d) returned %p (%s) for a valid segment: expected "
 		"shmat's address", shmid, p, strerror(errno));
 	shmdt(p);
@@ -226,20 +211,20 @@ START_TEST(segment_detach_unmaps_segment)
 
 	errno = 0;
 	rc = segment_detach(p);
-	require(rc == 0, shmid,
+	require(rc == 0,
 		"segment_detach(%p) returned %d (%s), expected 0 from shmdt(addr)",
 		p, rc, strerror(errno));
-	require(sysv_shm_find(shmid, &s), shmid,
+	require(sysv_shm_find(shmid, &s),
 		"segment %d is gone after segment_detach: detaching must not remove "
 		"it (IPC_RMID belongs in segment_remove)", shmid);
-	require(s.nattch == 0, shmid,
+	require(s.nattch == 0,
 		"nattch is %lu after segment_detach, expected 0: call shmdt(addr)",
 		s.nattch);
-	require(!(maps_find(0, (uintptr_t)p, &r) && is_sysv_mapping(&r)), shmid,
+	require(!(maps_find(0, (uintptr_t)p, &r) && is_sysv_mapping(&r)),
 		"%p is still mapped after segment_detach: call shmdt(addr)", p);
 
 	rc = segment_detach(p);
-	require(rc == -1, shmid,
+	require(rc == -1,
 		"segment_detach of an address with nothing attached returned %d, "
 		"expected -1: return shmdt's result", rc);
 	remove_quietly(shmid);
@@ -256,10 +241,10 @@ START_TEST(segment_remove_deletes_segment)
 
 	errno = 0;
 	rc = segment_remove(shmid);
-	require(rc == 0, shmid,
+	require(rc == 0,
 		"segment_remove(%d) returned %d (%s), expected 0 from "
 		"shmctl(shmid, IPC_RMID, NULL)", shmid, rc, strerror(errno));
-	require(!sysv_shm_find(shmid, &s), shmid,
+	require(!sysv_shm_find(shmid, &s),
 		"segment %d is still in /proc/sysvipc/shm after segment_remove: call "
 		"shmctl(shmid, IPC_RMID, NULL)", shmid);
 
@@ -280,25 +265,25 @@ START_TEST(segment_remove_while_attached)
 	struct sysv_shm s = { 0 };
 	int rc;
 
-	require(copy != NULL, shmid, "the grader ran out of memory");
-	fill_random(p, size);
+	require(copy != NULL, "the grader ran out of memory");
+	grader_random_bytes(p, size);
 	memcpy(copy, p, size);
 
 	errno = 0;
 	rc = segment_remove(shmid);
-	require(rc == 0, shmid,
+	require(rc == 0,
 		"segment_remove(%d) of an attached segment returned %d (%s), expected "
 		"0 from shmctl IPC_RMID", shmid, rc, strerror(errno));
-	require(maps_find(0, (uintptr_t)p, &r) && is_sysv_mapping(&r), shmid,
+	require(maps_find(0, (uintptr_t)p, &r) && is_sysv_mapping(&r),
 		"segment_remove detached the caller's mapping: IPC_RMID alone leaves "
 		"attachments in place (do not call shmdt there)");
-	require(sysv_shm_find(shmid, &s), shmid,
+	require(sysv_shm_find(shmid, &s),
 		"an attached segment vanished from /proc/sysvipc/shm at once: it "
 		"should live, marked for removal, until the last detach");
-	require(s.mode & SHM_DEST, shmid,
+	require(s.mode & SHM_DEST,
 		"the attached segment is not marked for removal (mode %o lacks "
 		"SHM_DEST 01000): call shmctl(shmid, IPC_RMID, NULL)", s.mode);
-	require(memcmp(p, copy, size) == 0, shmid,
+	require(memcmp(p, copy, size) == 0,
 		"the segment's contents changed when it was removed while attached");
 	free(copy);
 

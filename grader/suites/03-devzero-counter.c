@@ -58,6 +58,8 @@ static const struct sync_api pipes_api = {
 
 /* How long a side may sit without the count moving before it is "stuck". */
 #define STALL_SECONDS 3.0
+/* How long the other side may take to end once one side has ended. */
+#define GRACE_SECONDS 0.3
 /* How long a misused call may take to end its process with a message. */
 #define MISUSE_DEADLINE 2.0
 
@@ -81,7 +83,7 @@ struct window_log {
 };
 
 static struct window_log *window;	/* armed while non-NULL */
-static struct duel *mask_watch;		/* a sleep with SIGUSR1/2 open fails it */
+static struct turns *mask_watch;	/* a sleep with SIGUSR1/2 open fails it */
 static void sleep_with_open_mask(const sigset_t *now);
 
 static void let_signal_in_window(void)
@@ -145,412 +147,137 @@ int pause(void)
 	return (int)syscall(SYS_rt_sigsuspend, &now, _NSIG / 8);
 }
 
-/* ---- calls that should end their process: run them in a child ---- */
+/* ---- the duel: two sides take turns (turns.h), as in APUE fig. 15.33 ---- */
 
-struct outcome {
-	int status;
-	bool timed_out;
-	char said[64];            /* excerpt of what it wrote on stderr */
-	bool said_anything;
-	bool mentions_tellwait;
-};
+enum { FAIL_MASK = TURNS_FAIL_OWN, FAIL_OPEN_SLEEP };
 
-static void read_said(const char *path, struct outcome *o)
-{
-	char text[512];
-	ssize_t n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		n = read(fd, text, sizeof text - 1);
-		close(fd);
-	}
-	if (n < 0)
-		n = 0;
-	text[n] = '\0';
-	while (n > 0 && text[n - 1] == '\n')
-		text[--n] = '\0';
-	o->said_anything = n > 0;
-	o->mentions_tellwait = strstr(text, "TELL_WAIT") != NULL;
-	grader_excerpt(o->said, sizeof o->said, text, (size_t)n);
-	unlink(path);
-}
-
-/*
- * Runs fn(arg) in a child of the test, leading its own process group (a
- * kill(0, ...) reaches only it), with stderr saved; waits until the
- * deadline.  fn returning means "returned normally": exit status 0.
- */
-static void misuse_in_child(void (*fn)(const void *), const void *arg,
-			  double deadline, struct outcome *o)
-{
-	char path[512];
-	pid_t pid;
-	int fd;
-
-	memset(o, 0, sizeof *o);
-	grader_tmp_path(path, sizeof path, "said");
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ck_assert_msg(fd >= 0, "grader: cannot create %s: %s", path, strerror(errno));
-	fflush(NULL);
-	pid = fork();
-	ck_assert_msg(pid >= 0, "grader: fork: %s", strerror(errno));
-	if (pid == 0) {
-		setpgid(0, 0);
-		dup2(fd, STDERR_FILENO);
-		fn(arg);
-		_exit(0);
-	}
-	setpgid(pid, pid);
-	close(fd);
-	if (grader_wait(pid, deadline, &o->status) < 0)
-		o->timed_out = true;
-	read_said(path, o);
-}
-
-/* ---- the duel: two sides take turns, as in APUE fig. 15.33 ---- */
-
-enum step { STEP_START, STEP_CHECK, STEP_TELL, STEP_WAIT, STEP_DONE };
-static const char *const step_names[] = {
-	"starting", "checking the count", "in TELL_", "in WAIT_", "done"
-};
-
-enum failure { FAIL_NONE, FAIL_VALUE, FAIL_MASK, FAIL_OPEN_SLEEP };
-
-struct side {
-	atomic_int pid;
-	atomic_int step;
-	atomic_long round;        /* the value this side is working on */
-};
-
+/* What the ops are given: the API, and the window log of one duel. */
 struct duel {
-	atomic_long counter;      /* the shared long */
-	long rounds;
-	bool check_mask;          /* sides check SIGUSR1/2 after every WAIT_* */
-	struct side side[2];      /* 0: the parent side, 1: the child side */
-	atomic_int failure;       /* the first failure a side saw */
-	int fail_side;
-	long fail_expected, fail_seen;
-	int fail_signo;
+	const struct sync_api *api;
 	struct window_log window;
 };
 
-static const char *const side_names[] = { "parent", "child" };
-static const char *const wait_names[] = { "WAIT_CHILD", "WAIT_PARENT" };
-
-static _Noreturn void side_fails(struct duel *d, int who, enum failure f,
-				 long expected, long seen, int signo)
+static void duel_tell(const struct turns *t, int side, pid_t other)
 {
-	int none = FAIL_NONE;
+	const struct sync_api *api = ((const struct duel *)t->arg)->api;
 
-	if (atomic_compare_exchange_strong(&d->failure, &none, (int)f)) {
-		d->fail_side = who;
-		d->fail_expected = expected;
-		d->fail_seen = seen;
-		d->fail_signo = signo;
-	}
-	_exit(1);
+	(side == 0 ? api->tell_child : api->tell_parent)(other);
 }
 
-static void check_mask_after_wait(struct duel *d, int who, long round)
+static void duel_wait(const struct turns *t, int side)
+{
+	const struct sync_api *api = ((const struct duel *)t->arg)->api;
+
+	(side == 0 ? api->wait_child : api->wait_parent)();
+}
+
+/* While mask_watch is set, sides check SIGUSR1/2 after every WAIT_*. */
+static void check_mask_after_wait(struct turns *t, int who, long round)
 {
 	sigset_t now;
 
-	if (!d->check_mask)
+	if (!mask_watch)
 		return;
 	sigprocmask(SIG_BLOCK, NULL, &now);
 	if (!sigismember(&now, SIGUSR1))
-		side_fails(d, who, FAIL_MASK, round, 0, SIGUSR1);
+		turns_fail(t, who, FAIL_MASK, round, 0, SIGUSR1);
 	if (!sigismember(&now, SIGUSR2))
-		side_fails(d, who, FAIL_MASK, round, 0, SIGUSR2);
+		turns_fail(t, who, FAIL_MASK, round, 0, SIGUSR2);
 }
 
 /* A side is about to sleep with a signal open: its flag test was exposed. */
 static void sleep_with_open_mask(const sigset_t *now)
 {
-	struct duel *d = mask_watch;
-	int who = (int)getpid() == atomic_load(&d->side[0].pid) ? 0 : 1;
+	struct turns *t = mask_watch;
+	int who = turns_side_of(t, getpid());
 
-	side_fails(d, who, FAIL_OPEN_SLEEP, atomic_load(&d->side[who].round), 0,
+	turns_fail(t, who, FAIL_OPEN_SLEEP, atomic_load(&t->side[who].round), 0,
 		   sigismember(now, SIGUSR1) ? SIGUSR2 : SIGUSR1);
 }
 
-/* One side's turn: check the count, increment it, tell the other side. */
-static void take_turn(struct duel *d, const struct sync_api *api, int who,
-		      long i, pid_t other)
+/* A mask failure a side recorded itself, as a hint. */
+static bool judge_mask(const struct turns *t, char *hint, size_t size)
 {
-	struct side *me = &d->side[who];
-	long seen;
+	const char *sig = t->fail_detail == SIGUSR1 ? "USR1" : "USR2";
+	const char *wait = t->ops->wait_name[t->fail_side];
 
-	atomic_store(&me->round, i);
-	atomic_store(&me->step, STEP_CHECK);
-	seen = atomic_load(&d->counter);
-	if (seen != i)
-		side_fails(d, who, FAIL_VALUE, i, seen, 0);
-	atomic_store(&d->counter, i + 1);
-	atomic_store(&me->step, STEP_TELL);
-	if (who == 0)
-		api->tell_child(other);
-	else
-		api->tell_parent(other);
-}
-
-static _Noreturn void parent_side(struct duel *d, const struct sync_api *api,
-				  pid_t child)
-{
-	struct side *me = &d->side[0];
-
-	for (long i = 0; i < d->rounds; i += 2) {
-		take_turn(d, api, 0, i, child);
-		atomic_store(&me->step, STEP_WAIT);
-		api->wait_child();
-		check_mask_after_wait(d, 0, i);
-	}
-	atomic_store(&me->step, STEP_DONE);
-	_exit(0);
-}
-
-static _Noreturn void child_side(struct duel *d, const struct sync_api *api,
-				 pid_t parent)
-{
-	struct side *me = &d->side[1];
-
-	for (long i = 1; i < d->rounds + 1; i += 2) {
-		atomic_store(&me->round, i);
-		atomic_store(&me->step, STEP_WAIT);
-		api->wait_parent();
-		check_mask_after_wait(d, 1, i);
-		take_turn(d, api, 1, i, parent);
-	}
-	atomic_store(&me->step, STEP_DONE);
-	_exit(0);
-}
-
-struct duel_result {
-	struct duel *d;
-	long final;               /* the count the rounds should reach */
-	int status[2];
-	bool ended[2];
-	bool stalled;
-	double stalled_for;
-	char said[64];            /* stderr of both sides */
-	bool said_anything;
-};
-
-/* Forks the two sides and watches the count until both end or it stalls. */
-static void run_duel(const struct sync_api *api, long rounds, bool arm_window,
-		     bool check_mask, struct duel_result *r)
-{
-	struct duel *d = mmap(NULL, sizeof *d, PROT_READ | PROT_WRITE,
-			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	char path[512];
-	pid_t pid[2];
-	long last = -1;
-	double last_move = monotonic_seconds(), grace_end = 0;
-	int fd, ended = 0;
-
-	ck_assert_msg(d != MAP_FAILED, "grader: mmap: %s", strerror(errno));
-	memset(r, 0, sizeof *r);
-	r->d = d;
-	d->rounds = rounds;
-	d->check_mask = check_mask;
-	r->final = rounds % 2 ? rounds + 1 : rounds;
-	grader_tmp_path(path, sizeof path, "duel-said");
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ck_assert_msg(fd >= 0, "grader: cannot create %s: %s", path, strerror(errno));
-
-	/* The test process plays the common ancestor: it calls TELL_WAIT. */
-	api->tell_wait();
-	if (check_mask && !both_blocked()) {
-		close(fd);
-		unlink(path);
-		ck_abort_msg("after TELL_WAIT, SIGUSR1 and SIGUSR2 must be blocked: "
-			     "a TELL_* that comes early then waits, pending, for sigsuspend");
-	}
-	window = arm_window ? &d->window : NULL;
-	mask_watch = check_mask ? d : NULL;
-	fflush(NULL);
-	for (int who = 0; who < 2; who++) {
-		pid[who] = fork();
-		ck_assert_msg(pid[who] >= 0, "grader: fork: %s", strerror(errno));
-		if (pid[who] == 0) {
-			dup2(fd, STDERR_FILENO);
-			atomic_store(&d->side[who].pid, (int)getpid());
-			/* The child side needs the parent side's pid and back. */
-			while (who == 1 && atomic_load(&d->side[0].pid) == 0)
-				sleep_seconds(0.0001);
-			while (who == 0 && atomic_load(&d->side[1].pid) == 0)
-				sleep_seconds(0.0001);
-			if (who == 0)
-				parent_side(d, api, (pid_t)atomic_load(&d->side[1].pid));
-			child_side(d, api, (pid_t)atomic_load(&d->side[0].pid));
-		}
-	}
-	window = NULL;
-	mask_watch = NULL;
-	close(fd);
-
-	while (ended < 2) {
-		long now_count = atomic_load(&d->counter);
-
-		for (int who = 0; who < 2; who++)
-			if (!r->ended[who] &&
-			    waitpid(pid[who], &r->status[who], WNOHANG) == pid[who]) {
-				r->ended[who] = true;
-				ended++;
-			}
-		if (ended == 2)
-			break;
-		if (atomic_load(&d->failure) != FAIL_NONE || ended == 1) {
-			/* One side is gone: the other gets a moment to end too. */
-			if (grace_end == 0)
-				grace_end = monotonic_seconds() + 0.3 * grader_scale();
-			if (monotonic_seconds() < grace_end) {
-				sleep_seconds(0.002);
-				continue;
-			}
-		} else if (now_count != last) {
-			last = now_count;
-			last_move = monotonic_seconds();
-			sleep_seconds(0.002);
-			continue;
-		} else if (monotonic_seconds() - last_move < STALL_SECONDS * grader_scale()) {
-			sleep_seconds(0.002);
-			continue;
-		} else {
-			r->stalled = true;
-			r->stalled_for = monotonic_seconds() - last_move;
-		}
-		for (int who = 0; who < 2; who++)
-			if (!r->ended[who]) {
-				kill(pid[who], SIGKILL);
-				waitpid(pid[who], &r->status[who], 0);
-				r->ended[who] = false;
-			}
-		break;
-	}
-	{
-		struct outcome o;
-
-		read_said(path, &o);
-		memcpy(r->said, o.said, sizeof r->said);
-		r->said_anything = o.said_anything;
-	}
-}
-
-/* Turns what the watcher saw into one hint; NULL when the duel went well. */
-static const char *judge_duel(const struct sync_api *api, struct duel_result *r,
-			      char *hint, size_t size)
-{
-	struct duel *d = r->d;
-	char how[64];
-
-	switch (atomic_load(&d->failure)) {
-	case FAIL_VALUE:
-		snprintf(hint, size,
-			 "%s (%s): expected %ld, got %ld: a WAIT_* returned before the "
-			 "other side's TELL_* (flag never reset? TELL_* before the turn?)",
-			 side_names[d->fail_side], api->name, d->fail_expected,
-			 d->fail_seen);
-		return hint;
+	switch (atomic_load(&t->failure)) {
 	case FAIL_MASK:
 		snprintf(hint, size,
 			 "after %s returned in round %ld, SIG%s was unblocked: a signal can "
 			 "then land after the next flag test and be lost; keep both blocked",
-			 wait_names[d->fail_side], d->fail_expected,
-			 d->fail_signo == SIGUSR1 ? "USR1" : "USR2");
-		return hint;
+			 wait, t->fail_expected, sig);
+		return true;
 	case FAIL_OPEN_SLEEP:
 		snprintf(hint, size,
 			 "%s went to sleep in round %ld with SIG%s unblocked: a signal "
 			 "landing between its flag test and the sleep is lost; keep both blocked",
-			 wait_names[d->fail_side], d->fail_expected,
-			 d->fail_signo == SIGUSR1 ? "USR1" : "USR2");
-		return hint;
+			 wait, t->fail_expected, sig);
+		return true;
 	default:
-		break;
+		return false;
 	}
-	/* A side slept with a signal open: the likeliest reason for a stall. */
-	if (atomic_load(&d->window.open_entries) > 0 && r->stalled) {
-		const struct window_log *w = &d->window;
-		bool hit = atomic_load(&w->hits) > 0;
-		int pid = atomic_load(hit ? &w->hit_pid : &w->open_pid);
-		int signo = atomic_load(hit ? &w->hit_signo : &w->open_signo);
-		int who = pid == atomic_load(&d->side[0].pid) ? 0 : 1;
-
-		snprintf(hint, size,
-			 "lost wake-up: %s tested its flag with SIG%s unblocked; the signal "
-			 "landed before the sleep and it slept on. Keep SIGUSR1/2 blocked "
-			 "after WAIT_*",
-			 wait_names[who], signo == SIGUSR1 ? "USR1" : "USR2");
-		return hint;
-	}
-	for (int who = 0; who < 2; who++) {
-		int st = r->status[who];
-
-		if (r->stalled && !r->ended[who])
-			continue;
-		if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL) {
-			snprintf(hint, size,
-				 "the %s side (%s) was %s: TELL_WAIT must catch SIGUSR1 and "
-				 "SIGUSR2 before fork()",
-				 side_names[who], api->name,
-				 grader_describe_status(st, how, sizeof how));
-			return hint;
-		}
-		if (WIFEXITED(st) && WEXITSTATUS(st) != 0 &&
-		    atomic_load(&d->side[who].step) != STEP_DONE) {
-			snprintf(hint, size,
-				 "the %s side (%s) ended with %s %s round %ld; it said %s",
-				 side_names[who], api->name,
-				 grader_describe_status(st, how, sizeof how),
-				 step_names[atomic_load(&d->side[who].step)],
-				 atomic_load(&d->side[who].round),
-				 r->said_anything ? r->said : "nothing");
-			return hint;
-		}
-	}
-	if (r->stalled) {
-		int p = atomic_load(&d->side[0].step), c = atomic_load(&d->side[1].step);
-		long round = atomic_load(&d->counter);
-
-		if (c == STEP_WAIT && round <= 1)
-			snprintf(hint, size,
-				 "the child was never told: it sat %.1f s in WAIT_PARENT after "
-				 "TELL_CHILD(%d) (%s): wrong pid, or a signal/pipe end it does "
-				 "not wait on?",
-				 r->stalled_for, atomic_load(&d->side[1].pid), api->name);
-		else if (p == STEP_WAIT && c == STEP_WAIT)
-			snprintf(hint, size,
-				 "both sides sat %.1f s in WAIT_* at count %ld (%s): the last "
-				 "TELL_* never woke its peer (wrong pid or a lost signal?)",
-				 r->stalled_for, round, api->name);
-		else
-			snprintf(hint, size,
-				 "no progress for %.1f s at count %ld (%s): parent %s, child %s",
-				 r->stalled_for, round, api->name, step_names[p],
-				 step_names[c]);
-		return hint;
-	}
-	if (atomic_load(&d->counter) != r->final) {
-		snprintf(hint, size,
-			 "after %ld rounds (%s) the count is %ld, expected %ld",
-			 d->rounds, api->name, atomic_load(&d->counter), r->final);
-		return hint;
-	}
-	return NULL;
 }
 
+/* A side slept with a signal open: the likeliest reason for a stall. */
+static bool judge_lost_wakeup(const struct turns *t, char *hint, size_t size)
+{
+	const struct window_log *w = &((const struct duel *)t->arg)->window;
+	bool hit = atomic_load(&w->hits) > 0;
+	int pid = atomic_load(hit ? &w->hit_pid : &w->open_pid);
+	int signo = atomic_load(hit ? &w->hit_signo : &w->open_signo);
+
+	if (atomic_load(&w->open_entries) == 0 || !t->stalled)
+		return false;
+	snprintf(hint, size,
+		 "lost wake-up: %s tested its flag with SIG%s unblocked; the signal "
+		 "landed before the sleep and it slept on. Keep SIGUSR1/2 blocked "
+		 "after WAIT_*",
+		 t->ops->wait_name[turns_side_of(t, pid)], signo == SIGUSR1 ? "USR1" : "USR2");
+	return true;
+}
+
+static bool explain_duel(const struct turns *t, char *hint, size_t size)
+{
+	return judge_mask(t, hint, size) || judge_lost_wakeup(t, hint, size);
+}
+
+static const struct turns_ops duel_ops = {
+	.tell = duel_tell, .wait = duel_wait,
+	.after_wait = check_mask_after_wait, .explain = explain_duel,
+	.side = { "parent", "child" },
+	.tell_name = { "TELL_CHILD", "TELL_PARENT" },
+	.wait_name = { "WAIT_CHILD", "WAIT_PARENT" },
+	.tell_any = "TELL_*", .wait_any = "WAIT_*",
+	.early_why = "flag never reset? TELL_* before the turn?",
+	.crash_why = "TELL_WAIT must catch SIGUSR1 and SIGUSR2 before fork()",
+	.never_told_why = "wrong pid, or a signal/pipe end it does not wait on?",
+	.no_wake_why = "wrong pid or a lost signal?",
+};
+
+/* A duel of rounds turns; the sides of arm_window duels lose wake-ups. */
 static void duel_and_judge(const struct sync_api *api, long rounds,
 			   bool arm_window, bool check_mask)
 {
-	struct duel_result r;
+	struct duel *d = child_shared(sizeof *d);
+	struct turns *t = turns_new(&duel_ops, d, api->name, rounds);
 	char hint[256];
 	const char *bad;
 
-	run_duel(api, rounds, arm_window, check_mask, &r);
-	bad = judge_duel(api, &r, hint, sizeof hint);
-	munmap(r.d, sizeof *r.d);
+	d->api = api;
+	/* The test process plays the common ancestor: it calls TELL_WAIT. */
+	api->tell_wait();
+	if (check_mask && !both_blocked())
+		ck_abort_msg("after TELL_WAIT, SIGUSR1 and SIGUSR2 must be blocked: "
+			     "a TELL_* that comes early then waits, pending, for sigsuspend");
+	window = arm_window ? &d->window : NULL;
+	mask_watch = check_mask ? t : NULL;
+	turns_run(t, STALL_SECONDS, GRACE_SECONDS);
+	window = NULL;
+	mask_watch = NULL;
+	bad = turns_judge(t, hint, sizeof hint);
+	turns_free(t);
+	munmap(d, sizeof *d);
 	ck_assert_msg(bad == NULL, "%s", bad);
 }
 
@@ -577,6 +304,18 @@ START_TEST(update_returns_old_value)
 }
 END_TEST
 
+struct write_value {
+	long *p;
+	long value;
+};
+
+static void write_value(void *arg)
+{
+	struct write_value *w = arg;
+
+	*w->p = w->value;
+}
+
 static void check_shared_counter(const char *fn, long *(*map)(void))
 {
 	int before[256], after[256];
@@ -585,7 +324,7 @@ static void check_shared_counter(const char *fn, long *(*map)(void))
 	long value = (long)grader_random_between(2, 1000000000);
 	long *p;
 	pid_t pid;
-	int status;
+	char why[300];
 
 	errno = 0;
 	p = map();
@@ -607,14 +346,9 @@ static void check_shared_counter(const char *fn, long *(*map)(void))
 		      "%s() left %d more descriptor(s) open: close /dev/zero once it "
 		      "is mapped", fn, nafter - nbefore);
 
-	fflush(NULL);
-	pid = fork();
-	ck_assert_msg(pid >= 0, "grader: fork: %s", strerror(errno));
-	if (pid == 0) {
-		*p = value;
-		_exit(0);
-	}
-	ck_assert_msg(grader_wait(pid, 1.0, &status) == 0, "grader: the writing child hung");
+	pid = child_start(write_value, &(struct write_value){ p, value }, NULL);
+	ck_assert_msg(child_finished(&pid, 1.0, NULL, why, sizeof why),
+		      "grader: the writing child: %s", why);
 	ck_assert_msg(*p == value,
 		      "%s(): a child wrote %ld, the parent reads %ld: the mapping is "
 		      "not shared (MAP_PRIVATE copies on write)", fn, value, *p);
@@ -668,68 +402,16 @@ START_TEST(tellwait_blocks_both_signals)
 }
 END_TEST
 
-struct waiter_page {
-	atomic_int woke;          /* WAIT_PARENT calls that have returned */
-};
-
-static void expect_woken(struct waiter_page *w, int count, double seconds)
-{
-	for (double end = monotonic_seconds() + seconds * grader_scale();
-	     atomic_load(&w->woke) < count && monotonic_seconds() < end;)
-		sleep_seconds(0.002);
-}
-
 /* One API: WAIT_PARENT sleeps until told, once per TELL_CHILD, early or late. */
 static void check_wait_blocks(const struct sync_api *api)
 {
-	struct waiter_page *w = mmap(NULL, sizeof *w, PROT_READ | PROT_WRITE,
-				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	int status, woke;
-	pid_t pid;
+	struct duel d = { .api = api };
+	char hint[256];
+	const char *bad;
 
-	ck_assert_msg(w != MAP_FAILED, "grader: mmap: %s", strerror(errno));
 	api->tell_wait();
-	fflush(NULL);
-	pid = fork();
-	ck_assert_msg(pid >= 0, "grader: fork: %s", strerror(errno));
-	if (pid == 0) {
-		for (int i = 0; i < 3; i++) {
-			if (i == 2)	/* let the third TELL_CHILD come first */
-				sleep_seconds(0.2);
-			api->wait_parent();
-			atomic_fetch_add(&w->woke, 1);
-		}
-		_exit(0);
-	}
-	sleep_seconds(0.2);
-	woke = atomic_load(&w->woke);
-	if (woke != 0)
-		kill(pid, SIGKILL);
-	ck_assert_msg(woke == 0,
-		      "WAIT_PARENT (%s) returned although nobody had told: it must "
-		      "sleep until TELL_CHILD", api->name);
-	api->tell_child(pid);
-	expect_woken(w, 1, 2.0);
-	woke = atomic_load(&w->woke);
-	if (woke == 0)
-		kill(pid, SIGKILL);
-	ck_assert_msg(woke > 0,
-		      "WAIT_PARENT (%s) still asleep 2 s after TELL_CHILD(%d): the "
-		      "child was never told", api->name, (int)pid);
-	sleep_seconds(0.2);
-	woke = atomic_load(&w->woke);
-	if (woke != 1)
-		kill(pid, SIGKILL);
-	ck_assert_msg(woke == 1,
-		      "a second WAIT_PARENT (%s) returned after a single TELL_CHILD: "
-		      "reset the flag once a wake-up is used", api->name);
-	api->tell_child(pid);
-	expect_woken(w, 2, 2.0);
-	api->tell_child(pid);	/* before the child's third WAIT_PARENT */
-	ck_assert_msg(grader_wait(pid, 2.0, &status) == 0 && atomic_load(&w->woke) == 3,
-		      "WAIT_PARENT (%s) missed a TELL_CHILD that came before it "
-		      "began: an early TELL_* must be kept", api->name);
-	munmap(w, sizeof *w);
+	bad = turns_check_wakeups(&duel_ops, &d, api->name, hint, sizeof hint);
+	ck_assert_msg(bad == NULL, "%s", bad);
 }
 
 START_TEST(wait_blocks_until_told)
@@ -766,12 +448,12 @@ END_TEST
 
 /* ---- §5 misuse ---- */
 
-static void wait_parent_alone(const void *api)
+static void wait_parent_alone(void *api)
 {
 	((const struct sync_api *)api)->wait_parent();
 }
 
-static void wait_child_alone(const void *api)
+static void wait_child_alone(void *api)
 {
 	((const struct sync_api *)api)->wait_child();
 }
@@ -779,21 +461,21 @@ static void wait_child_alone(const void *api)
 START_TEST(wait_without_tellwait_refused)
 {
 	const struct sync_api *apis[] = { &signals_api, &pipes_api };
-	void (*calls[])(const void *) = { wait_parent_alone, wait_child_alone };
+	void (*calls[])(void *) = { wait_parent_alone, wait_child_alone };
 	const char *names[] = { "WAIT_PARENT", "WAIT_CHILD" };
 
 	for (int a = 0; a < 2; a++)
 		for (int c = 0; c < 2; c++) {
-			struct outcome o;
+			struct child_outcome o;
 			char how[64];
 
-			misuse_in_child(calls[c], apis[a], MISUSE_DEADLINE, &o);
+			child_outcome(calls[c], (void *)apis[a], MISUSE_DEADLINE, &o);
 			ck_assert_msg(!o.timed_out,
 				      "%s (%s) without TELL_WAIT slept %.1f s: note in "
 				      "TELL_WAIT that it ran and fail with a message naming it",
 				      names[c], apis[a]->name, MISUSE_DEADLINE * grader_scale());
 			ck_assert_msg(WIFEXITED(o.status) && WEXITSTATUS(o.status) != 0 &&
-				      o.mentions_tellwait,
+				      strstr(o.text, "TELL_WAIT"),
 				      "%s (%s) without TELL_WAIT: expected a message naming "
 				      "TELL_WAIT and exit 1, saw %s and %s",
 				      names[c], apis[a]->name,
@@ -803,13 +485,13 @@ START_TEST(wait_without_tellwait_refused)
 }
 END_TEST
 
-static void tell_child_to(const void *pid)
+static void tell_child_to(void *pid)
 {
 	TELL_WAIT();
-	TELL_CHILD(*(const pid_t *)pid);
+	TELL_CHILD(*(pid_t *)pid);
 }
 
-static void tell_parent_zero(const void *unused)
+static void tell_parent_zero(void *unused)
 {
 	sigset_t pending;
 
@@ -820,6 +502,11 @@ static void tell_parent_zero(const void *unused)
 	/* kill(0, ...) reached this process's whole group, itself included. */
 	if (sigismember(&pending, SIGUSR1) || sigismember(&pending, SIGUSR2))
 		_exit(3);
+}
+
+static void nothing(void *unused)
+{
+	(void)unused;
 }
 
 /* A TELL_* that ignores its pid may signal the test process instead. */
@@ -835,10 +522,10 @@ static void check_test_not_signalled(const char *call)
 
 START_TEST(tell_to_wrong_process_refused)
 {
-	struct outcome o;
+	struct child_outcome o;
 	char how[64];
-	pid_t gone;
-	int status;
+	char why[300];
+	pid_t gone, pid;
 	sigset_t both;
 
 	sigemptyset(&both);
@@ -847,12 +534,9 @@ START_TEST(tell_to_wrong_process_refused)
 	sigprocmask(SIG_BLOCK, &both, NULL);
 
 	/* A pid that just ended: kill() fails with ESRCH. */
-	gone = fork();
-	ck_assert_msg(gone >= 0, "grader: fork: %s", strerror(errno));
-	if (gone == 0)
-		_exit(0);
-	ck_assert_msg(grader_wait(gone, 1.0, &status) == 0, "grader: child hung");
-	misuse_in_child(tell_child_to, &gone, MISUSE_DEADLINE, &o);
+	gone = pid = child_start(nothing, NULL, NULL);
+	ck_assert_msg(child_finished(&pid, 1.0, NULL, why, sizeof why), "grader: child: %s", why);
+	child_outcome(tell_child_to, &gone, MISUSE_DEADLINE, &o);
 	check_test_not_signalled("TELL_CHILD");
 	ck_assert_msg(!o.timed_out, "TELL_CHILD(%d) to a process that is gone hung",
 		      (int)gone);
@@ -865,7 +549,7 @@ START_TEST(tell_to_wrong_process_refused)
 		      grader_describe_status(o.status, how, sizeof how),
 		      o.said_anything ? o.said : "nothing");
 
-	misuse_in_child(tell_parent_zero, NULL, MISUSE_DEADLINE, &o);
+	child_outcome(tell_parent_zero, NULL, MISUSE_DEADLINE, &o);
 	check_test_not_signalled("TELL_PARENT(0)");
 	ck_assert_msg(!(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 3),
 		      "TELL_PARENT(0) signalled the caller's whole process group "
@@ -893,7 +577,7 @@ struct orphan_page {
 };
 
 /* The parent side of a pipe pair whose child exits without a word. */
-static void parent_of_silent_child(const void *unused)
+static void parent_of_silent_child(void *unused)
 {
 	pid_t pid;
 
@@ -908,9 +592,9 @@ static void parent_of_silent_child(const void *unused)
 }
 
 /* The child side of a pipe pair whose parent exits without a word. */
-static void parent_that_leaves(const void *page)
+static void parent_that_leaves(void *page)
 {
-	struct orphan_page *o = (struct orphan_page *)page;
+	struct orphan_page *o = page;
 	pid_t pid;
 
 	pipe_TELL_WAIT();
@@ -926,15 +610,13 @@ static void parent_that_leaves(const void *page)
 
 START_TEST(pipes_dead_peer_is_eof)
 {
-	struct orphan_page *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE,
-					MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct outcome o;
+	struct orphan_page *page = child_shared(sizeof *page);
+	struct child_outcome o;
 	char how[64];
 	pid_t orphan;
 	bool still;
 
-	ck_assert_msg(page != MAP_FAILED, "grader: mmap: %s", strerror(errno));
-	misuse_in_child(parent_of_silent_child, NULL, MISUSE_DEADLINE, &o);
+	child_outcome(parent_of_silent_child, NULL, MISUSE_DEADLINE, &o);
 	ck_assert_msg(!o.timed_out,
 		      "WAIT_CHILD (pipes) still waiting %.1f s after the child exited: "
 		      "close the pipe ends each side does not use, so read() sees EOF",
@@ -945,7 +627,7 @@ START_TEST(pipes_dead_peer_is_eof)
 		      grader_describe_status(o.status, how, sizeof how),
 		      o.said_anything ? o.said : "nothing");
 
-	misuse_in_child(parent_that_leaves, page, MISUSE_DEADLINE, &o);
+	child_outcome(parent_that_leaves, page, MISUSE_DEADLINE, &o);
 	orphan = (pid_t)atomic_load(&page->child_pid);
 	ck_assert_msg(orphan > 0, "pipe_TELL_WAIT or fork failed in the grader's parent");
 	for (double end = monotonic_seconds() + MISUSE_DEADLINE * grader_scale();

@@ -39,46 +39,8 @@ static void remove_segment_of(key_t key)
 {
 	int shmid = shmget(key, 0, 0);
 
-	if (shmid != -1)
+	if (shmid >= 0)
 		shmctl(shmid, IPC_RMID, NULL);
-}
-
-/* Removes every segment and file the test made: called before any verdict. */
-static void tidy(void)
-{
-	int saved_errno = errno; /* a hint may still report it */
-
-	for (int i = 0; i < keyfile_count; i++) {
-		remove_segment_of(keyfiles[i].key);
-		unlink(keyfiles[i].path);
-		rmdir(keyfiles[i].dir);
-	}
-	keyfile_count = 0;
-	errno = saved_errno;
-}
-
-/* ck_assert_msg that first tidies up, so a failing test leaks nothing. */
-#define require(cond, ...)                                                  \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			tidy();                                             \
-			ck_abort_msg(__VA_ARGS__);                          \
-		}                                                           \
-	} while (0)
-
-static const char *errno_name(int e)
-{
-	switch (e) {
-	case 0: return "no error";
-	case ENOSYS: return "ENOSYS";
-	case ENOENT: return "ENOENT";
-	case EINVAL: return "EINVAL";
-	case EEXIST: return "EEXIST";
-	case EACCES: return "EACCES";
-	case EIDRM: return "EIDRM";
-	case ENOMEM: return "ENOMEM";
-	default: return strerror(e);
-	}
 }
 
 /*
@@ -111,12 +73,15 @@ static struct keyfile *make_keyfile(const char *tag, const char *filename)
 		kf->key = ftok(kf->path, 'R');
 		if (kf->key != -1 && !sysv_shm_find_key((long)kf->key, &seg)) {
 			keyfile_count++;
+			tidy_path(kf->dir); /* removed last: the file, then the segment, first */
+			tidy_path(kf->path);
+			tidy_sysv_key(kf->key);
 			return kf;
 		}
 		unlink(kf->path);
 		rmdir(kf->dir);
 	}
-	tidy();
+	tidy_now();
 	ck_abort_msg("grader: could not make a key file with a free key in %s",
 		     grader_tmpdir());
 	return NULL;
@@ -136,7 +101,7 @@ static void run_demo(struct run_result *res, const char *cwd,
 		int error = res->spawn_error;
 
 		run_result_free(res);
-		tidy();
+		tidy_now();
 		ck_abort_msg("shmdemo did not start (%s): was it built?", strerror(error));
 	}
 }
@@ -146,15 +111,6 @@ static void run_in(struct run_result *res, const struct keyfile *kf,
 		   const char *const args[])
 {
 	run_demo(res, kf->dir, kf->path, args);
-}
-
-static size_t first_difference(const char *a, const char *b)
-{
-	size_t i = 0;
-
-	while (a[i] != '\0' && a[i] == b[i])
-		i++;
-	return i;
 }
 
 /* Fails unless the run exited 0 and printed exactly expected. */
@@ -171,7 +127,8 @@ static void require_output(struct run_result *res, const char *command,
 			command, how, err);
 	}
 	if (strcmp(res->out, expected) != 0) {
-		size_t at = first_difference(res->out, expected);
+		size_t at = grader_first_difference(res->out, res->out_len, expected,
+						   strlen(expected), NULL);
 		size_t from = at > 20 ? at - 20 : 0;
 
 		grader_excerpt(seen, sizeof seen, res->out + from, strlen(res->out + from));
@@ -245,7 +202,7 @@ START_TEST(fn_key_from_keyfile)
 	key = segment_key(kf->path);
 	require(key == kf->key, "segment_key(file) returned 0x%08x (%s), expected "
 		"ftok(file, 'R') = 0x%08x: use ftok with SHM_PROJ 'R'",
-		(unsigned)key, errno_name(errno), (unsigned)kf->key);
+		(unsigned)key, grader_errno_name(errno), (unsigned)kf->key);
 
 	unsetenv(SHMDEMO_KEYFILE_ENV);
 	chosen = segment_keyfile();
@@ -264,8 +221,8 @@ START_TEST(fn_key_from_keyfile)
 	errno = 0;
 	key = segment_key(missing);
 	require(key == -1 && errno == ENOENT, "segment_key(missing file) should fail "
-		"with ENOENT; it returned 0x%08x (%s)", (unsigned)key, errno_name(errno));
-	tidy();
+		"with ENOENT; it returned 0x%08x (%s)", (unsigned)key, grader_errno_name(errno));
+	tidy_now();
 }
 END_TEST
 
@@ -281,7 +238,7 @@ START_TEST(fn_attach_creates)
 	errno = 0;
 	data = segment_attach(kf->key, DEMO_SIZE);
 	require(data != NULL, "segment_attach(key, 1024) returned NULL (%s): shmget "
-		"with IPC_CREAT, then shmat", errno_name(errno));
+		"with IPC_CREAT, then shmat", grader_errno_name(errno));
 	require(sysv_shm_find_key((long)kf->key, &seg), "segment_attach returned an "
 		"address but /proc/sysvipc/shm has no segment with the key: shmget(key, ...)");
 	shmid = seg.shmid;
@@ -301,7 +258,7 @@ START_TEST(fn_attach_creates)
 	memcpy(data, text, strlen(text) + 1);
 	errno = 0;
 	require(segment_detach(data) == 0, "segment_detach failed (%s): shmdt(data)",
-		errno_name(errno));
+		grader_errno_name(errno));
 	require(!maps_find(0, (uintptr_t)data, &region), "the segment is still mapped "
 		"after segment_detach: call shmdt");
 	require(sysv_shm_find_key((long)kf->key, &seg), "the segment is gone after "
@@ -310,13 +267,13 @@ START_TEST(fn_attach_creates)
 
 	again = segment_attach(kf->key, DEMO_SIZE);
 	require(again != NULL, "a second segment_attach of the same key failed (%s): "
-		"IPC_CREAT without IPC_EXCL reuses the segment", errno_name(errno));
+		"IPC_CREAT without IPC_EXCL reuses the segment", grader_errno_name(errno));
 	require(sysv_shm_find_key((long)kf->key, &seg) && seg.shmid == shmid,
 		"the second segment_attach made a new segment instead of reusing the key's");
 	require(strcmp(again, text) == 0, "the text written before detaching is gone "
 		"after attaching again: a segment outlives its attachments");
 	shmdt(again);
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -341,7 +298,7 @@ START_TEST(fn_attach_rejects_wrong_size)
 			"%zu-byte segment: shmget only checks it is big enough; compare "
 			"shm_segsz (IPC_STAT)", sizes[i]);
 		require(errno == EINVAL, "segment_attach of a %zu-byte segment should fail "
-			"with EINVAL; errno was %s", sizes[i], errno_name(errno));
+			"with EINVAL; errno was %s", sizes[i], grader_errno_name(errno));
 		require(sysv_shm_find_key((long)kf->key, &seg) && seg.shmid == shmid &&
 			seg.size == sizes[i], "segment_attach removed or replaced the "
 			"wrong-sized segment: report it and leave it alone");
@@ -349,9 +306,9 @@ START_TEST(fn_attach_rejects_wrong_size)
 	}
 	data = segment_attach(kf->key, DEMO_SIZE);
 	require(data != NULL, "segment_attach failed (%s) once the wrong-sized segment "
-		"was removed", errno_name(errno));
+		"was removed", grader_errno_name(errno));
 	shmdt(data);
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -364,15 +321,15 @@ START_TEST(fn_remove)
 	errno = 0;
 	result = segment_remove(kf->key);
 	require(result == 0, "segment_remove returned %d (%s): shmget(key, 0, 0), then "
-		"shmctl(shmid, IPC_RMID, NULL)", result, errno_name(errno));
+		"shmctl(shmid, IPC_RMID, NULL)", result, grader_errno_name(errno));
 	require(!segment_exists(kf->key), "the segment is still in "
 		"/proc/sysvipc/shm after segment_remove: shmctl(IPC_RMID) removes it");
 	errno = 0;
 	result = segment_remove(kf->key);
 	require(result == -1 && errno == ENOENT, "segment_remove with no segment should "
-		"fail with ENOENT; it returned %d (%s)%s", result, errno_name(errno),
+		"fail with ENOENT; it returned %d (%s)%s", result, grader_errno_name(errno),
 		segment_exists(kf->key) ? " and created one: no IPC_CREAT" : "");
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -427,7 +384,7 @@ START_TEST(demo_write_then_read)
 	/* A second, unrelated process finds the segment by the same key. */
 	run_in(&res, kf, (const char *[]){ NULL });
 	require_output(&res, "shmdemo", format_line("segment contains: ", text, len));
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -462,7 +419,7 @@ START_TEST(demo_keyfile)
 		require(named_file && quiet, "with a missing key file, stderr should name "
 			"the file and stdout stay empty; stderr was %s", err);
 	}
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -509,7 +466,7 @@ START_TEST(demo_truncates_long_text)
 	run_in(&res, kf, (const char *[]){ NULL });
 	require_output(&res, "shmdemo", format_line("segment contains: ", text, DEMO_SIZE - 1));
 	free(text);
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -544,7 +501,7 @@ START_TEST(demo_reader_stays_in_segment)
 			printed);
 	}
 	require_output(&res, "shmdemo", format_line("segment contains: ", text, DEMO_SIZE));
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -566,7 +523,7 @@ START_TEST(demo_segment_private)
 	require((seg.mode & 0777) == DEMO_MODE, "the segment's mode is %04o: %s; create "
 		"it with mode 0600", seg.mode & 0777, (seg.mode & 0077) ?
 		"other users can read it (ipcs shows it to all)" : "expected 0600");
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -603,7 +560,7 @@ START_TEST(demo_remove_command)
 		"ended with %s, stderr %s", how, err);
 	require(!segment_exists(kf->key), "'shmdemo -r' with no segment "
 		"created one: look it up without IPC_CREAT");
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -647,7 +604,7 @@ START_TEST(demo_rejects_wrong_size)
 			"segment: report it and leave it alone", command);
 		remove_segment_of(kf->key);
 	}
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -680,7 +637,7 @@ START_TEST(demo_usage)
 		require(ok, "'%s' should print a usage line on stderr and exit 2; it ended "
 			"with %s, stderr %s", shown[i], how, err);
 	}
-	tidy();
+	tidy_now();
 }
 END_TEST
 

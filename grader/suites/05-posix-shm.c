@@ -25,46 +25,8 @@
 
 static char names[4][160];
 static int name_count;
-static char spy_log[600];
 
-/* Removes every object and file the test made: called before any verdict. */
-static void tidy(void)
-{
-	int saved_errno = errno; /* a hint may still report it */
-
-	for (int i = 0; i < name_count; i++)
-		shm_unlink(names[i]);
-	name_count = 0;
-	if (spy_log[0] != '\0')
-		unlink(spy_log);
-	errno = saved_errno;
-}
-
-/* ck_assert_msg that first tidies up, so a failing test leaks nothing. */
-#define require(cond, ...)                                                  \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			tidy();                                             \
-			ck_abort_msg(__VA_ARGS__);                          \
-		}                                                           \
-	} while (0)
-
-static const char *errno_text(int e)
-{
-	switch (e) {
-	case 0: return "no error";
-	case ENOSYS: return "ENOSYS";
-	case ENOENT: return "ENOENT";
-	case EINVAL: return "EINVAL";
-	case EEXIST: return "EEXIST";
-	case EACCES: return "EACCES";
-	case EBADF: return "EBADF";
-	case ENOMEM: return "ENOMEM";
-	default: return strerror(e);
-	}
-}
-
-/* A fresh object name of this run, removed again by tidy(). */
+/* A fresh object name of this run, removed again by tidy_now(). */
 static const char *new_name(const char *what)
 {
 	char *name = names[name_count];
@@ -72,25 +34,11 @@ static const char *new_name(const char *what)
 	ck_assert(name_count < 4);
 	grader_shm_name(name, sizeof names[0], what);
 	shm_unlink(name);
+	tidy_shm_name(name);
 	name_count++;
 	return name;
 }
 
-/* stat() of the object behind name, in /dev/shm. */
-static int object_stat(const char *name, struct stat *st)
-{
-	char path[200];
-
-	snprintf(path, sizeof path, "/dev/shm%s", name);
-	return stat(path, st);
-}
-
-static bool object_exists(const char *name)
-{
-	struct stat st;
-
-	return object_stat(name, &st) == 0;
-}
 
 /* Makes the object itself, size bytes of random text; returns its content. */
 static char *make_object(const char *name, size_t size)
@@ -146,18 +94,9 @@ static void run(struct run_result *res, const char *prog, const char *const args
 		int error = res->spawn_error;
 
 		run_result_free(res);
-		tidy();
+		tidy_now();
 		ck_abort_msg("%s did not start (%s): was it built?", prog, strerror(error));
 	}
-}
-
-static size_t first_difference(const char *a, const char *b)
-{
-	size_t i = 0;
-
-	while (a[i] != '\0' && a[i] == b[i])
-		i++;
-	return i;
 }
 
 /* Fails unless the run exited 0 and printed exactly expected. */
@@ -166,7 +105,8 @@ static void require_output(struct run_result *res, const char *command,
 {
 	char how[80], err[128], seen[128], want[128];
 	bool exited_0 = res->exited && res->exit_code == 0;
-	size_t at = first_difference(res->out, expected);
+	size_t at = grader_first_difference(res->out, res->out_len, expected,
+						   strlen(expected), NULL);
 	size_t from = at > 20 ? at - 20 : 0;
 	bool same = strcmp(res->out, expected) == 0;
 
@@ -278,10 +218,10 @@ START_TEST(fn_create)
 	rc = region_create(name, size, &r);
 	require(rc == 0, "region_create(name, %zu) returned %d (%s): shm_open(name, "
 		"O_RDWR | O_CREAT | O_EXCL, 0600), ftruncate, mmap", size, rc,
-		errno_text(errno));
+		grader_errno_name(errno));
 	require(r.addr != NULL && r.size == size, "region_create succeeded but the "
 		"region is {addr %p, size %zu}; expected size %zu", r.addr, r.size, size);
-	require(object_stat(name, &st) == 0, "region_create returned 0 but there is no "
+	require(shm_object_stat(name, &st) == 0, "region_create returned 0 but there is no "
 		"/dev/shm%s: shm_open the name you were given", name);
 	require((size_t)st.st_size == size, "the object has %lld bytes, expected %zu: "
 		"ftruncate(fd, size)", (long long)st.st_size, size);
@@ -302,7 +242,7 @@ START_TEST(fn_create)
 	require(memcmp(back, sample, strlen(sample)) == 0, "bytes written through the "
 		"region are not in the object: map the shm_open descriptor MAP_SHARED");
 	munmap(r.addr, r.size);
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -324,8 +264,8 @@ START_TEST(fn_create_exclusive)
 	require(rc == -1, "region_create of a taken name succeeded: it took over "
 		"someone's object; O_EXCL makes shm_open fail with EEXIST");
 	require(errno == EEXIST, "region_create of a taken name should fail with "
-		"EEXIST; errno was %s", errno_text(errno));
-	require(object_stat(name, &st) == 0 && (size_t)st.st_size == size,
+		"EEXIST; errno was %s", grader_errno_name(errno));
+	require(shm_object_stat(name, &st) == 0 && (size_t)st.st_size == size,
 		"region_create changed the existing object (%lld bytes, was %zu): O_TRUNC "
 		"or ftruncate before knowing it is yours", (long long)st.st_size, size);
 	read_object(name, back, size, 0);
@@ -336,11 +276,11 @@ START_TEST(fn_create_exclusive)
 	shm_unlink(name);
 	errno = 0;
 	rc = region_create(name, size, &r);
-	require(rc == 0, "region_create of a free name failed (%s)", errno_text(errno));
+	require(rc == 0, "region_create of a free name failed (%s)", grader_errno_name(errno));
 	munmap(r.addr, r.size);
 	free(back);
 	free(content);
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -354,7 +294,7 @@ START_TEST(fn_create_rejects_bad_input)
 
 	errno = 0;
 	rc = region_create(good, 100, &r);
-	require(rc == 0, "region_create(name, 100) failed (%s)", errno_text(errno));
+	require(rc == 0, "region_create(name, 100) failed (%s)", grader_errno_name(errno));
 	munmap(r.addr, r.size);
 
 	/* A slash after the first: not a valid name. */
@@ -364,17 +304,17 @@ START_TEST(fn_create_rejects_bad_input)
 	if (rc == 0)
 		munmap(r.addr, r.size);
 	require(rc == -1 && errno == EINVAL, "region_create(\"/name/x\") should fail "
-		"with EINVAL; it returned %d (%s)", rc, errno_text(errno));
+		"with EINVAL; it returned %d (%s)", rc, grader_errno_name(errno));
 
 	errno = 0;
 	rc = region_create(empty, 0, &r);
 	if (rc == 0)
 		munmap(r.addr, r.size);
 	require(rc == -1 && errno == EINVAL, "region_create(name, 0) should fail with "
-		"EINVAL (mmap of 0 bytes); it returned %d (%s)", rc, errno_text(errno));
-	require(!object_exists(empty), "region_create(name, 0) failed but left "
+		"EINVAL (mmap of 0 bytes); it returned %d (%s)", rc, grader_errno_name(errno));
+	require(!shm_object_exists(empty), "region_create(name, 0) failed but left "
 		"/dev/shm%s behind: shm_unlink the object when a later step fails", empty);
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -394,7 +334,7 @@ START_TEST(fn_attach)
 	errno = 0;
 	rc = region_attach(name, &r);
 	require(rc == 0, "region_attach of an existing object returned %d (%s): "
-		"shm_open(name, O_RDWR, 0), fstat, mmap", rc, errno_text(errno));
+		"shm_open(name, O_RDWR, 0), fstat, mmap", rc, grader_errno_name(errno));
 	require(r.addr != NULL && r.size == size, "region_attach gave size %zu for a "
 		"%zu-byte object: take the size from fstat's st_size", r.size, size);
 	require(memcmp(r.addr, content, size) == 0, "the attached region does not hold "
@@ -412,7 +352,7 @@ START_TEST(fn_attach)
 		"map it MAP_SHARED");
 	munmap(r.addr, r.size);
 	free(content);
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -429,17 +369,17 @@ START_TEST(fn_attach_missing)
 	errno = 0;
 	rc = region_attach(name, &r);
 	require(rc == 0, "region_attach of an existing object failed (%s)",
-		errno_text(errno));
+		grader_errno_name(errno));
 	munmap(r.addr, r.size);
 
 	errno = 0;
 	rc = region_attach(missing, &r);
 	if (rc == 0)
 		munmap(r.addr, r.size);
-	require(!object_exists(missing), "region_attach of a missing name created "
+	require(!shm_object_exists(missing), "region_attach of a missing name created "
 		"the object: open it without O_CREAT");
 	require(rc == -1 && errno == ENOENT, "region_attach of a missing name should "
-		"fail with ENOENT; it returned %d (%s)", rc, errno_text(errno));
+		"fail with ENOENT; it returned %d (%s)", rc, grader_errno_name(errno));
 
 	/* Created but never sized: nothing to map. */
 	fd = shm_open(empty, O_RDWR | O_CREAT | O_EXCL, OBJECT_MODE);
@@ -450,11 +390,11 @@ START_TEST(fn_attach_missing)
 	if (rc == 0)
 		munmap(r.addr, r.size);
 	require(rc == -1 && errno == EINVAL, "region_attach of a 0-byte object should "
-		"fail with EINVAL; it returned %d (%s)", rc, errno_text(errno));
+		"fail with EINVAL; it returned %d (%s)", rc, grader_errno_name(errno));
 	require(open_descriptors() == before, "after failed region_attach calls %d "
 		"descriptor(s) are still open: close it on every path",
 		open_descriptors() - before);
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -479,7 +419,7 @@ START_TEST(fn_detach_destroy)
 	errno = 0;
 	rc = region_detach(&r);
 	require(rc == 0, "region_detach returned %d (%s): munmap(r->addr, r->size)", rc,
-		errno_text(errno));
+		grader_errno_name(errno));
 	require(!maps_find(0, (uintptr_t)addr, &m), "the object is still mapped after "
 		"region_detach: munmap it");
 	require(r.addr == NULL, "region_detach should set r->addr to NULL");
@@ -487,14 +427,14 @@ START_TEST(fn_detach_destroy)
 	errno = 0;
 	rc = region_destroy(name);
 	require(rc == 0, "region_destroy returned %d (%s): shm_unlink(name)", rc,
-		errno_text(errno));
-	require(!object_exists(name), "/dev/shm%s is still there after region_destroy: "
+		grader_errno_name(errno));
+	require(!shm_object_exists(name), "/dev/shm%s is still there after region_destroy: "
 		"shm_unlink(name)", name);
 	errno = 0;
 	rc = region_destroy(name);
 	require(rc == -1 && errno == ENOENT, "region_destroy of a missing name should "
-		"fail with ENOENT; it returned %d (%s)", rc, errno_text(errno));
-	tidy();
+		"fail with ENOENT; it returned %d (%s)", rc, grader_errno_name(errno));
+	tidy_now();
 }
 END_TEST
 
@@ -521,7 +461,7 @@ START_TEST(sample_prints_child_value)
 	run_sample(&res, (const char *[]){ third, "12zz", NULL });
 	require_error(&res, "shmsample NAME 12zz", 2, (const char *[]){ "usage:", NULL },
 		      ": a VALUE that is not a number is a usage error");
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -543,7 +483,7 @@ START_TEST(sample_exits_cleanly)
 		"_exit(0)", how, err);
 	require(ok, "'shmsample NAME' should exit 0 with nothing on stderr; it ended "
 		"with %s, stderr %s", how, err);
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -557,14 +497,14 @@ START_TEST(sample_parent_waits)
 	left = res.left_processes;
 	require_child_line(&res, "shmsample NAME", LISTING_VALUE);
 	require(!left, "the child was still running when shmsample ended: waitpid for it");
-	tidy();
+	tidy_now();
 }
 END_TEST
 
 START_TEST(sample_object_private)
 {
 	const char *name = new_name("spied");
-	char env_log[700], line[400];
+	char spy_log[600], env_log[700], line[400];
 	const char *env[] = { env_log, NULL };
 	struct run_result res;
 	unsigned flags = 0, mode = 0;
@@ -573,6 +513,7 @@ START_TEST(sample_object_private)
 
 	grader_tmp_path(spy_log, sizeof spy_log, "05-shmspy.log");
 	unlink(spy_log);
+	tidy_path(spy_log);
 	snprintf(env_log, sizeof env_log, "GRADER_SHMSPY_LOG=%s", spy_log);
 	run(&res, "shmsample", (const char *[]){ name, NULL }, "05-shmspy", env);
 	require_listing_ran(&res, "shmsample NAME");
@@ -594,7 +535,7 @@ START_TEST(sample_object_private)
 		"rewrite it" : "expected 0600");
 	require(flags & O_EXCL, "shm_open creates without O_EXCL: it would take over "
 		"(and O_TRUNC empty) an object someone else made");
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -605,9 +546,9 @@ START_TEST(sample_removes_object)
 
 	run_sample(&res, (const char *[]){ name, NULL });
 	require_listing_ran(&res, "shmsample NAME");
-	require(!object_exists(name), "/dev/shm%s is still there after shmsample ended: "
+	require(!shm_object_exists(name), "/dev/shm%s is still there after shmsample ended: "
 		"shm_unlink it (munmap alone does not remove it)", name);
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -631,7 +572,7 @@ START_TEST(programs_share_by_name)
 	run(&res, "shmcreate", (const char *[]){ name, size_arg, NULL }, NULL, NULL);
 	snprintf(expected, sizeof expected, "created %s (%zu bytes)\n", name, size);
 	require_output(&res, "shmcreate NAME SIZE", expected);
-	require(object_stat(name, &st) == 0, "no /dev/shm%s after shmcreate", name);
+	require(shm_object_stat(name, &st) == 0, "no /dev/shm%s after shmcreate", name);
 	require((size_t)st.st_size == size, "after 'shmcreate NAME %zu' the object has "
 		"%lld bytes", size, (long long)st.st_size);
 	require((st.st_mode & 0777) == OBJECT_MODE, "shmcreate made the object with mode "
@@ -666,9 +607,9 @@ START_TEST(programs_share_by_name)
 	run(&res, "shmdestroy", (const char *[]){ name, NULL }, NULL, NULL);
 	snprintf(expected, sizeof expected, "removed %s\n", name);
 	require_output(&res, "shmdestroy NAME", expected);
-	require(!object_exists(name), "/dev/shm%s is still there after shmdestroy: "
+	require(!shm_object_exists(name), "/dev/shm%s is still there after shmdestroy: "
 		"shm_unlink", name);
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -687,7 +628,7 @@ START_TEST(programs_name_errors)
 	run(&res, "shmcreate", (const char *[]){ name, "200", NULL }, NULL, NULL);
 	require_error(&res, "shmcreate TAKEN 200", 1, (const char *[]){ "EEXIST", name,
 		      NULL }, ": say which name is taken");
-	require(object_stat(name, &st) == 0 && st.st_size == 100, "'shmcreate TAKEN' "
+	require(shm_object_stat(name, &st) == 0 && st.st_size == 100, "'shmcreate TAKEN' "
 		"changed the existing object: O_EXCL");
 
 	snprintf(bad, sizeof bad, "%s/x", name);
@@ -698,13 +639,13 @@ START_TEST(programs_name_errors)
 	run(&res, "shmattach", (const char *[]){ missing, NULL }, NULL, NULL);
 	require_error(&res, "shmattach MISSING", 1, (const char *[]){ "ENOENT", missing,
 		      NULL }, ": no such object");
-	require(!object_exists(missing), "'shmattach MISSING' created the object: no "
+	require(!shm_object_exists(missing), "'shmattach MISSING' created the object: no "
 		"O_CREAT when attaching");
 
 	run(&res, "shmdestroy", (const char *[]){ missing, NULL }, NULL, NULL);
 	require_error(&res, "shmdestroy MISSING", 1, (const char *[]){ "ENOENT",
 		      missing, NULL }, ": no such object");
-	tidy();
+	tidy_now();
 }
 END_TEST
 
@@ -735,10 +676,10 @@ START_TEST(programs_usage)
 		run(&res, bad[i].prog, bad[i].args, NULL, NULL);
 		require_error(&res, bad[i].shown, 2, (const char *[]){ "usage:", NULL },
 			      ": check the arguments before anything else");
-		require(!object_exists(name), "'%s' created the object although its "
+		require(!shm_object_exists(name), "'%s' created the object although its "
 			"arguments are wrong", bad[i].shown);
 	}
-	tidy();
+	tidy_now();
 }
 END_TEST
 

@@ -7,27 +7,20 @@
  * is still busy at the deadline, the test reads /proc (fds, fdinfo, wchan)
  * of every process in the group and says who still holds the write end of
  * the pipe a reader waits on.  What reaches the commands is seen from
- * inside them: the suite's own binary doubles as a probe command (see
- * probe_main) that records its descriptors and then runs the real command.
+ * inside them: the suite's own binary doubles as a probe command (probe.h)
+ * that records its descriptors and then runs the real command.
  */
 #include "grader.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fifo.h"
@@ -35,152 +28,6 @@
 #include "pipeline.h"
 
 #define HINT_MAX 400
-
-/* ===================================================================== */
-/* The probe: this binary, run as a command, reports what it inherited.  */
-/* ===================================================================== */
-
-#define PROBE_LOG_VAR "IPCLAB07_PROBE_LOG"   /* where probes append a line */
-#define PROBE_PATH_VAR "IPCLAB07_PROBE_PATH" /* the real PATH (lswc mode) */
-
-/* Appends "LABEL PID fd=target/mode ..." for this process to the log. */
-static void probe_record(const char *label, const char *log)
-{
-	char line[4096], target[256];
-	int fds[64], n = fds_list(0, fds, 64), log_fd;
-	size_t o;
-
-	o = (size_t)snprintf(line, sizeof line, "%s %d", label, (int)getpid());
-	for (int i = 0; i < n && o < sizeof line - 300; i++) {
-		if (!fd_target(0, fds[i], target, sizeof target))
-			snprintf(target, sizeof target, "?");
-		o += (size_t)snprintf(line + o, sizeof line - o, " %d=%s/%c", fds[i],
-				      target, fd_mode(0, fds[i]));
-	}
-	line[o++] = '\n';
-	log_fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (log_fd >= 0) {
-		/* One write with O_APPEND: lines of several probes never mix. */
-		if (write(log_fd, line, o) < 0)
-			_exit(126);
-		close(log_fd);
-	}
-}
-
-/*
- * Runs before main in every start of this binary.  Without PROBE_LOG_VAR
- * it does nothing: this is the suite.  With it, this is a probe:
- *   - lswc mode (PROBE_PATH_VAR set): started as "ls" or "wc" through a
- *     symbolic link; records, restores PATH and runs the real command;
- *   - command mode: argv is SUITE LABEL [COMMAND ARGS...]; records under
- *     LABEL, then runs COMMAND (or exits 0).
- * glibc passes argc and argv to constructors.
- */
-__attribute__((constructor)) static void probe_main(int argc, char **argv)
-{
-	const char *log = getenv(PROBE_LOG_VAR);
-	const char *real_path = getenv(PROBE_PATH_VAR);
-	char *log_copy;
-
-	if (log == NULL || argc < 1)
-		return;
-	log_copy = strdup(log);
-	if (log_copy == NULL)
-		_exit(126);
-	if (real_path != NULL) {
-		char *name = basename(argv[0]);
-
-		probe_record(name, log_copy);
-		setenv("PATH", real_path, 1);
-		unsetenv(PROBE_PATH_VAR);
-		unsetenv(PROBE_LOG_VAR);
-		execvp(name, argv);
-		_exit(127);
-	}
-	if (argc < 2)
-		_exit(126);
-	probe_record(argv[1], log_copy);
-	unsetenv(PROBE_LOG_VAR);
-	if (argc < 3)
-		_exit(0);
-	execvp(argv[2], argv + 2);
-	_exit(127);
-}
-
-/* What one probe saw. */
-struct probe_view {
-	bool found;
-	int count;
-	int fd[32];
-	char mode[32];
-	char target[32][64];
-};
-
-/* Finds LABEL's line in the log. */
-static struct probe_view probe_read(const char *log, const char *label)
-{
-	struct probe_view v = { 0 };
-	char line[4096];
-	FILE *f = fopen(log, "re");
-	size_t len = strlen(label);
-
-	if (f == NULL)
-		return v;
-	while (fgets(line, sizeof line, f)) {
-		char *save = NULL, *tok;
-
-		if (strncmp(line, label, len) != 0 || line[len] != ' ')
-			continue;
-		v.found = true;
-		strtok_r(line, " \n", &save);          /* label */
-		strtok_r(NULL, " \n", &save);          /* pid */
-		while ((tok = strtok_r(NULL, " \n", &save)) && v.count < 32) {
-			char *eq = strchr(tok, '='), *slash = strrchr(tok, '/');
-
-			if (eq == NULL || slash == NULL || slash < eq)
-				continue;
-			*slash = '\0';
-			v.fd[v.count] = atoi(tok);
-			v.mode[v.count] = slash[1];
-			snprintf(v.target[v.count], sizeof v.target[0], "%s", eq + 1);
-			v.count++;
-		}
-		break;
-	}
-	fclose(f);
-	return v;
-}
-
-/* Index of fd in v, or -1. */
-static int probe_index(const struct probe_view *v, int fd)
-{
-	for (int i = 0; i < v->count; i++)
-		if (v->fd[i] == fd)
-			return i;
-	return -1;
-}
-
-/* First descriptor above 2 the probe had, or -1; its index in *at. */
-static int probe_extra(const struct probe_view *v, int *at)
-{
-	for (int i = 0; i < v->count; i++)
-		if (v->fd[i] > 2) {
-			*at = i;
-			return v->fd[i];
-		}
-	return -1;
-}
-
-/* The path of this binary, for commands that run the probe. */
-static const char *suite_path(void)
-{
-	static char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-
-	ck_assert_msg(n > 0, "grader: readlink /proc/self/exe: %s", strerror(errno));
-	path[n] = '\0';
-	return path;
-}
 
 /* ===================================================================== */
 /* Calling code under test in a process of its own.                      */
@@ -706,20 +553,11 @@ START_TEST(pipe_commands_exec_failure)
 }
 END_TEST
 
-/* Probe log of this test, fresh. */
-static const char *probe_log(char *buf, size_t size)
-{
-	grader_tmp_path(buf, size, "probe.log");
-	unlink(buf);
-	ck_assert_msg(setenv(PROBE_LOG_VAR, buf, 1) == 0, "grader: setenv");
-	return buf;
-}
-
 /* Asserts that the probe labelled label got only 0-2, and pipe end fd. */
-static struct probe_view expect_probe(const char *log, const char *label,
-				      const char *who, int pipe_fd, char mode)
+static struct probe_view expect_probe(const char *label, const char *who, int pipe_fd,
+				      char mode)
 {
-	struct probe_view v = probe_read(log, label);
+	struct probe_view v = probe_read(label);
 	int at = 0, extra;
 
 	ck_assert_msg(v.found, "%s never ran: the command was not executed", who);
@@ -742,22 +580,21 @@ static struct probe_view expect_probe(const char *log, const char *label,
 
 START_TEST(pipe_commands_no_leaks)
 {
-	char log[600], n_text[32], want[64];
+	char n_text[32], want[64];
 	unsigned long n = grader_random_between(2, 3000);
-	char *left[] = { (char *)suite_path(), "left", "seq", "1",
+	char *left[] = { (char *)probe_path(), "left", "seq", "1",
 			 number(n_text, sizeof n_text, n), NULL };
-	char *right[] = { (char *)suite_path(), "right", "wc", "-l", NULL };
+	char *right[] = { (char *)probe_path(), "right", "wc", "-l", NULL };
 	char **stages[] = { left, right };
 	struct command_run run;
 	struct probe_view l, r;
 
-	probe_log(log, sizeof log);
+	probe_start();
 	run_commands(&run, stages, 2, false, 2.0);
-	unsetenv(PROBE_LOG_VAR);
 	snprintf(want, sizeof want, "%lu\n", n);
 	expect_output(&run, stages, 2, "pipe_commands", want, "1\n2\n");
-	l = expect_probe(log, "left", "the left command", 1, 'w');
-	r = expect_probe(log, "right", "the right-hand command", 0, 'r');
+	l = expect_probe("left", "the left command", 1, 'w');
+	r = expect_probe("right", "the right-hand command", 0, 'r');
 	ck_assert_msg(strcmp(l.target[probe_index(&l, 1)], r.target[probe_index(&r, 0)]) == 0,
 		      "the left command writes into %s but the right one reads %s: use "
 		      "one pipe for both", l.target[probe_index(&l, 1)],
@@ -765,7 +602,7 @@ START_TEST(pipe_commands_no_leaks)
 	ck_assert_msg(call_new_fd(run.rep) < 0, "after pipe_commands returned, the caller "
 		      "still has descriptor %d open: the parent must close both pipe ends",
 		      call_new_fd(run.rep));
-	unlink(log);
+	probe_end();
 	run_free(&run);
 }
 END_TEST
@@ -792,10 +629,10 @@ END_TEST
 
 START_TEST(pipeline_stages)
 {
-	char log[600], n_text[32], tail_text[32], want[64];
+	char n_text[32], tail_text[32], want[64];
 	unsigned long n = grader_random_between(100, 20000), sevens = 0, keep;
 	char *seq[] = { "seq", "1", number(n_text, sizeof n_text, n), NULL };
-	char *grep[] = { (char *)suite_path(), "middle", "grep", "7", NULL };
+	char *grep[] = { (char *)probe_path(), "middle", "grep", "7", NULL };
 	char *tail[] = { "tail", "-n", tail_text, NULL };
 	char *cat[] = { "cat", NULL };
 	char *wc[] = { "wc", "-l", NULL };
@@ -815,14 +652,13 @@ START_TEST(pipeline_stages)
 	snprintf(want, sizeof want, "%lu\n", count == 3 ? sevens
 		 : keep < sevens ? keep : sevens);
 
-	probe_log(log, sizeof log);
+	probe_start();
 	run_commands(&run, stages, count, true, 3.0);
-	unsetenv(PROBE_LOG_VAR);
 	expect_output(&run, stages, count, "pipeline_run", want, "1\n2\n");
-	expect_probe(log, "middle", "the second command", 0, 'r');
-	expect_probe(log, "middle", "the second command", 1, 'w');
+	expect_probe("middle", "the second command", 0, 'r');
+	expect_probe("middle", "the second command", 1, 'w');
 	check_call_clean(run.rep, "pipeline_run");
-	unlink(log);
+	probe_end();
 	run_free(&run);
 }
 END_TEST
@@ -855,15 +691,6 @@ static int make_folder(char *dir, size_t size, const char *name, int files)
 	return files;
 }
 
-static void remove_folder(const char *dir)
-{
-	const char *args[] = { "-rf", dir, NULL };
-	struct run_result res;
-
-	run_program("/bin/rm", args, NULL, &res);
-	run_result_free(&res);
-}
-
 /* What sh -c 'ls | wc -l' prints in dir. */
 static void shell_count(const char *dir, char *buf, size_t size)
 {
@@ -878,35 +705,18 @@ static void shell_count(const char *dir, char *buf, size_t size)
 	run_result_free(&res);
 }
 
-/*
- * Runs lswc in dir; if it is still busy near the deadline, says why (the
- * result then shows a timeout).
- */
-static void run_lswc(const char *dir, struct run_result *res, char *why, size_t size)
-{
-	struct run_opts opts = { .cwd = dir, .timeout = 2.0 };
-	struct running *r = run_start("lswc", NULL, &opts);
-	double until = monotonic_seconds() + 1.6 * grader_scale();
-
-	ck_assert_msg(r != NULL, "lswc: %s", strerror(errno));
-	why[0] = '\0';
-	while (process_running(run_pid(r)) && monotonic_seconds() < until)
-		sleep_seconds(0.005);
-	if (process_running(run_pid(r)))
-		autopsy_hint(run_pid(r), run_pid(r), why, size);
-	run_finish(r, res);
-}
-
 /* Runs lswc in dir and compares with want, what the shell prints there. */
 static void check_lswc_output(const char *dir, int files, const char *want,
 			      struct run_result *res)
 {
+	struct run_opts opts = { .cwd = dir, .timeout = 2.0, .explain_hang = true };
 	char why[HINT_MAX], shown[128], how[64];
 	const char *newline;
 
-	run_lswc(dir, res, why, sizeof why);
+	run_program("lswc", NULL, &opts, res);
+	ck_assert_msg(!res->spawn_error, "lswc: %s", strerror(res->spawn_error));
 	ck_assert_msg(!res->timed_out, "lswc did not end within 2 s in a folder of %d "
-		      "entries: %s", files, why);
+		      "entries: %s", files, res->autopsy ? res->autopsy : "");
 	newline = strchr(res->out, '\n');
 	if (newline && newline[1] != '\0')
 		ck_assert_msg(0, "lswc printed %s, a listing, not a count: ls wrote to "
@@ -927,74 +737,39 @@ START_TEST(lswc_matches_shell)
 			  (int)grader_random_between(10, 60) };
 
 	for (int i = 0; i < 3; i++) {
-		char dir[600], name[32];
+		char dir[600], name[32], want[64];
 		struct run_result res;
-
-		char want[64];
 
 		snprintf(name, sizeof name, "lswc-%d", i);
 		make_folder(dir, sizeof dir, name, counts[i]);
 		shell_count(dir, want, sizeof want);
 		check_lswc_output(dir, counts[i], want, &res);
 		run_result_free(&res);
-		remove_folder(dir);
+		remove_tree(dir);
 	}
 }
 END_TEST
 
-/*
- * Puts ls and wc probes first in PATH: each records what it inherited,
- * then runs the real command.
- */
-static void install_probes(char *bin, size_t size, char *log, size_t log_size)
-{
-	const char *path = getenv("PATH");
-	char link[800], new_path[4096];
-
-	grader_tmp_path(bin, size, "probe-bin");
-	ck_assert_msg(mkdir(bin, 0700) == 0, "grader: mkdir: %s", strerror(errno));
-	for (int i = 0; i < 2; i++) {
-		snprintf(link, sizeof link, "%s/%s", bin, i ? "wc" : "ls");
-		ck_assert_msg(symlink(suite_path(), link) == 0, "grader: symlink: %s",
-			      strerror(errno));
-	}
-	path = path ? path : "/usr/local/bin:/usr/bin:/bin";
-	snprintf(new_path, sizeof new_path, "%s:%s", bin, path);
-	ck_assert_msg(setenv(PROBE_PATH_VAR, path, 1) == 0 &&
-		      setenv("PATH", new_path, 1) == 0, "grader: setenv");
-	probe_log(log, log_size);
-}
-
-static void remove_probes(const char *bin, const char *log, const char *old_path)
-{
-	setenv("PATH", old_path, 1);
-	unsetenv(PROBE_PATH_VAR);
-	unsetenv(PROBE_LOG_VAR);
-	unlink(log);
-	remove_folder(bin);
-}
-
 START_TEST(lswc_no_leaks)
 {
-	char dir[600], bin[600], log[600], old_path[4096], want[64];
+	char dir[600], want[64];
 	int files = (int)grader_random_between(3, 30);
 	struct run_result res;
 	struct probe_view ls, wc;
 
-	snprintf(old_path, sizeof old_path, "%s", getenv("PATH") ? getenv("PATH")
-		 : "/usr/local/bin:/usr/bin:/bin");
 	make_folder(dir, sizeof dir, "lswc-leaks", files);
 	shell_count(dir, want, sizeof want); /* before the probes take ls and wc */
-	install_probes(bin, sizeof bin, log, sizeof log);
+	probe_start();
+	probe_shadow((const char *const[]){ "ls", "wc", NULL });
 	check_lswc_output(dir, files, want, &res);
-	ls = expect_probe(log, "ls", "ls", 1, 'w');
-	wc = expect_probe(log, "wc", "wc", 0, 'r');
+	ls = expect_probe("ls", "ls", 1, 'w');
+	wc = expect_probe("wc", "wc", 0, 'r');
 	ck_assert_msg(strcmp(ls.target[probe_index(&ls, 1)], wc.target[probe_index(&wc, 0)]) == 0,
 		      "ls writes into %s but wc reads %s: use one pipe for both",
 		      ls.target[probe_index(&ls, 1)], wc.target[probe_index(&wc, 0)]);
-	remove_probes(bin, log, old_path);
+	probe_end();
 	run_result_free(&res);
-	remove_folder(dir);
+	remove_tree(dir);
 }
 END_TEST
 
@@ -1011,7 +786,7 @@ START_TEST(lswc_reaps)
 		      "still there (a zombie or running): the parent must waitpid for "
 		      "both ls and wc, not become one of them with exec");
 	run_result_free(&res);
-	remove_folder(dir);
+	remove_tree(dir);
 }
 END_TEST
 
@@ -1064,23 +839,6 @@ START_TEST(fifo_make_private)
 }
 END_TEST
 
-/* Random lines, total about bytes, into buf (NUL-terminated). */
-static size_t random_lines(char *buf, size_t bytes, const char *tag)
-{
-	size_t o = 0;
-
-	while (o + 200 < bytes) {
-		size_t len = grader_random_between(5, 120);
-
-		o += (size_t)snprintf(buf + o, bytes - o, "%s ", tag);
-		grader_random_text(buf + o, len);
-		o += len;
-		buf[o++] = '\n';
-	}
-	buf[o] = '\0';
-	return o;
-}
-
 /* Waits until path is a FIFO or r ended; true if the FIFO is there. */
 static bool wait_for_fifo(const char *path, struct running *r, double seconds)
 {
@@ -1108,8 +866,8 @@ static void release_reader(const char *path)
 START_TEST(fifo_transfer)
 {
 	char path[600], shown[128], how[64], name[32];
-	static char data[40000];
-	size_t len = random_lines(data, grader_random_between(2000, sizeof data), "line");
+	size_t len;
+	char *data = grader_random_lines(grader_random_between(30, 550), 5, 120, "line", &len);
 	const char *args[] = { path, NULL };
 	struct run_opts reader_opts = { .timeout = 3.0 };
 	struct run_opts writer_opts = { .timeout = 2.0, .input = data, .input_len = len };
@@ -1150,6 +908,7 @@ START_TEST(fifo_transfer)
 		      "FIFO it created behind: unlink it once the transfer is over");
 	run_result_free(&wres);
 	run_result_free(&rres);
+	free(data);
 }
 END_TEST
 
@@ -1180,7 +939,7 @@ static size_t read_fifo(int fd, char *buf, size_t size, size_t want,
 
 START_TEST(fifo_writer_whole_lines)
 {
-	char path[600], name[32], first[3000], head[3400], rest[300], full[300];
+	char path[600], name[32], head[3400], rest[300], full[300], *first;
 	char got[8192], shown[128], how[64];
 	const char *args[] = { path, NULL };
 	struct run_opts opts = { .timeout = 3.0, .keep_stdin_open = true };
@@ -1197,7 +956,7 @@ START_TEST(fifo_writer_whole_lines)
 	ck_assert_msg(rfd >= 0, "grader: open: %s", strerror(errno));
 
 	/* A's input: complete lines, then a line cut in two. */
-	complete = random_lines(first, grader_random_between(600, 2500), "A");
+	first = grader_random_lines(grader_random_between(8, 24), 5, 120, "A", &complete);
 	snprintf(full, sizeof full, "A-cut ");
 	grader_random_text(full + 6, grader_random_between(20, 100));
 	strcat(full, "\n");
@@ -1252,37 +1011,19 @@ START_TEST(fifo_writer_whole_lines)
 	unlink(path);
 	run_result_free(&ares);
 	run_result_free(&bres);
+	free(first);
 }
 END_TEST
 
-/*
- * Runs prog with args; asserts a quick failure with one line on stderr
- * that names args[0] (when given).
- */
+/* Asserts that prog refuses args fast, with one line naming args[0] (if any). */
 static void expect_refusal(const char *prog, const char *const args[], int code,
 			   const char *why)
 {
-	struct run_opts opts = { .timeout = 1.0 };
-	struct run_result res;
-	char shown[128], how[64];
-	size_t lines = 0;
+	struct refusal r = { .what = args[0] ? "PATH" : "without arguments", .code = code,
+			     .names = args[0], .advice = why, .timeout = 1.0 };
+	char hint[HINT_MAX];
 
-	run_program(prog, args, &opts, &res);
-	ck_assert_msg(!res.timed_out, "%s %s was still running after 1 s: %s", prog,
-		      args[0] ? "PATH" : "", why);
-	for (size_t i = 0; i < res.err_len; i++)
-		lines += res.err[i] == '\n';
-	ck_assert_msg(res.exited && (code ? res.exit_code == code : res.exit_code != 0),
-		      "%s %s ended with %s: expected %s (%s)", prog, args[0] ? "PATH" : "",
-		      run_describe(&res, how, sizeof how),
-		      code ? "exit 2, a usage error" : "a non-zero exit", why);
-	ck_assert_msg(lines == 1, "%s printed %s on stderr: expected one line saying "
-		      "what is wrong", prog,
-		      grader_excerpt(shown, sizeof shown, res.err, res.err_len));
-	ck_assert_msg(args[0] == NULL || strstr(res.err, args[0]) != NULL, "%s printed "
-		      "%s on stderr: the message should name the path it refuses (%s)",
-		      prog, grader_excerpt(shown, sizeof shown, res.err, res.err_len), why);
-	run_result_free(&res);
+	ck_assert_msg(run_refused(prog, args, &r, hint, sizeof hint), "%s", hint);
 }
 
 /* The happy path first: fifo_writer sends a line to a FIFO the test reads. */

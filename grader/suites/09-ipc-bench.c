@@ -62,33 +62,6 @@ static struct page *page;
 
 /* ---- small helpers, safe in the children ---- */
 
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = *state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*state = x;
-	return x * UINT64_C(0x2545f4914f6cdd1d);
-}
-
-static void fill_random(uint64_t *state, unsigned char *p, size_t len)
-{
-	for (size_t i = 0; i < len; i += 8) {
-		uint64_t v = next_random(state);
-
-		memcpy(p + i, &v, len - i < 8 ? len - i : 8);
-	}
-}
-
-static uint64_t checksum(uint64_t sum, const unsigned char *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		sum = (sum ^ p[i]) * UINT64_C(0x100000001b3);
-	return sum;
-}
-
 static void sleep_ms(unsigned ms)
 {
 	struct timespec t = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -125,7 +98,7 @@ static int side_b(const struct plan *p, struct channel *ch)
 {
 	size_t biggest = 8;
 	unsigned char *buf;
-	uint64_t sum = 0xcbf29ce484222325u;
+	uint64_t sum = GRADER_FNV_START;
 
 	for (size_t i = 0; i < p->n_echo; i++)
 		if (p->echo_len[i] > biggest)
@@ -162,7 +135,7 @@ static int side_b(const struct plan *p, struct channel *ch)
 			AT(b, "side B: recv of burst message %zu failed: %s", i, err_name(errno));
 			return 1;
 		}
-		sum = checksum(sum, buf, p->burst_len[i]);
+		sum = grader_fnv1a(sum, buf, p->burst_len[i]);
 	}
 	AT(b, "side B in send of its checksum");
 	if (p->m->send(ch, &sum, p->reply_len) != 0) {
@@ -212,7 +185,7 @@ static int echo_phase(const struct plan *p, struct channel *ch, uint64_t *rng,
 	for (size_t i = 0; i < p->n_echo; i++) {
 		size_t len = p->echo_len[i];
 
-		fill_random(rng, msg, len);
+		grader_replay_fill(rng, msg, len);
 		memset(reply, 0, len);
 		AT(a, "side A in send of message %zu (%zu bytes)", i, len);
 		if (p->m->send(ch, msg, len) != 0)
@@ -234,14 +207,14 @@ static int echo_phase(const struct plan *p, struct channel *ch, uint64_t *rng,
 static int burst_phase(const struct plan *p, struct channel *ch, uint64_t *rng,
 		       unsigned char *msg)
 {
-	uint64_t sum = 0xcbf29ce484222325u, theirs = 0;
+	uint64_t sum = GRADER_FNV_START, theirs = 0;
 	size_t total = 0;
 
 	for (size_t i = 0; i < p->n_burst; i++) {
 		size_t len = p->burst_len[i];
 
-		fill_random(rng, msg, len);
-		sum = checksum(sum, msg, len);
+		grader_replay_fill(rng, msg, len);
+		sum = grader_fnv1a(sum, msg, len);
 		total += len;
 		AT(a, "side A in send of burst message %zu (%zu bytes)", i, len);
 		if (p->m->send(ch, msg, len) != 0)
@@ -258,6 +231,28 @@ static int burst_phase(const struct plan *p, struct channel *ch, uint64_t *rng,
 	return 0;
 }
 
+/*
+ * Opens the channel, forks side B running fn and attaches side A to it:
+ * 0, or 1 with the verdict written.
+ */
+static int open_pair(const struct plan *p, struct channel *ch,
+		     int (*fn)(const struct plan *, struct channel *), pid_t *b)
+{
+	channel_init(ch);
+	AT(a, "side A in open");
+	if (p->m->open(ch, p->dir) != 0)
+		VERDICT("open failed: %s", err_name(errno));
+	*b = fork();
+	if (*b < 0)
+		VERDICT("the grader could not fork: %s", strerror(errno));
+	if (*b == 0)
+		_exit(fn(p, ch));
+	AT(a, "side A in attach");
+	if (p->m->attach(ch, SIDE_A, *b) != 0)
+		VERDICT("side A's attach failed: %s", err_name(errno));
+	return 0;
+}
+
 static int side_a(const struct plan *p)
 {
 	struct channel ch;
@@ -271,18 +266,8 @@ static int side_a(const struct plan *p)
 	if (msg == NULL || reply == NULL)
 		VERDICT("the grader ran out of memory");
 	sigprocmask(SIG_SETMASK, NULL, &mask_before);
-	channel_init(&ch);
-	AT(a, "side A in open");
-	if (p->m->open(&ch, p->dir) != 0)
-		VERDICT("open failed: %s", err_name(errno));
-	b = fork();
-	if (b < 0)
-		VERDICT("the grader could not fork: %s", strerror(errno));
-	if (b == 0)
-		_exit(side_b(p, &ch));
-	AT(a, "side A in attach");
-	if (p->m->attach(&ch, SIDE_A, b) != 0)
-		VERDICT("side A's attach failed: %s", err_name(errno));
+	if (open_pair(p, &ch, side_b, &b) != 0)
+		return 1;
 	if (echo_phase(p, &ch, &rng, msg, reply) != 0 || burst_phase(p, &ch, &rng, msg) != 0)
 		return 1;
 	if (p->expect_eof) {
@@ -365,32 +350,35 @@ static void plan_tokens(struct plan *p)
 
 static void share_page(void)
 {
-	page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ck_assert_msg(page != MAP_FAILED, "the grader could not map a page: %s",
-		      strerror(errno));
-	memset(page, 0, sizeof *page);
+	page = child_shared(sizeof *page);
 }
 
-/* Runs fn(p) as side A in a process group of its own; returns its status. */
+/* What side A's child runs: fn(p). */
+struct side_a_call {
+	const struct plan *p;
+	int (*fn)(const struct plan *);
+};
+
+static void side_a_main(void *arg)
+{
+	const struct side_a_call *call = arg;
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
+
+	/* A peer gone is an EPIPE to report, not a death by SIGPIPE. */
+	sigaction(SIGPIPE, &ignore, NULL);
+	_exit(call->fn(call->p));
+}
+
+/* Runs fn(p) as side A in a process group of its own; fails the test unless it exits 0. */
 static void run_side_a(const struct plan *p, int (*fn)(const struct plan *), double deadline)
 {
-	struct sigaction ignore = { .sa_handler = SIG_IGN };
+	struct side_a_call call = { p, fn };
+	pid_t a = child_start(side_a_main, &call, NULL);
 	char how[64];
 	int status;
-	pid_t a;
 
-	fflush(NULL);
-	a = fork();
-	ck_assert_msg(a >= 0, "the grader could not fork: %s", strerror(errno));
-	if (a == 0) {
-		setpgid(0, 0);
-		/* A peer gone is an EPIPE to report, not a death by SIGPIPE. */
-		sigaction(SIGPIPE, &ignore, NULL);
-		_exit(fn(p));
-	}
-	setpgid(a, a);
-	if (grader_wait(a, deadline, &status) != 0) {
+	if (!child_wait_until(a, deadline, &status)) {
+		child_stop(&a);
 		/* Both writing, neither reading: one side left a message half read. */
 		if (strstr(page->a_at, "side A in send") && strstr(page->b_at, "side B in send"))
 			ck_abort_msg("%s timed out with both sides in send (%s; %s): one stopped "
@@ -414,7 +402,8 @@ static void check_mechanism(const char *name)
 	struct plan p = { 0 };
 
 	p.m = mechanism_find(name);
-	ck_assert_msg(p.m != NULL, "mechanisms.c has no '%s' any more: keep the table", name);
+	ck_assert_msg(p.m != NULL, "harness/mechanisms.c has no '%s' any more: keep the table",
+		      name);
 	share_page();
 	make_dir(&p, name);
 	p.seed = ((uint64_t)grader_random() << 32) | grader_random();
@@ -492,7 +481,7 @@ END_TEST
 static int idle_b(const struct plan *p, struct channel *ch)
 {
 	unsigned char *buf = malloc(BIG);
-	uint64_t sum = 0xcbf29ce484222325u;
+	uint64_t sum = GRADER_FNV_START;
 	double t;
 
 	AT(b, "side B in attach");
@@ -513,7 +502,7 @@ static int idle_b(const struct plan *p, struct channel *ch)
 		AT(b, "side B: recv of %u bytes failed: %s", BIG, err_name(errno));
 		return 1;
 	}
-	sum = checksum(sum, buf, BIG);
+	sum = grader_fnv1a(sum, buf, BIG);
 	AT(b, "side B in send of its checksum");
 	if (p->m->send(ch, &sum, sizeof sum) != 0 || p->m->close(ch) != 0) {
 		AT(b, "side B: send or close failed: %s", err_name(errno));
@@ -526,7 +515,7 @@ static int idle_b(const struct plan *p, struct channel *ch)
 static int idle_a(const struct plan *p)
 {
 	unsigned char *buf = malloc(BIG);
-	uint64_t rng = p->seed | 1, sum = 0xcbf29ce484222325u, theirs;
+	uint64_t rng = p->seed | 1, sum = GRADER_FNV_START, theirs;
 	struct channel ch;
 	int status;
 	double t;
@@ -534,20 +523,10 @@ static int idle_a(const struct plan *p)
 
 	if (buf == NULL)
 		VERDICT("the grader ran out of memory");
-	channel_init(&ch);
-	AT(a, "side A in open");
-	if (p->m->open(&ch, p->dir) != 0)
-		VERDICT("open failed: %s", err_name(errno));
-	b = fork();
-	if (b < 0)
-		VERDICT("the grader could not fork: %s", strerror(errno));
-	if (b == 0)
-		_exit(idle_b(p, &ch));
-	AT(a, "side A in attach");
-	if (p->m->attach(&ch, SIDE_A, b) != 0)
-		VERDICT("side A's attach failed: %s", err_name(errno));
+	if (open_pair(p, &ch, idle_b, &b) != 0)
+		return 1;
 	sleep_ms(IDLE_MS);
-	fill_random(&rng, buf, BIG);
+	grader_replay_fill(&rng, buf, BIG);
 	AT(a, "side A in send of 16 bytes");
 	if (p->m->send(&ch, buf, 16) != 0)
 		VERDICT("side A: send of 16 bytes failed: %s", err_name(errno));
@@ -556,7 +535,7 @@ static int idle_a(const struct plan *p)
 	if (p->m->send(&ch, buf, BIG) != 0)
 		VERDICT("side A: send of %u bytes failed: %s", BIG, err_name(errno));
 	page->a_cpu_ms = cpu_ms() - t;
-	sum = checksum(sum, buf, BIG);
+	sum = grader_fnv1a(sum, buf, BIG);
 	AT(a, "side A in recv of side B's checksum");
 	if (p->m->recv(&ch, &theirs, sizeof theirs) != 0)
 		VERDICT("side A: recv of side B's checksum failed: %s", err_name(errno));
@@ -589,7 +568,7 @@ START_TEST(shm_rings_sleep_when_idle)
 		struct plan p = { 0 };
 
 		p.m = mechanism_find(names[i]);
-		ck_assert_msg(p.m != NULL, "mechanisms.c has no '%s' any more", names[i]);
+		ck_assert_msg(p.m != NULL, "harness/mechanisms.c has no '%s' any more", names[i]);
 		share_page();
 		make_dir(&p, names[i]);
 		p.seed = ((uint64_t)grader_random() << 32) | grader_random();

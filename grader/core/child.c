@@ -1,0 +1,315 @@
+/* child.c - see child.h. */
+#include "child.h"
+#include "autopsy.h"
+#include "context.h"
+#include "grader.h"
+#include "procinfo.h"
+#include "sysutil.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void *child_shared(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert_msg(p != MAP_FAILED, "the grader could not map %zu bytes: %s",
+		      size, strerror(errno));
+	return p;
+}
+
+void child_step(struct child_log *log, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(log->step, sizeof log->step, fmt, ap);
+	va_end(ap);
+}
+
+void child_problem(struct child_log *log, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (atomic_exchange(&log->failed, 1) != 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(log->problem, sizeof log->problem, fmt, ap);
+	va_end(ap);
+}
+
+void child_add_done(struct child_log *log, size_t n)
+{
+	atomic_fetch_add_explicit(&log->done, n, memory_order_relaxed);
+}
+
+size_t child_done_count(struct child_log *log)
+{
+	return atomic_load_explicit(&log->done, memory_order_relaxed);
+}
+
+/* In the child: fd target from path, or the child ends with status 120. */
+static void redirect(const char *path, int target)
+{
+	int fd;
+
+	if (path == NULL)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0 || dup2(fd, target) < 0)
+		_exit(120);
+	close(fd);
+}
+
+pid_t child_start(void (*fn)(void *), void *arg, const struct child_io *io)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	ck_assert_msg(pid >= 0, "the grader could not fork: %s", strerror(errno));
+	if (pid == 0) {
+		setpgid(0, 0);
+		if (io) {
+			redirect(io->out, STDOUT_FILENO);
+			redirect(io->err, STDERR_FILENO);
+		}
+		fn(arg);
+		_exit(0);
+	}
+	setpgid(pid, pid); /* both sides: whichever runs first */
+	return pid;
+}
+
+bool child_reaped(pid_t pid, int *status)
+{
+	pid_t r;
+
+	while ((r = waitpid(pid, status, WNOHANG)) < 0 && errno == EINTR)
+		;
+	return r == pid;
+}
+
+void child_stop(pid_t *pid)
+{
+	if (*pid > 0) {
+		kill(-*pid, SIGKILL);
+		kill(*pid, SIGKILL);
+		while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	*pid = 0;
+}
+
+bool child_wait_until(pid_t pid, double seconds, int *status)
+{
+	const double deadline = monotonic_seconds() + seconds * grader_ctx.scale;
+
+	for (;;) {
+		pid_t w = waitpid(pid, status, WNOHANG);
+
+		if (w == pid)
+			return true;
+		if (w < 0 && errno != EINTR)
+			return false;
+		if (monotonic_seconds() >= deadline)
+			return false;
+		sleep_seconds(0.002);
+	}
+}
+
+bool child_finished(pid_t *pid, double seconds, const struct child_log *log,
+		    char *why, size_t size)
+{
+	const char *step = log && log->step[0] ? log->step : "its start";
+	char how[64], blocked[300];
+	int status;
+
+	if (!child_wait_until(*pid, seconds, &status)) {
+		autopsy_describe(*pid, "it", blocked, sizeof blocked);
+		snprintf(why, size, "still running after %.1f s at: %s (%s)",
+			 seconds * grader_ctx.scale, step, blocked);
+		child_stop(pid);
+		return false;
+	}
+	*pid = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return true;
+	if (WIFSIGNALED(status))
+		snprintf(why, size, "%s at: %s",
+			 grader_describe_status(status, how, sizeof how), step);
+	else if (log && log->problem[0])
+		snprintf(why, size, "%s", log->problem);
+	else
+		snprintf(why, size, "%s at: %s",
+			 grader_describe_status(status, how, sizeof how), step);
+	return false;
+}
+
+size_t child_said(const char *path, char *text, size_t size,
+		  char *excerpt, size_t excerpt_size)
+{
+	char buf[512];
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+	}
+	if (n < 0)
+		n = 0;
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	if (text)
+		snprintf(text, size, "%s", buf);
+	if (excerpt)
+		grader_excerpt(excerpt, excerpt_size, buf, (size_t)n);
+	unlink(path);
+	return (size_t)n;
+}
+
+/* Reaps the children that ended; the first one killed by a signal sets *crashed. */
+static void reap_ended(struct child_watch *w, size_t *running, bool *crashed)
+{
+	for (size_t i = 0; i < w->count; i++) {
+		int status;
+
+		if (w->pids[i] == 0 || !child_reaped(w->pids[i], &status))
+			continue;
+		w->pids[i] = 0;
+		(*running)--;
+		if (w->status)
+			w->status[i] = status;
+		if (WIFSIGNALED(status) && !*crashed) {
+			w->crashed = i;
+			*crashed = true;
+		}
+	}
+}
+
+/* How a watch with a grace ends once the grace is over or all have ended. */
+static enum watch_end after_grace(const struct child_watch *w, bool crashed,
+				  size_t running)
+{
+	if (crashed)
+		return WATCH_CRASHED;
+	if (w->failed && atomic_load(w->failed))
+		return WATCH_FAILED;
+	return running > 0 ? WATCH_OVERDUE : WATCH_ENDED;
+}
+
+enum watch_end child_watch(struct child_watch *w)
+{
+	const double start = monotonic_seconds();
+	double last_move = start, grace_end = 0;
+	size_t running = 0, started, last = w->progress ? w->progress(w->arg) : 0;
+	enum watch_end end = WATCH_ENDED;
+	bool crashed = false, failed;
+
+	for (size_t i = 0; i < w->count; i++)
+		running += w->pids[i] != 0;
+	started = running;
+	while (running > 0) {
+		size_t now_at = w->progress ? w->progress(w->arg) : 0;
+		double now = monotonic_seconds();
+
+		reap_ended(w, &running, &crashed);
+		failed = w->failed && atomic_load(w->failed);
+		if (w->grace > 0 && grace_end == 0 && (crashed || failed || running < started))
+			grace_end = now + w->grace * grader_ctx.scale;
+		if (grace_end > 0) {
+			if (running > 0 && now >= grace_end)
+				break;
+		} else if (crashed)
+			end = WATCH_CRASHED;
+		else if (failed)
+			end = WATCH_FAILED;
+		else if (now_at != last)
+			last = now_at, last_move = now;
+		else if (running > 0 && w->progress &&
+			 now - last_move > w->stall * grader_ctx.scale)
+			end = WATCH_STALLED;
+		else if (running > 0 && w->deadline > 0 &&
+			 now - start > w->deadline * grader_ctx.scale)
+			end = WATCH_OVERDUE;
+		if (end != WATCH_ENDED)
+			break;
+		if (running > 0)
+			sleep_seconds(0.005);
+	}
+	if (grace_end > 0)
+		end = after_grace(w, crashed, running);
+	w->still_for = monotonic_seconds() - last_move;
+	for (size_t i = 0; i < w->count; i++)
+		child_stop(&w->pids[i]);
+	return end;
+}
+
+double child_cpu_share(const pid_t *pids, size_t count, double interval)
+{
+	const double hz = (double)sysconf(_SC_CLK_TCK);
+	const double settle = monotonic_seconds() + 0.5 * grader_ctx.scale;
+	unsigned long long before = 0, after = 0;
+	struct proc_status st;
+	double start;
+
+	for (size_t i = 0; i < count; i++)
+		child_asleep_by(pids[i], settle);
+	for (size_t i = 0; i < count; i++) {
+		if (!proc_status_read(pids[i], &st))
+			return -1;
+		before += st.cpu_ticks;
+	}
+	start = monotonic_seconds();
+	sleep_seconds(interval);
+	for (size_t i = 0; i < count; i++) {
+		if (!proc_status_read(pids[i], &st) || st.state == 'Z')
+			return -1;
+		after += st.cpu_ticks;
+	}
+	return (double)(after - before) / hz / (monotonic_seconds() - start);
+}
+
+bool child_asleep_by(pid_t pid, double deadline)
+{
+	unsigned long long last = 0;
+	struct proc_status st;
+	int calm = 0;
+
+	while (monotonic_seconds() < deadline) {
+		if (!proc_status_read(pid, &st))
+			return false;
+		calm = st.state == 'S' && st.cpu_ticks == last ? calm + 1 : 0;
+		last = st.cpu_ticks;
+		if (calm >= 3)
+			return true;
+		sleep_seconds(0.02);
+	}
+	return false;
+}
+
+void child_outcome(void (*fn)(void *), void *arg, double seconds,
+		   struct child_outcome *o)
+{
+	char path[512];
+	pid_t pid = child_start(fn, arg, &(struct child_io){
+		.err = grader_tmp_path(path, sizeof path, "said") });
+
+	memset(o, 0, sizeof *o);
+	if (!child_wait_until(pid, seconds, &o->status)) {
+		o->timed_out = true;
+		child_stop(&pid);
+	}
+	o->said_anything = child_said(path, o->text, sizeof o->text,
+				      o->said, sizeof o->said) > 0;
+}
