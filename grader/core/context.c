@@ -211,33 +211,6 @@ void grader_leave_if_forked(int status)
 		_exit(status);
 }
 
-
-int grader_wait(pid_t pid, double seconds, int *status)
-{
-	const double deadline = monotonic_seconds() + seconds * grader_ctx.scale;
-	const struct timespec pause = { 0, 2 * 1000 * 1000 };
-
-	for (;;) {
-		pid_t r = waitpid(pid, status, WNOHANG);
-
-		if (r == pid)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -1;
-		if (monotonic_seconds() >= deadline)
-			break;
-		nanosleep(&pause, NULL);
-	}
-	/* The child may lead its own group or share the test's: kill both ways. */
-	if (getpgid(pid) == pid)
-		kill(-pid, SIGKILL);
-	kill(pid, SIGKILL);
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-		;
-	errno = ETIMEDOUT;
-	return -1;
-}
-
 const char *grader_describe_status(int status, char *buf, size_t size)
 {
 	if (WIFEXITED(status))

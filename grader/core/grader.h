@@ -136,13 +136,6 @@ bool grader_in_test_process(void);
  */
 void grader_leave_if_forked(int status);
 
-/*
- * Waits for a child of the test until the deadline (seconds, scaled).
- * Returns 0 and fills *status, or -1 with errno ETIMEDOUT after killing
- * the child's whole process group and reaping it.
- */
-int grader_wait(pid_t pid, double seconds, int *status);
-
 /* "exit 3", "killed by SIGSEGV", ... for a wait status. */
 const char *grader_describe_status(int status, char *buf, size_t size);
 

@@ -35,19 +35,28 @@ static int *create_or_fail(int *(*create)(int), const char *name, int value)
 	return p;
 }
 
-/* Forks a child that stores value in *p and exits; returns its status. */
-static int child_writes(int *p, int value)
-{
-	pid_t pid = fork();
-	int status = -1;
+/* Where the child writes, and what. */
+struct write_order {
+	int *p;
+	int value;
+};
 
-	ck_assert_msg(pid >= 0, "fork failed: %s", strerror(errno));
-	if (pid == 0) {
-		*p = value;
-		_exit(0);
-	}
-	ck_assert_msg(grader_wait(pid, 1.0, &status) == 0, "the grader's child hung");
-	return status;
+static void write_value(void *arg)
+{
+	const struct write_order *w = arg;
+
+	*w->p = w->value;
+}
+
+/* A child of the grader stores value in *p; fails the test if it could not. */
+static void child_writes(int *p, int value)
+{
+	struct write_order w = { p, value };
+	pid_t pid = child_start(write_value, &w, NULL);
+	char why[300];
+
+	ck_assert_msg(child_finished(&pid, 1.0, NULL, why, sizeof why),
+		      "the grader's child that writes the int: %s", why);
 }
 
 START_TEST(shared_int_initial)
@@ -82,7 +91,7 @@ START_TEST(shared_int_visible_across_fork)
 	int value = random_value(), written = random_value() ^ 1;
 	int *p = create_or_fail(shared_int_create, "shared_int_create", value);
 
-	ck_assert_msg(child_writes(p, written) == 0, "the grader's child failed");
+	child_writes(p, written);
 	ck_assert_msg(*p == written, "the child wrote %d, the parent still sees %d: "
 		      "the child wrote to its own copy: map with MAP_SHARED, not "
 		      "MAP_PRIVATE", written, *p);
@@ -100,7 +109,7 @@ START_TEST(private_int_copy_on_write)
 	ck_assert_msg(maps_find(0, (uintptr_t)p, &region) && region.perms[3] == 'p',
 		      "/proc/self/maps shows %s: expected a private mapping "
 		      "(MAP_PRIVATE)", region.perms);
-	ck_assert_msg(child_writes(p, written) == 0, "the grader's child failed");
+	child_writes(p, written);
 	ck_assert_msg(*p == value, "after the child wrote %d the parent sees %d, "
 		      "not its own %d: a private mapping must be copied on write: "
 		      "use MAP_PRIVATE", written, *p, value);

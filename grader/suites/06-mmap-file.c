@@ -124,26 +124,36 @@ static void random_line(char *buf, size_t len)
 
 /* ---- mappings ---- */
 
+/* A mapping to touch, page by page. */
+struct mapping {
+	char *map;
+	size_t size;
+};
+
+static void touch_pages(void *arg)
+{
+	const struct mapping *m = arg;
+	volatile char *p = m->map;
+
+	for (size_t i = 0; i < m->size; i += PAGE)
+		p[i] = p[i];
+	p[m->size - 1] = p[m->size - 1];
+}
+
 /*
  * Touches every page of a mapping (and its last byte) in a child, so that
  * a SIGBUS becomes a hint instead of killing the test.  Returns its status.
  */
 static int probe_mapping(char *map, size_t size)
 {
+	struct mapping m = { map, size };
+	pid_t pid = child_start(touch_pages, &m, NULL);
 	int status;
-	pid_t pid = fork();
 
-	ck_assert_msg(pid >= 0, "grader: fork: %s", strerror(errno));
-	if (pid == 0) {
-		volatile char *p = map;
-
-		for (size_t i = 0; i < size; i += PAGE)
-			p[i] = p[i];
-		p[size - 1] = p[size - 1];
-		_exit(0);
+	if (!child_wait_until(pid, 2.0, &status)) {
+		child_stop(&pid);
+		ck_abort_msg("grader: the probe of the mapping did not end");
 	}
-	ck_assert_msg(grader_wait(pid, 2.0, &status) == 0,
-		      "grader: the probe of the mapping did not end");
 	return status;
 }
 
