@@ -75,6 +75,17 @@ leftovers_unrelated_process() {
 	)
 }
 
+# leftovers_keep_workbook ROOT TMP: a workbook under /tmp (a clone in a
+# temporary folder) stays at its path once TMP is mounted on /tmp: it is
+# bound at the same place inside TMP first.  The bind lives only in the
+# self-test's mount namespace; outside, TMP holds empty folders.
+leftovers_keep_workbook() {
+	local root=$1 tmp=$2
+	case $root in
+	/tmp/?*) mkdir -p "$tmp/${root#/tmp/}" && mount --bind "$root" "$tmp/${root#/tmp/}" ;;
+	esac
+}
+
 # leftovers_scope SCRIPT ARGS...: runs SCRIPT (the self-test) again inside
 # its scope (see above) with ARGS, and exits with its status; returns once
 # inside.
@@ -88,7 +99,8 @@ leftovers_scope() {
 		unset IPCLAB_SELFTEST_INSIDE IPCLAB_SELFTEST_UNRELATED
 		if [ "$LEFTOVER_SCOPE" = namespaces ]; then
 			if ! mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm ||
-				! mount --bind "$IPCLAB_SELFTEST_TMP" /tmp; then
+				! leftovers_keep_workbook "$ROOT" "$IPCLAB_SELFTEST_TMP" ||
+				! mount --rbind "$IPCLAB_SELFTEST_TMP" /tmp; then
 				echo "selftest: cannot give the self-test a /dev/shm and /tmp of its own" >&2
 				exit 2
 			fi
