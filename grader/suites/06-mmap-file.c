@@ -110,12 +110,6 @@ static off_t file_size(const char *path)
 	return stat(path, &st) == 0 ? st.st_size : -1;
 }
 
-static void random_bytes(char *buf, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (char)grader_random();
-}
-
 /* A random line of printable text, len characters, no newline. */
 static void random_line(char *buf, size_t len)
 {
@@ -391,7 +385,7 @@ START_TEST(map_shared_visible)
 	int fd;
 
 	work_path(path, sizeof path, "shared.dat");
-	random_bytes(old, size);
+	grader_random_bytes(old, size);
 	write_file(path, old, size, 0600);
 	map = map_file_shared(path, size);
 	ASSERT_MAPPED(map, "map_file_shared", "an existing file");
@@ -455,7 +449,7 @@ START_TEST(map_short_file)
 	int status;
 
 	work_path(path, sizeof path, "short.dat");
-	random_bytes(old, kept);
+	grader_random_bytes(old, kept);
 	write_file(path, old, kept, 0600);
 	map = map_file_shared(path, size);
 	ASSERT_MAPPED(map, "map_file_shared", "a file shorter than the mapping");
@@ -485,7 +479,7 @@ START_TEST(map_long_file)
 	old = malloc(size + extra);
 	ck_assert_msg(old != NULL, "grader: out of memory");
 	work_path(path, sizeof path, "long.dat");
-	random_bytes(old, size + extra);
+	grader_random_bytes(old, size + extra);
 	write_file(path, old, size + extra, 0600);
 	map = map_file_shared(path, size);
 	ASSERT_MAPPED(map, "map_file_shared", "a file longer than the mapping");
@@ -565,7 +559,7 @@ START_TEST(map_readonly)
 	int fd;
 
 	work_path(path, sizeof path, "view.dat");
-	random_bytes(old, size + extra);
+	grader_random_bytes(old, size + extra);
 	write_file(path, old, size + extra, 0600);
 	view = map_file_readonly(path, size);
 	ASSERT_MAPPED(view, "map_file_readonly", "an existing file");
