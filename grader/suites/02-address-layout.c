@@ -527,32 +527,74 @@ START_TEST(layout_prints_four_lines)
 }
 END_TEST
 
+/* A range one line of layout's output names, and the mappings holding its ends. */
+struct printed_range {
+	struct map_region first, last;
+	bool found_first, found_last;
+};
+
+/*
+ * Requires the line (its pattern in line) and a non-empty range from..to,
+ * whose ends layout should print as start_expr and end_expr, then finds
+ * the mappings that hold the first and the last byte.
+ */
+static void locate_range(const struct layout_run *lr, bool have, const char *line,
+			 unsigned long from, unsigned long to, const char *start_expr,
+			 const char *end_expr, struct printed_range *pr)
+{
+	char seen[64];
+
+	ck_assert_msg(have, "no line '%s' in layout's output %s", line,
+		      grader_excerpt(seen, sizeof seen, lr->res.out, lr->res.out_len));
+	ck_assert_msg(to > from, "'%s' names an empty or reversed range, %lx to "
+		      "%lx: print %s, then %s", line, from, to, start_expr, end_expr);
+	memset(pr, 0, sizeof *pr);
+	pr->found_first = maps_find_in_file(lr->maps, from, &pr->first);
+	pr->found_last = maps_find_in_file(lr->maps, to - 1, &pr->last);
+}
+
+/*
+ * Requires the range's first byte where ok says it belongs (expected, in
+ * words).  The hint names a printed &pointer when the byte is on the
+ * stack (on_stack_fix), what to print otherwise (fix).
+ */
+static void require_start(const struct layout_run *lr, const struct printed_range *pr,
+			  bool ok, const char *what, unsigned long from,
+			  const char *expected, const char *on_stack_fix, const char *fix)
+{
+	bool on_stack = pr->found_first && strcmp(pr->first.path, "[stack]") == 0;
+
+	ck_assert_msg(ok, "%s starts at %lx, in %s, expected %s: %s", what, from,
+		      describe_region(lr, &pr->first, pr->found_first), expected,
+		      on_stack ? on_stack_fix : fix);
+}
+
+/* Requires the range's last byte in the mapping that holds its first. */
+static void require_one_mapping(const struct layout_run *lr,
+				const struct printed_range *pr, const char *what,
+				unsigned long to, const char *beyond, const char *fix)
+{
+	ck_assert_msg(pr->found_last && pr->last.start == pr->first.start,
+		      "%s ends at %lx, in %s, %s: %s", what, to,
+		      describe_region(lr, &pr->last, pr->found_last), beyond, fix);
+}
+
 START_TEST(layout_array_in_bss)
 {
 	struct layout_run lr;
-	struct map_region first = { 0 }, last = { 0 };
-	bool found_first, found_last;
-	char seen[64];
+	struct printed_range pr;
 
 	run_layout_with_maps(&lr);
-	ck_assert_msg(lr.lo.have_array,
-		      "no line 'array[] from X to Y' in layout's output %s",
-		      grader_excerpt(seen, sizeof seen, lr.res.out, lr.res.out_len));
-	ck_assert_msg(lr.lo.array_to > lr.lo.array_from,
-		      "array[] from %lx to %lx is empty or reversed: print &array[0], "
-		      "then &array[ARRAY_SIZE]", lr.lo.array_from, lr.lo.array_to);
-	found_first = maps_find_in_file(lr.maps, lr.lo.array_from, &first);
-	found_last = maps_find_in_file(lr.maps, lr.lo.array_to - 1, &last);
-	ck_assert_msg(found_first && is_data(&lr, &first),
-		      "array[] starts at %lx, in %s, expected the program's bss: %s",
-		      lr.lo.array_from, describe_region(&lr, &first, found_first),
-		      found_first && strcmp(first.path, "[stack]") == 0
-			      ? "declare array outside main, uninitialised"
-			      : "print &array[0] of a global char array[ARRAY_SIZE]");
-	ck_assert_msg(found_last && is_data(&lr, &last),
+	locate_range(&lr, lr.lo.have_array, "array[] from X to Y", lr.lo.array_from,
+		     lr.lo.array_to, "&array[0]", "&array[ARRAY_SIZE]", &pr);
+	require_start(&lr, &pr, pr.found_first && is_data(&lr, &pr.first), "array[]",
+		      lr.lo.array_from, "the program's bss",
+		      "declare array outside main, uninitialised",
+		      "print &array[0] of a global char array[ARRAY_SIZE]");
+	ck_assert_msg(pr.found_last && is_data(&lr, &pr.last),
 		      "array[] ends at %lx, in %s, expected the program's bss: "
 		      "print &array[ARRAY_SIZE] of a global array",
-		      lr.lo.array_to, describe_region(&lr, &last, found_last));
+		      lr.lo.array_to, describe_region(&lr, &pr.last, pr.found_last));
 	run_result_free(&lr.res);
 }
 END_TEST
@@ -582,33 +624,22 @@ END_TEST
 START_TEST(layout_malloc_in_heap)
 {
 	struct layout_run lr;
-	struct map_region first = { 0 }, last = { 0 };
-	bool found_first, found_last, heap_like;
-	char seen[64];
+	struct printed_range pr;
+	bool heap_like;
 
 	run_layout_with_maps(&lr);
-	ck_assert_msg(lr.lo.have_malloc,
-		      "no line 'malloced from X to Y' in layout's output %s",
-		      grader_excerpt(seen, sizeof seen, lr.res.out, lr.res.out_len));
-	ck_assert_msg(lr.lo.malloc_to > lr.lo.malloc_from,
-		      "malloced from %lx to %lx is empty or reversed: print ptr, then "
-		      "ptr + MALLOC_SIZE", lr.lo.malloc_from, lr.lo.malloc_to);
-	found_first = maps_find_in_file(lr.maps, lr.lo.malloc_from, &first);
-	found_last = maps_find_in_file(lr.maps, lr.lo.malloc_to - 1, &last);
+	locate_range(&lr, lr.lo.have_malloc, "malloced from X to Y", lr.lo.malloc_from,
+		     lr.lo.malloc_to, "ptr", "ptr + MALLOC_SIZE", &pr);
 	/* glibc's heap, or anonymous memory from mmap (large blocks, ASan). */
-	heap_like = found_first && strcmp(first.perms, "rw-p") == 0 &&
-		    (strcmp(first.path, "[heap]") == 0 ||
-		     (first.path[0] == '\0' && !is_bss(&lr, &first)));
-	ck_assert_msg(heap_like,
-		      "the malloced block starts at %lx, in %s, expected the heap: %s",
-		      lr.lo.malloc_from, describe_region(&lr, &first, found_first),
-		      found_first && strcmp(first.path, "[stack]") == 0
-			      ? "printed &ptr instead of ptr?"
-			      : "print the pointer malloc returned");
-	ck_assert_msg(found_last && last.start == first.start,
-		      "the malloced block ends at %lx, in %s, outside the heap mapping "
-		      "that holds its start: print ptr + MALLOC_SIZE",
-		      lr.lo.malloc_to, describe_region(&lr, &last, found_last));
+	heap_like = pr.found_first && strcmp(pr.first.perms, "rw-p") == 0 &&
+		    (strcmp(pr.first.path, "[heap]") == 0 ||
+		     (pr.first.path[0] == '\0' && !is_bss(&lr, &pr.first)));
+	require_start(&lr, &pr, heap_like, "the malloced block", lr.lo.malloc_from,
+		      "the heap", "printed &ptr instead of ptr?",
+		      "print the pointer malloc returned");
+	require_one_mapping(&lr, &pr, "the malloced block", lr.lo.malloc_to,
+			    "outside the heap mapping that holds its start",
+			    "print ptr + MALLOC_SIZE");
 	run_result_free(&lr.res);
 }
 END_TEST
@@ -616,30 +647,17 @@ END_TEST
 START_TEST(layout_shm_in_sysv_mapping)
 {
 	struct layout_run lr;
-	struct map_region first = { 0 }, last = { 0 };
-	bool found_first, found_last;
-	char seen[64];
+	struct printed_range pr;
 
 	run_layout_with_maps(&lr);
-	ck_assert_msg(lr.lo.have_shm,
-		      "no line 'shared memory attached from X to Y' in layout's output %s",
-		      grader_excerpt(seen, sizeof seen, lr.res.out, lr.res.out_len));
-	ck_assert_msg(lr.lo.shm_to > lr.lo.shm_from,
-		      "shared memory from %lx to %lx is empty or reversed: print shmptr, "
-		      "then shmptr + SHM_SIZE", lr.lo.shm_from, lr.lo.shm_to);
-	found_first = maps_find_in_file(lr.maps, lr.lo.shm_from, &first);
-	found_last = maps_find_in_file(lr.maps, lr.lo.shm_to - 1, &last);
-	ck_assert_msg(found_first && is_sysv_mapping(&first),
-		      "the shared memory starts at %lx, in %s, expected the /SYSV "
-		      "mapping: %s", lr.lo.shm_from,
-		      describe_region(&lr, &first, found_first),
-		      found_first && strcmp(first.path, "[stack]") == 0
-			      ? "printed &shmptr instead of shmptr?"
-			      : "print the address shmat returned");
-	ck_assert_msg(found_last && last.start == first.start,
-		      "the shared memory ends at %lx, in %s, past the segment: print "
-		      "shmptr + SHM_SIZE and attach a segment of SHM_SIZE bytes",
-		      lr.lo.shm_to, describe_region(&lr, &last, found_last));
+	locate_range(&lr, lr.lo.have_shm, "shared memory attached from X to Y",
+		     lr.lo.shm_from, lr.lo.shm_to, "shmptr", "shmptr + SHM_SIZE", &pr);
+	require_start(&lr, &pr, pr.found_first && is_sysv_mapping(&pr.first),
+		      "the shared memory", lr.lo.shm_from, "the /SYSV mapping",
+		      "printed &shmptr instead of shmptr?", "print the address shmat returned");
+	require_one_mapping(&lr, &pr, "the shared memory", lr.lo.shm_to,
+			    "past the segment",
+			    "print shmptr + SHM_SIZE and attach a segment of SHM_SIZE bytes");
 	run_result_free(&lr.res);
 }
 END_TEST

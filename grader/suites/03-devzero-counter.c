@@ -201,6 +201,7 @@ static bool judge_mask(const struct turns *t, char *hint, size_t size)
 	const char *sig = t->fail_detail == SIGUSR1 ? "USR1" : "USR2";
 	const char *wait = t->ops->wait_name[t->fail_side];
 
+	/* Where the open signal can be lost: the window the mistake opened. */
 	switch (atomic_load(&t->failure)) {
 	case FAIL_MASK:
 		snprintf(hint, size,
@@ -209,10 +210,9 @@ static bool judge_mask(const struct turns *t, char *hint, size_t size)
 			 wait, t->fail_expected, sig);
 		return true;
 	case FAIL_OPEN_SLEEP:
-		snprintf(hint, size,
-			 "%s went to sleep in round %ld with SIG%s unblocked: a signal "
-			 "landing between its flag test and the sleep is lost; keep both blocked",
-			 wait, t->fail_expected, sig);
+		snprintf(hint, size, "%s went to sleep in round %ld with SIG%s unblocked: "
+			 "a signal landing between its flag test and the sleep is lost; "
+			 "keep both blocked", wait, t->fail_expected, sig);
 		return true;
 	default:
 		return false;

@@ -277,13 +277,24 @@ START_TEST(fn_attach_creates)
 }
 END_TEST
 
+/* Two sizes a key's segment of DEMO_SIZE bytes must be refused with. */
+struct wrong_sizes {
+	size_t size[2];		/* larger, then smaller */
+};
+
+static struct wrong_sizes pick_wrong_sizes(void)
+{
+	return (struct wrong_sizes){ .size = {
+		grader_random_between(DEMO_SIZE + 1, 8 * DEMO_SIZE),
+		grader_random_between(1, DEMO_SIZE - 1),
+	} };
+}
+
 START_TEST(fn_attach_rejects_wrong_size)
 {
 	struct keyfile *kf = make_keyfile("size", "keyfile");
-	const size_t sizes[2] = {
-		grader_random_between(DEMO_SIZE + 1, 8 * DEMO_SIZE),
-		grader_random_between(1, DEMO_SIZE - 1),
-	};
+	const struct wrong_sizes wrong = pick_wrong_sizes();
+	const size_t *sizes = wrong.size;
 	struct sysv_shm seg;
 	char *data;
 
@@ -567,10 +578,8 @@ END_TEST
 START_TEST(demo_rejects_wrong_size)
 {
 	struct keyfile *kf = make_keyfile("wrongsize", "shmdemo.c");
-	const size_t sizes[2] = {
-		grader_random_between(DEMO_SIZE + 1, 8 * DEMO_SIZE),
-		grader_random_between(1, DEMO_SIZE - 1),
-	};
+	const struct wrong_sizes wrong = pick_wrong_sizes();
+	const size_t *sizes = wrong.size;
 	const char *const reader[] = { NULL };
 	const char *const writer[] = { "overwrite", NULL };
 	struct run_result res;

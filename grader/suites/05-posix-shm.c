@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 /* The lab's contract, written out: a student's header cannot move it. */
 #define OBJECT_MODE 0600
 #define LISTING_VALUE 0xdbeebeeUL
+#define EXPECTED_MAX 1400 /* the longest output a test expects, and more */
 
 static char names[4][160];
 static int name_count;
@@ -119,6 +121,28 @@ static void require_output(struct run_result *res, const char *command,
 		how, err);
 	require(same, "'%s' printed %s%s, expected %s%s (they differ at character %zu)",
 		command, from ? "..." : "", seen, from ? "..." : "", want, at);
+}
+
+/*
+ * Runs prog with args and requires exit 0 and exactly the output fmt
+ * formats; command names the run in hints.
+ */
+static void expect_run(const char *command, const char *prog,
+		       const char *const args[], const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void expect_run(const char *command, const char *prog,
+		       const char *const args[], const char *fmt, ...)
+{
+	char expected[EXPECTED_MAX];
+	struct run_result res;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(expected, sizeof expected, fmt, ap);
+	va_end(ap);
+	run(&res, prog, args, NULL, NULL);
+	require_output(&res, command, expected);
 }
 
 /* Fails unless the run exited with status code, quiet on stdout, and its
@@ -560,7 +584,7 @@ START_TEST(programs_share_by_name)
 	const size_t size = grader_random_between(16, 600);
 	const size_t len = grader_random_between(1, (uint32_t)size - 1);
 	const size_t long_len = grader_random_between((uint32_t)size, 2 * (uint32_t)size);
-	char text[601], long_text[1201], size_arg[16], expected[1400], back[601];
+	char text[601], long_text[1201], size_arg[16], back[601];
 	struct run_result res;
 	struct stat st;
 
@@ -569,9 +593,9 @@ START_TEST(programs_share_by_name)
 	grader_random_text(long_text, long_len);
 	snprintf(size_arg, sizeof size_arg, "%zu", size);
 
-	run(&res, "shmcreate", (const char *[]){ name, size_arg, NULL }, NULL, NULL);
-	snprintf(expected, sizeof expected, "created %s (%zu bytes)\n", name, size);
-	require_output(&res, "shmcreate NAME SIZE", expected);
+	expect_run("shmcreate NAME SIZE", "shmcreate",
+		   (const char *[]){ name, size_arg, NULL },
+		   "created %s (%zu bytes)\n", name, size);
 	require(shm_object_stat(name, &st) == 0, "no /dev/shm%s after shmcreate", name);
 	require((size_t)st.st_size == size, "after 'shmcreate NAME %zu' the object has "
 		"%lld bytes", size, (long long)st.st_size);
@@ -579,16 +603,16 @@ START_TEST(programs_share_by_name)
 		"%04o: %s; use 0600", (unsigned)(st.st_mode & 0777), (st.st_mode & 0066) ?
 		"any user may read and rewrite it" : "expected 0600");
 
-	run(&res, "shmattach", (const char *[]){ name, text, NULL }, NULL, NULL);
-	snprintf(expected, sizeof expected, "writing to %s: \"%s\"\n", name, text);
-	require_output(&res, "shmattach NAME TEXT", expected);
+	expect_run("shmattach NAME TEXT", "shmattach",
+		   (const char *[]){ name, text, NULL },
+		   "writing to %s: \"%s\"\n", name, text);
 	read_object(name, back, len + 1, 0);
 	require(memcmp(back, text, len + 1) == 0, "after 'shmattach NAME TEXT' the "
 		"object does not start with TEXT and a NUL");
 
-	run(&res, "shmattach", (const char *[]){ name, NULL }, NULL, NULL);
-	snprintf(expected, sizeof expected, "%s contains: \"%s\"\n", name, text);
-	require_output(&res, "shmattach NAME", expected);
+	expect_run("shmattach NAME", "shmattach",
+		   (const char *[]){ name, NULL },
+		   "%s contains: \"%s\"\n", name, text);
 
 	/* Text longer than the object: cut to fit, and terminated. */
 	run(&res, "shmattach", (const char *[]){ name, long_text, NULL }, NULL, NULL);
@@ -599,14 +623,13 @@ START_TEST(programs_share_by_name)
 		require(ok, "'shmattach NAME TEXT' with TEXT longer than the object "
 			"should cut it to fit and exit 0");
 	}
-	run(&res, "shmattach", (const char *[]){ name, NULL }, NULL, NULL);
-	snprintf(expected, sizeof expected, "%s contains: \"%.*s\"\n", name,
-		 (int)(size - 1), long_text);
-	require_output(&res, "shmattach NAME (after long text)", expected);
+	expect_run("shmattach NAME (after long text)", "shmattach",
+		   (const char *[]){ name, NULL },
+		   "%s contains: \"%.*s\"\n", name, (int)(size - 1), long_text);
 
-	run(&res, "shmdestroy", (const char *[]){ name, NULL }, NULL, NULL);
-	snprintf(expected, sizeof expected, "removed %s\n", name);
-	require_output(&res, "shmdestroy NAME", expected);
+	expect_run("shmdestroy NAME", "shmdestroy",
+		   (const char *[]){ name, NULL },
+		   "removed %s\n", name);
 	require(!shm_object_exists(name), "/dev/shm%s is still there after shmdestroy: "
 		"shm_unlink", name);
 	tidy_now();
@@ -617,13 +640,13 @@ START_TEST(programs_name_errors)
 {
 	const char *name = new_name("errors");
 	const char *missing = new_name("nothere");
-	char bad[200], expected[300];
+	char bad[200];
 	struct run_result res;
 	struct stat st;
 
-	run(&res, "shmcreate", (const char *[]){ name, "100", NULL }, NULL, NULL);
-	snprintf(expected, sizeof expected, "created %s (100 bytes)\n", name);
-	require_output(&res, "shmcreate NAME 100", expected);
+	expect_run("shmcreate NAME 100", "shmcreate",
+		   (const char *[]){ name, "100", NULL },
+		   "created %s (100 bytes)\n", name);
 
 	run(&res, "shmcreate", (const char *[]){ name, "200", NULL }, NULL, NULL);
 	require_error(&res, "shmcreate TAKEN 200", 1, (const char *[]){ "EEXIST", name,
@@ -664,12 +687,11 @@ START_TEST(programs_usage)
 		{ "shmattach", "shmattach NAME A B", { name, "a", "b", NULL } },
 		{ "shmdestroy", "shmdestroy", { NULL } },
 	};
-	char expected[300];
 	struct run_result res;
 
-	run(&res, "shmcreate", (const char *[]){ name, "10", NULL }, NULL, NULL);
-	snprintf(expected, sizeof expected, "created %s (10 bytes)\n", name);
-	require_output(&res, "shmcreate NAME 10", expected);
+	expect_run("shmcreate NAME 10", "shmcreate",
+		   (const char *[]){ name, "10", NULL },
+		   "created %s (10 bytes)\n", name);
 	shm_unlink(name);
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -64,6 +64,13 @@ static void write_file(const char *path, const void *data, size_t len,
 		      strerror(errno));
 }
 
+/* Writes len bytes of data to a new file name in the work folder, mode 0600. */
+static void work_file(char path[PATH_MAX], const char *name, const void *data,
+		      size_t len)
+{
+	write_file(work_path(path, PATH_MAX, name), data, len, 0600);
+}
+
 /* The whole file, NUL-terminated, or NULL (errno) when it cannot be read. */
 static char *read_file(const char *path, size_t *len)
 {
@@ -384,9 +391,8 @@ START_TEST(map_shared_visible)
 	char *map;
 	int fd;
 
-	work_path(path, sizeof path, "shared.dat");
 	grader_random_bytes(old, size);
-	write_file(path, old, size, 0600);
+	work_file(path, "shared.dat", old, size);
 	map = map_file_shared(path, size);
 	ASSERT_MAPPED(map, "map_file_shared", "an existing file");
 	ck_assert_msg(maps_of_file(0, path, &region),
@@ -448,9 +454,8 @@ START_TEST(map_short_file)
 	char *map;
 	int status;
 
-	work_path(path, sizeof path, "short.dat");
 	grader_random_bytes(old, kept);
-	write_file(path, old, kept, 0600);
+	work_file(path, "short.dat", old, kept);
 	map = map_file_shared(path, size);
 	ASSERT_MAPPED(map, "map_file_shared", "a file shorter than the mapping");
 	status = probe_mapping(map, size);
@@ -478,9 +483,8 @@ START_TEST(map_long_file)
 
 	old = malloc(size + extra);
 	ck_assert_msg(old != NULL, "grader: out of memory");
-	work_path(path, sizeof path, "long.dat");
 	grader_random_bytes(old, size + extra);
-	write_file(path, old, size + extra, 0600);
+	work_file(path, "long.dat", old, size + extra);
 	map = map_file_shared(path, size);
 	ASSERT_MAPPED(map, "map_file_shared", "a file longer than the mapping");
 	ck_assert_msg(memcmp(map, old, size) == 0,
@@ -558,9 +562,8 @@ START_TEST(map_readonly)
 	const char *view;
 	int fd;
 
-	work_path(path, sizeof path, "view.dat");
 	grader_random_bytes(old, size + extra);
-	write_file(path, old, size + extra, 0600);
+	work_file(path, "view.dat", old, size + extra);
 	view = map_file_readonly(path, size);
 	ASSERT_MAPPED(view, "map_file_readonly", "an existing file");
 	ck_assert_msg(memcmp(view, old, size) == 0,
@@ -653,9 +656,8 @@ START_TEST(writer_short_file)
 	struct run_result res;
 	size_t len;
 
-	work_path(path, sizeof path, "short.txt");
 	random_line(old, kept);
-	write_file(path, old, kept, 0600);
+	work_file(path, "short.txt", old, kept);
 	/* Longer than the file: bytes land past its end. */
 	writer_input(input, sizeof input, (int)grader_random_between(1, 3), last,
 		     grader_random_between((uint32_t)kept, LONGEST_TEXT));
@@ -686,9 +688,8 @@ START_TEST(writer_long_file)
 
 	old = malloc(total);
 	ck_assert_msg(old != NULL, "grader: out of memory");
-	work_path(path, sizeof path, "long.txt");
 	random_line(old, total - 1);
-	write_file(path, old, total, 0600);
+	work_file(path, "long.txt", old, total);
 	/* A line too long for the mapping first, then the last, short one. */
 	p = input;
 	used = grader_random_between(MAPPED + 1, 60);

@@ -705,6 +705,16 @@ static void shell_count(const char *dir, char *buf, size_t size)
 	run_result_free(&res);
 }
 
+/*
+ * Makes a new folder of files entries, named after name, in dir (600
+ * bytes), and puts in want (64 bytes) what sh -c 'ls | wc -l' prints there.
+ */
+static void lswc_folder(const char *name, int files, char dir[600], char want[64])
+{
+	make_folder(dir, 600, name, files);
+	shell_count(dir, want, 64);
+}
+
 /* Runs lswc in dir and compares with want, what the shell prints there. */
 static void check_lswc_output(const char *dir, int files, const char *want,
 			      struct run_result *res)
@@ -741,8 +751,7 @@ START_TEST(lswc_matches_shell)
 		struct run_result res;
 
 		snprintf(name, sizeof name, "lswc-%d", i);
-		make_folder(dir, sizeof dir, name, counts[i]);
-		shell_count(dir, want, sizeof want);
+		lswc_folder(name, counts[i], dir, want);
 		check_lswc_output(dir, counts[i], want, &res);
 		run_result_free(&res);
 		remove_tree(dir);
@@ -757,8 +766,7 @@ START_TEST(lswc_no_leaks)
 	struct run_result res;
 	struct probe_view ls, wc;
 
-	make_folder(dir, sizeof dir, "lswc-leaks", files);
-	shell_count(dir, want, sizeof want); /* before the probes take ls and wc */
+	lswc_folder("lswc-leaks", files, dir, want); /* before the probes take ls and wc */
 	probe_start();
 	probe_shadow((const char *const[]){ "ls", "wc", NULL });
 	check_lswc_output(dir, files, want, &res);
@@ -779,8 +787,7 @@ START_TEST(lswc_reaps)
 	int files = (int)grader_random_between(1, 30);
 	struct run_result res;
 
-	make_folder(dir, sizeof dir, "lswc-reaps", files);
-	shell_count(dir, want, sizeof want);
+	lswc_folder("lswc-reaps", files, dir, want);
 	check_lswc_output(dir, files, want, &res);
 	ck_assert_msg(!res.left_processes, "when lswc ended, a process it started was "
 		      "still there (a zombie or running): the parent must waitpid for "

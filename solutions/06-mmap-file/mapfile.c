@@ -27,6 +27,22 @@ static int check_regular(const struct stat *st)
 	return -1;
 }
 
+/*
+ * The mapping keeps the file open by itself: closes fd and returns map,
+ * or, if close fails, unmaps it and returns NULL with close's errno.
+ */
+static void *close_after_mapping(int fd, void *map, size_t size)
+{
+	if (close(fd) < 0) {
+		int saved = errno;
+
+		munmap(map, size);
+		errno = saved;
+		return NULL;
+	}
+	return map;
+}
+
 /* END SOLUTION */
 char *map_file_shared(const char *path, size_t size)
 {
@@ -60,15 +76,7 @@ char *map_file_shared(const char *path, size_t size)
 	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)
 		goto fail;
-	/* The mapping keeps the file open by itself. */
-	if (close(fd) < 0) {
-		int saved = errno;
-
-		munmap(map, size);
-		errno = saved;
-		return NULL;
-	}
-	return map;
+	return close_after_mapping(fd, map, size);
 fail:
 	close_keeping_errno(fd);
 	return NULL;
@@ -85,7 +93,7 @@ const char *map_file_readonly(const char *path, size_t size)
 	/* BEGIN SOLUTION */
 	struct stat st;
 	int fd;
-	const char *map;
+	void *map;
 
 	if (size == 0 || size > (size_t)INT64_MAX) {
 		errno = EINVAL;
@@ -104,14 +112,7 @@ const char *map_file_readonly(const char *path, size_t size)
 	map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)
 		goto fail;
-	if (close(fd) < 0) {
-		int saved = errno;
-
-		munmap((void *)map, size);
-		errno = saved;
-		return NULL;
-	}
-	return map;
+	return close_after_mapping(fd, map, size);
 fail:
 	close_keeping_errno(fd);
 	return NULL;
