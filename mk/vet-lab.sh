@@ -19,7 +19,8 @@
 #     (lab 03's suite defines sigsuspend, to force a race).
 # Then every symbol of the lab but those the suite calls (the lab's
 # interface) is made local: a lab function named memcmp or srunner_free
-# replaces nothing of the grader.
+# replaces nothing of the grader.  And the lab's calls of the functions a
+# test can make fail (grader/core/faultcalls.h) go to the grader's hooks.
 #
 # Each refusal is one line "FILE: integrity: ..." on stderr, and exit 1.
 set -eu
@@ -54,6 +55,10 @@ write_symbols() { # PARTS LIBGRADER.a
 	# (names the linker makes, like _GLOBAL_OFFSET_TABLE_, are no lab's).
 	nm -u "$1/suite.o" | awk '$2 ~ /^[A-Za-z][A-Za-z0-9_]*$/ { print $2 }' | sort -u |
 		comm -23 - "$lists/grader" | comm -23 - "$lists/libc" >"$lists/interface"
+	# The calls a test can make fail (grader/core/fault.h): the lab's
+	# references to mmap, write, ... are renamed to grader_fault_mmap, ...
+	defined "$2" | sed -n 's/^grader_fault_\(.*\)/\1 grader_fault_\1/p' | sort -u \
+		>"$lists/faults"
 }
 
 # Section names a compiler makes for C code, data, notes and debug
@@ -107,7 +112,8 @@ check() { # OUT.o PARTS SAN COMMON.o LAB-OBJECT...
 		exit 1
 	fi
 	ld -r -o "$out.tmp" "$common" "$@"
-	objcopy --keep-global-symbols="$lists/interface" "$out.tmp" "$out"
+	objcopy --keep-global-symbols="$lists/interface" \
+		--redefine-syms="$lists/faults" "$out.tmp" "$out"
 	rm -f "$out.tmp"
 }
 

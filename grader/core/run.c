@@ -149,6 +149,23 @@ static bool overridden(const char *entry, const char *const *extras)
 	return false;
 }
 
+/* "LD_PRELOAD=DIR/a.so DIR/b.so" for names "a b": the shims, in order. */
+static void preload_list(const char *names, char *buf, size_t size)
+{
+	const size_t start = (size_t)snprintf(buf, size, "LD_PRELOAD=");
+	size_t used = start;
+
+	for (const char *p = names; *p != '\0' && used < size;) {
+		size_t len = strcspn(p, " ");
+
+		if (len > 0)
+			used += (size_t)snprintf(buf + used, size - used, "%s%s/%.*s.so",
+						 used > start ? " " : "", grader_ctx.shimdir,
+						 (int)len, p);
+		p += len + strspn(p + len, " ");
+	}
+}
+
 /* environ, minus LD_PRELOAD and what the extras set, plus the extras and
  * the preload shim. */
 static char **build_env(const struct run_opts *o, char *preload_buf, size_t size)
@@ -164,8 +181,7 @@ static char **build_env(const struct run_opts *o, char *preload_buf, size_t size
 	for (const char *const *e = o->env; e && *e && n < MAX_ENV; e++)
 		env[n++] = (char *)*e;
 	if (o->preload) {
-		snprintf(preload_buf, size, "LD_PRELOAD=%s/%s.so", grader_ctx.shimdir,
-			 o->preload);
+		preload_list(o->preload, preload_buf, size);
 		env[n++] = preload_buf;
 		/* ASan insists on coming first; the shim does not interfere. */
 		env[n++] = "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0";

@@ -20,7 +20,7 @@ struct run_opts {
 	double timeout;           /* seconds, scaled; 0 means 2 s */
 	const char *cwd;          /* NULL: the test's directory */
 	const char *const *env;   /* extra NAME=VALUE strings, NULL-ended */
-	const char *preload;      /* a shim in grader_shimdir(), e.g. "slowchild" */
+	const char *preload;      /* shims in grader_shimdir(), "slowchild" or "faults slowchild" */
 	bool keep_stdin_open;     /* run_start only: feed with run_feed() */
 	bool explain_hang;        /* timed out: autopsy is autopsy_hint's hint */
 };

@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +135,83 @@ START_TEST(int_release_unmaps)
 }
 END_TEST
 
+/*
+ * Calls create with its mmap failing: it must return NULL with mmap's
+ * errno, never MAP_FAILED taken for an address.
+ */
+static sigjmp_buf crash_exit;
+
+static void on_crash(int sig)
+{
+	siglongjmp(crash_exit, sig);
+}
+
+static void create_reports_failure(int *(*create)(int), const char *name)
+{
+	struct sigaction crash = { .sa_handler = on_crash };
+	int *p, saved;
+	bool fired;
+
+	/* Storing the initial value through MAP_FAILED crashes: say why. */
+	if (sigsetjmp(crash_exit, 1) != 0) {
+		fault_disarm();
+		ck_abort_msg("%s crashed (SIGSEGV) when mmap failed: it stored the "
+			     "initial value through MAP_FAILED, (void *)-1; mmap reports "
+			     "failure as MAP_FAILED, not NULL: compare with MAP_FAILED "
+			     "and return NULL", name);
+	}
+	sigemptyset(&crash.sa_mask);
+	ck_assert_msg(sigaction(SIGSEGV, &crash, NULL) == 0, "grader: sigaction: %s",
+		      strerror(errno));
+	fault_arm(FAULT_mmap, 1, ENOMEM);
+	errno = 0;
+	p = create(random_value());
+	saved = errno;
+	fired = fault_disarm();
+	signal(SIGSEGV, SIG_DFL);
+	ck_assert_msg(fired, "%s never called mmap: map the int with mmap", name);
+	ck_assert_msg(p != MAP_FAILED, "%s returned MAP_FAILED when mmap failed: mmap "
+		      "reports failure as MAP_FAILED, (void *)-1, not NULL: compare "
+		      "with MAP_FAILED and return NULL", name);
+	ck_assert_msg(p == NULL && saved == ENOMEM, "%s returned %p (errno %s) when "
+		      "mmap failed with ENOMEM: expected NULL with mmap's errno", name,
+		      (void *)p, grader_errno_name(saved));
+}
+
+START_TEST(functions_report_failures)
+{
+	int value = random_value();
+	int *p, rc, saved;
+	bool fired;
+
+	create_reports_failure(shared_int_create, "shared_int_create");
+	create_reports_failure(private_int_create, "private_int_create");
+
+	p = create_or_fail(shared_int_create, "shared_int_create", value);
+	fault_arm(FAULT_munmap, 1, EINVAL);
+	rc = int_release(p);
+	saved = errno;
+	fired = fault_disarm();
+	ck_assert_msg(fired, "int_release never called munmap");
+	ck_assert_msg(rc == -1 && saved == EINVAL, "int_release returned %d (errno "
+		      "%s) when munmap failed with EINVAL: return -1 with munmap's errno",
+		      rc, grader_errno_name(saved));
+
+	*p = value;
+	fault_arm(FAULT_fork, 1, EAGAIN);
+	rc = child_sets_to_one(p);
+	saved = errno;
+	grader_leave_if_forked(0);
+	fired = fault_disarm();
+	ck_assert_msg(fired, "child_sets_to_one never called fork");
+	ck_assert_msg(rc == -1 && saved == EAGAIN, "child_sets_to_one returned %d "
+		      "(errno %s) when fork failed with EAGAIN: fork's -1 is no child: "
+		      "return -1 with fork's errno", rc, grader_errno_name(saved));
+	ck_assert_msg(*p == value, "fork failed, no child ran, yet the int changed "
+		      "from %d to %d: fork's -1 was taken for a child's 0", value, *p);
+}
+END_TEST
+
 START_TEST(child_sets_to_one_waits)
 {
 	char out_path[600], output[256] = "", shown[128];
@@ -221,6 +300,62 @@ END_TEST
 START_TEST(cow_demo_output)
 {
 	check_demo("cow_demo", 0);
+}
+END_TEST
+
+/*
+ * Runs prog with the call'th call of kind failing with error: it must
+ * say so in one line on stderr and exit 1, having printed no result and
+ * left no process.  A program that prints its lines without the work
+ * passes every other item but this one.
+ */
+static void check_failure_reported(const char *prog, enum fault_call call, int error)
+{
+	char fault[64], shown[128], how[64];
+	const char *env[] = { fault_env(fault, sizeof fault, call, 1, error), NULL };
+	struct run_opts opts = { .timeout = 3.0, .preload = "faults", .env = env };
+	struct run_result res;
+	const char *newline;
+
+	run_program(prog, NULL, &opts, &res);
+	ck_assert_msg(!res.spawn_error, "%s: %s", prog, strerror(res.spawn_error));
+	ck_assert_msg(!res.timed_out, "%s, with its %s failing (%s), %s: expected it to "
+		      "end at once. Just before: %s", prog, fault_name(call),
+		      grader_errno_name(error), run_describe(&res, how, sizeof how),
+		      res.autopsy ? res.autopsy : "?");
+	ck_assert_msg(!res.exited || res.exit_code != 0, "%s exited 0 and printed %s "
+		      "although its %s failed (%s): it must check each call's result "
+		      "and die with the error, not print its lines regardless", prog,
+		      grader_excerpt(shown, sizeof shown, res.out, res.out_len),
+		      fault_name(call), grader_errno_name(error));
+	ck_assert_msg(res.exited, "%s was %s when its %s failed (%s): it used the failed "
+		      "result; check it (NULL from shared_int_create, -1 from "
+		      "child_sets_to_one) and die", prog, run_describe(&res, how, sizeof how),
+		      fault_name(call), grader_errno_name(error));
+	ck_assert_msg(strstr(res.out, "anInt is") == NULL, "%s printed %s although its "
+		      "%s failed: stop at the first failed call", prog,
+		      grader_excerpt(shown, sizeof shown, res.out, res.out_len),
+		      fault_name(call));
+	newline = strchr(res.err, '\n');
+	ck_assert_msg(strstr(res.err, strerror(error)) != NULL && newline != NULL &&
+		      newline[1] == '\0', "%s, with its %s failing, wrote %s on stderr: "
+		      "expected one line that ends with \"%s\" (die(\"...\") adds it)",
+		      prog, fault_name(call),
+		      grader_excerpt(shown, sizeof shown, res.err, res.err_len),
+		      strerror(error));
+	ck_assert_msg(!res.left_processes, "%s left a process running after it "
+		      "failed: the parent must wait for its child", prog);
+	run_result_free(&res);
+}
+
+START_TEST(programs_report_failures)
+{
+	const char *const programs[] = { "anon_share", "cow_demo" };
+
+	for (size_t i = 0; i < 2; i++) {
+		check_failure_reported(programs[i], FAULT_mmap, ENOMEM);
+		check_failure_reported(programs[i], FAULT_fork, EAGAIN);
+	}
 }
 END_TEST
 

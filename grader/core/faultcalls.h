@@ -1,0 +1,64 @@
+/*
+ * faultcalls.h - the C library calls the grader can make fail, as one
+ * table for the two places that interpose them: fault.c, which the lab's
+ * code in a suite calls instead (mk/vet-lab.sh renames its references),
+ * and shims/faults.c, preloaded into the lab's programs.
+ *
+ * FAULT_CALLS(X) expands X(name, return type, value on failure,
+ * (parameters), (arguments)) once a call.  open and sem_open take a
+ * variable argument and are written out by hand beside the table.
+ */
+#ifndef FAULTCALLS_H
+#define FAULTCALLS_H
+
+#include <fcntl.h>
+#include <semaphore.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define FAULT_CALLS(X) \
+	X(mmap, void *, MAP_FAILED, \
+	  (void *addr, size_t len, int prot, int flags, int fd, off_t off), \
+	  (addr, len, prot, flags, fd, off)) \
+	X(munmap, int, -1, (void *addr, size_t len), (addr, len)) \
+	X(msync, int, -1, (void *addr, size_t len, int flags), (addr, len, flags)) \
+	X(shmget, int, -1, (key_t key, size_t size, int flags), (key, size, flags)) \
+	X(shmat, void *, (void *)-1, (int id, const void *addr, int flags), \
+	  (id, addr, flags)) \
+	X(shmdt, int, -1, (const void *addr), (addr)) \
+	X(shmctl, int, -1, (int id, int cmd, struct shmid_ds *buf), (id, cmd, buf)) \
+	X(shm_unlink, int, -1, (const char *name), (name)) \
+	X(shm_open, int, -1, (const char *name, int flags, mode_t mode), \
+	  (name, flags, mode)) \
+	X(ftruncate, int, -1, (int fd, off_t len), (fd, len)) \
+	X(close, int, -1, (int fd), (fd)) \
+	X(pipe, int, -1, (int fds[2]), (fds)) \
+	X(dup2, int, -1, (int from, int to), (from, to)) \
+	X(fork, pid_t, -1, (void), ()) \
+	X(mkfifo, int, -1, (const char *path, mode_t mode), (path, mode)) \
+	X(read, ssize_t, -1, (int fd, void *buf, size_t len), (fd, buf, len)) \
+	X(write, ssize_t, -1, (int fd, const void *buf, size_t len), (fd, buf, len)) \
+	X(sem_init, int, -1, (sem_t *sem, int pshared, unsigned value), \
+	  (sem, pshared, value)) \
+	X(sem_wait, int, -1, (sem_t *sem), (sem)) \
+	X(sem_post, int, -1, (sem_t *sem), (sem))
+
+/* Every call's number: FAULT_mmap, ..., then the two written by hand. */
+enum fault_call {
+#define FAULT_ENUM(name, type, failed, params, args) FAULT_##name,
+	FAULT_CALLS(FAULT_ENUM)
+#undef FAULT_ENUM
+	FAULT_open,
+	FAULT_sem_open,
+	FAULT_CALL_COUNT
+};
+
+/* The names, in the enum's order, for GRADER_FAULT and for hints. */
+#define FAULT_NAMES { \
+	FAULT_CALLS(FAULT_NAME_OF) "open", "sem_open" }
+#define FAULT_NAME_OF(name, type, failed, params, args) #name,
+
+#endif
