@@ -553,6 +553,33 @@ END_TEST
 
 /* ================= the library: map_file_readonly ================= */
 
+START_TEST(unmap_file_syncs)
+{
+	char path[PATH_MAX], text[MAPPED];
+	struct map_region region;
+	char *map;
+	int rc, saved;
+	bool fired;
+
+	random_line(text, MAPPED - 1);
+	work_file(path, "sync.dat", text, MAPPED);
+	map = map_file_shared(path, MAPPED);
+	ASSERT_MAPPED(map, "map_file_shared", "an existing file");
+	fault_arm(FAULT_msync, 1, EIO);
+	rc = unmap_file(map, MAPPED);
+	saved = errno;
+	fired = fault_disarm();
+	ck_assert_msg(fired, "unmap_file never called msync: msync(MS_SYNC) before "
+		      "munmap, or what was written may never reach the disk");
+	ck_assert_msg(rc == -1 && saved == EIO, "unmap_file returned %d (errno %s) "
+		      "when msync failed with EIO: return -1 with msync's errno: the "
+		      "data may not be on the disk", rc, grader_errno_name(saved));
+	ck_assert_msg(!maps_of_file(0, path, &region), "after unmap_file, whose msync "
+		      "failed, the file is still mapped (%s): munmap even when msync "
+		      "fails", region.perms);
+}
+END_TEST
+
 START_TEST(map_readonly)
 {
 	char path[PATH_MAX], old[3 * PAGE], text[2 * PAGE];
@@ -621,6 +648,58 @@ START_TEST(writer_new_file)
 		      "%d, the size of the mapping (ftruncate)", len, MAPPED);
 	assert_holds_line(data, len, last, "new FILE", NULL, 0);
 	assert_writer_exited(&res);
+	free(data);
+	run_result_free(&res);
+}
+END_TEST
+
+START_TEST(writer_syncs_each_line)
+{
+	char path[PATH_MAX], first[MAPPED], line[MAPPED], input[3 * MAPPED + 4];
+	char fault[64], err[64], *data;
+	const char *env[] = { fault_env(fault, sizeof fault, FAULT_msync, 1, EIO), NULL };
+	const char *args[] = { path, "write", NULL };
+	struct run_opts opts = { .input = input, .timeout = 2.5, .preload = "faults",
+				 .env = env };
+	struct run_result res;
+	size_t len, first_len = grader_random_between(1, LONGEST_TEXT);
+
+	/* Three lines; the first msync fails: after the first, if per line. */
+	random_line(first, first_len);
+	snprintf(input, sizeof input, "%s\n", first);
+	for (int i = 0; i < 2; i++) {
+		random_line(line, grader_random_between(1, LONGEST_TEXT));
+		snprintf(input + strlen(input), sizeof input - strlen(input), "%s\n", line);
+	}
+	work_path(path, sizeof path, "sync.txt");
+	signal(SIGPIPE, SIG_IGN);
+	run_program("mmapdemo", args, &opts, &res);
+	ck_assert_msg(res.spawn_error == 0, "could not start mmapdemo: %s",
+		      strerror(res.spawn_error));
+	ck_assert_msg(res.term_signal != SIGBUS, "mmapdemo FILE write was killed by "
+		      "SIGBUS: the mapping reaches past the end of the file; ftruncate "
+		      "the file to the mapping's size first");
+	ck_assert_msg(res.exited && res.exit_code != 0, "mmapdemo FILE write, whose "
+		      "msync failed with EIO, %s: it should stop at once, with one line "
+		      "on stderr and exit 1 (stderr %s); check msync's result, or call "
+		      "msync at all (§3, §6)", describe(&res),
+		      grader_excerpt(err, sizeof err, res.err, res.err_len));
+	data = read_file(path, &len);
+	ck_assert_msg(data != NULL, "mmapdemo FILE write, whose msync failed, left no "
+		      "FILE (stderr %s): create and map it before reading input",
+		      grader_excerpt(err, sizeof err, res.err, res.err_len));
+	ck_assert_msg(len < MAPPED || !unchanged(data, len, "", 0), "FILE is all zero "
+		      "bytes after the writer stored a line: its stores never reached "
+		      "the file: map it MAP_SHARED (§4)");
+	ck_assert_msg(len >= first_len + 1 && memcmp(data, first, first_len) == 0 &&
+		      data[first_len] == '\n', "FILE holds %s, not the first line, "
+		      "whose msync failed: the writer went on storing lines, with its "
+		      "first msync later: msync(MS_SYNC) once a line is stored, before "
+		      "reading the next (§3)", grader_excerpt(err, sizeof err, data, len));
+	ck_assert_msg(strstr(res.err, strerror(EIO)) != NULL, "mmapdemo FILE write, "
+		      "whose msync failed with EIO, wrote %s on stderr: expected a line "
+		      "ending with \"%s\"", grader_excerpt(err, sizeof err, res.err,
+							res.err_len), strerror(EIO));
 	free(data);
 	run_result_free(&res);
 }
