@@ -20,5 +20,5 @@ int main(int argc, char *argv[])
 	if (argc != 2)
 		usage("FIFO");
 	(void)argv;
-	fail("TODO: make the FIFO, open it for reading, copy it to stdout, remove it (§5)");
+	fail("TODO(lab 07 §5): make the FIFO, open it for reading, copy it to stdout, remove it");
 }

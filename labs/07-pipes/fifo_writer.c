@@ -20,5 +20,5 @@ int main(int argc, char *argv[])
 	if (argc != 2)
 		usage("FIFO");
 	(void)argv;
-	fail("TODO: open the FIFO for writing, send stdin's lines, one write each (§5)");
+	fail("TODO(lab 07 §5): open the FIFO for writing, send stdin's lines, one write each");
 }

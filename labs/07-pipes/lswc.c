@@ -14,5 +14,5 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "usage: lswc (it takes no arguments, not \"%s\")\n", argv[1]);
 		return 2;
 	}
-	fail("TODO: run ls | wc -l with pipe, fork, dup2 and exec (§3)");
+	fail("TODO(lab 07 §3): run ls | wc -l with pipe, fork, dup2 and exec");
 }

@@ -42,5 +42,5 @@ int main(int argc, char *argv[])
 		usage("[MESSAGE]");
 	(void)message;
 	(void)say;
-	fail("TODO: pipe, fork, the child writes MESSAGE, the parent reads and prints it (§2)");
+	fail("TODO(lab 07 §2): pipe, fork, the child writes MESSAGE, the parent reads and prints it");
 }

@@ -72,6 +72,6 @@ int main(int argc, char *argv[])
 	(void)argc;
 	(void)argv;
 	// TODO(lab 02 §4): print the four lines; create, attach and remove a segment
-	fail("TODO: print where array, stack, malloc and a segment live (lab 02 §4)");
+	fail("TODO(lab 02 §4): print where array, stack, malloc and a segment live");
 	END SOLUTION */
 }

@@ -44,6 +44,6 @@ int main(int argc, char *argv[])
 	return 0;
 	/* ELSE STUB
 	(void)argv;
-	fail("TODO: make the FIFO, open it for reading, copy it to stdout, remove it (§5)");
+	fail("TODO(lab 07 §5): make the FIFO, open it for reading, copy it to stdout, remove it");
 	END SOLUTION */
 }

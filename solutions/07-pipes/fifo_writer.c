@@ -40,6 +40,6 @@ int main(int argc, char *argv[])
 	return 0;
 	/* ELSE STUB
 	(void)argv;
-	fail("TODO: open the FIFO for writing, send stdin's lines, one write each (§5)");
+	fail("TODO(lab 07 §5): open the FIFO for writing, send stdin's lines, one write each");
 	END SOLUTION */
 }

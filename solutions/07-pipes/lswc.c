@@ -27,6 +27,6 @@ int main(int argc, char *argv[])
 		die("ls | wc -l");
 	return status;
 	/* ELSE STUB
-	fail("TODO: run ls | wc -l with pipe, fork, dup2 and exec (§3)");
+	fail("TODO(lab 07 §3): run ls | wc -l with pipe, fork, dup2 and exec");
 	END SOLUTION */
 }
