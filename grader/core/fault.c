@@ -8,24 +8,21 @@
 
 static const char *const call_names[] = FAULT_NAMES;
 
-static atomic_int armed_call = -1;      /* enum fault_call, or -1 */
-static atomic_uint calls_to_go;         /* 1: the next call fails */
-static atomic_int armed_error;
-static atomic_bool fired;
+static struct fault_plan plan = { .call = -1 };
 
 void fault_arm(enum fault_call call, unsigned nth, int error)
 {
-	atomic_store(&armed_call, -1);
-	atomic_store(&fired, false);
-	atomic_store(&armed_error, error);
-	atomic_store(&calls_to_go, nth > 0 ? nth : 1);
-	atomic_store(&armed_call, (int)call);
+	atomic_store(&plan.call, -1);
+	atomic_store(&plan.fired, false);
+	atomic_store(&plan.error, error);
+	atomic_store(&plan.to_go, nth > 0 ? nth : 1);
+	atomic_store(&plan.call, (int)call);
 }
 
 bool fault_disarm(void)
 {
-	atomic_store(&armed_call, -1);
-	return atomic_load(&fired);
+	atomic_store(&plan.call, -1);
+	return atomic_load(&plan.fired);
 }
 
 const char *fault_name(enum fault_call call)
@@ -40,19 +37,9 @@ const char *fault_env(char *buf, size_t size, enum fault_call call, unsigned nth
 	return buf;
 }
 
-/* True, with errno set, when this call of call is the one to fail. */
 static bool fault_due(enum fault_call call)
 {
-	int expected = (int)call;
-
-	if (atomic_load(&armed_call) != expected || atomic_fetch_sub(&calls_to_go, 1) != 1)
-		return false;
-	/* Only one call fails, even if two threads get here at once. */
-	if (!atomic_compare_exchange_strong(&armed_call, &expected, -1))
-		return false;
-	atomic_store(&fired, true);
-	errno = atomic_load(&armed_error);
-	return true;
+	return fault_plan_due(&plan, (int)call);
 }
 
 /* The lab's calls arrive here under these names (mk/vet-lab.sh). */
@@ -69,35 +56,27 @@ FAULT_CALLS(FAULT_HOOK)
 int grader_fault_open(const char *path, int flags, ...);
 int grader_fault_open(const char *path, int flags, ...)
 {
-	mode_t mode = 0;
+	struct fault_created c;
+	va_list ap;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_list ap;
-
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
+	va_start(ap, flags);
+	c = fault_created(flags, false, ap);
+	va_end(ap);
 	if (fault_due(FAULT_open))
 		return -1;
-	return open(path, flags, mode);
+	return open(path, flags, c.mode);
 }
 
 sem_t *grader_fault_sem_open(const char *name, int flags, ...);
 sem_t *grader_fault_sem_open(const char *name, int flags, ...)
 {
-	mode_t mode = 0;
-	unsigned value = 0;
+	struct fault_created c;
+	va_list ap;
 
-	if (flags & O_CREAT) {
-		va_list ap;
-
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		value = va_arg(ap, unsigned);
-		va_end(ap);
-	}
+	va_start(ap, flags);
+	c = fault_created(flags, true, ap);
+	va_end(ap);
 	if (fault_due(FAULT_sem_open))
 		return SEM_FAILED;
-	return sem_open(name, flags, mode, value);
+	return sem_open(name, flags, c.mode, c.value);
 }

@@ -13,6 +13,10 @@
 
 #include <fcntl.h>
 #include <semaphore.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <errno.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
@@ -55,6 +59,51 @@ enum fault_call {
 	FAULT_sem_open,
 	FAULT_CALL_COUNT
 };
+
+/* Which call fails, after how many more, with what errno. */
+struct fault_plan {
+	atomic_int call;        /* enum fault_call, or -1: none */
+	atomic_uint to_go;      /* 1: the next call of it fails */
+	atomic_int error;
+	atomic_bool fired;
+};
+
+/* True, with errno set, when this call of call is the one to fail. */
+static inline bool fault_plan_due(struct fault_plan *plan, int call)
+{
+	int expected = call;
+
+	if (atomic_load(&plan->call) != call || atomic_fetch_sub(&plan->to_go, 1) != 1)
+		return false;
+	/* Only one call fails, even if two threads get here at once. */
+	if (!atomic_compare_exchange_strong(&plan->call, &expected, -1))
+		return false;
+	atomic_store(&plan->fired, true);
+	errno = atomic_load(&plan->error);
+	return true;
+}
+
+/*
+ * The variable arguments of open (a mode) and of sem_open (a mode and a
+ * value), there only when the flags create something.
+ */
+struct fault_created {
+	mode_t mode;
+	unsigned value;
+};
+
+static inline struct fault_created fault_created(int flags, bool with_value,
+						 va_list ap)
+{
+	struct fault_created c = { 0, 0 };
+
+	if (flags & (with_value ? O_CREAT : O_CREAT | O_TMPFILE)) {
+		c.mode = (mode_t)va_arg(ap, int);
+		if (with_value)
+			c.value = va_arg(ap, unsigned);
+	}
+	return c;
+}
 
 /* The names, in the enum's order, for GRADER_FAULT and for hints. */
 #define FAULT_NAMES { \

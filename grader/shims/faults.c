@@ -19,9 +19,7 @@
 
 static const char *const call_names[] = FAULT_NAMES;
 
-static atomic_int armed_call = -1;
-static atomic_uint calls_to_go;
-static int armed_error;
+static struct fault_plan plan = { .call = -1 };
 
 /*
  * Reads GRADER_FAULT before main, and takes it and LD_PRELOAD out of the
@@ -39,25 +37,17 @@ __attribute__((constructor)) static void read_fault(void)
 	    nth > 0)
 		for (int c = 0; c < FAULT_CALL_COUNT; c++)
 			if (strcmp(name, call_names[c]) == 0) {
-				armed_error = error;
-				atomic_store(&calls_to_go, nth);
-				atomic_store(&armed_call, c);
+				atomic_store(&plan.error, error);
+				atomic_store(&plan.to_go, nth);
+				atomic_store(&plan.call, c);
 			}
 	unsetenv("GRADER_FAULT");
 	unsetenv("LD_PRELOAD");
 }
 
-/* True, with errno set, when this call of call is the one to fail. */
 static bool fault_due(enum fault_call call)
 {
-	int expected = (int)call;
-
-	if (atomic_load(&armed_call) != expected || atomic_fetch_sub(&calls_to_go, 1) != 1)
-		return false;
-	if (!atomic_compare_exchange_strong(&armed_call, &expected, -1))
-		return false;
-	errno = armed_error;
-	return true;
+	return fault_plan_due(&plan, (int)call);
 }
 
 #define SHIM_HOOK(name, type, failed, params, args) \
@@ -75,39 +65,27 @@ FAULT_CALLS(SHIM_HOOK)
 int open(const char *path, int flags, ...)
 {
 	static int (*real)(const char *, int, ...);
-	mode_t mode = 0;
+	struct fault_created c;
+	va_list ap;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_list ap;
-
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
+	va_start(ap, flags);
+	c = fault_created(flags, false, ap);
+	va_end(ap);
 	if (real == NULL)
 		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
-	if (fault_due(FAULT_open))
-		return -1;
-	return real(path, flags, mode);
+	return fault_due(FAULT_open) ? -1 : real(path, flags, c.mode);
 }
 
 sem_t *sem_open(const char *name, int flags, ...)
 {
 	static sem_t *(*real)(const char *, int, ...);
-	mode_t mode = 0;
-	unsigned value = 0;
+	struct fault_created c;
+	va_list ap;
 
-	if (flags & O_CREAT) {
-		va_list ap;
-
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		value = va_arg(ap, unsigned);
-		va_end(ap);
-	}
+	va_start(ap, flags);
+	c = fault_created(flags, true, ap);
+	va_end(ap);
 	if (real == NULL)
 		real = (sem_t *(*)(const char *, int, ...))dlsym(RTLD_NEXT, "sem_open");
-	if (fault_due(FAULT_sem_open))
-		return SEM_FAILED;
-	return real(name, flags, mode, value);
+	return fault_due(FAULT_sem_open) ? SEM_FAILED : real(name, flags, c.mode, c.value);
 }
