@@ -9,6 +9,8 @@
 static const char *const call_names[] = FAULT_NAMES;
 
 static struct fault_plan plan = { .call = -1 };
+static atomic_bool short_io;
+static atomic_uint short_io_state = 1;
 
 void fault_arm(enum fault_call call, unsigned nth, int error)
 {
@@ -23,6 +25,41 @@ bool fault_disarm(void)
 {
 	atomic_store(&plan.call, -1);
 	return atomic_load(&plan.fired);
+}
+
+void fault_short_io(bool on)
+{
+	atomic_store(&short_io, on);
+}
+
+/* A small generator of the hooks' own: the run's seed is the test's. */
+static unsigned next_short_io(void)
+{
+	unsigned x = atomic_load(&short_io_state);
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	atomic_store(&short_io_state, x);
+	return x;
+}
+
+/*
+ * Under fault_short_io, how much of len one transfer on fd moves, or 0
+ * after setting errno to EINTR.  Else len.
+ */
+static size_t transfer_length(int fd, size_t len)
+{
+	unsigned r;
+
+	if (!atomic_load(&short_io) || fd <= 2 || len == 0)
+		return len;
+	r = next_short_io();
+	if (r % 8 == 0) {
+		errno = EINTR;
+		return 0;
+	}
+	return len < 1 + r % 64 ? len : 1 + r % 64;
 }
 
 const char *fault_name(enum fault_call call)
@@ -65,6 +102,28 @@ int grader_fault_open(const char *path, int flags, ...)
 	if (fault_due(FAULT_open))
 		return -1;
 	return open(path, flags, c.mode);
+}
+
+ssize_t grader_fault_read(int fd, void *buf, size_t len);
+ssize_t grader_fault_read(int fd, void *buf, size_t len)
+{
+	size_t moved;
+
+	if (fault_due(FAULT_read))
+		return -1;
+	moved = transfer_length(fd, len);
+	return moved == 0 && len > 0 ? -1 : read(fd, buf, moved);
+}
+
+ssize_t grader_fault_write(int fd, const void *buf, size_t len);
+ssize_t grader_fault_write(int fd, const void *buf, size_t len)
+{
+	size_t moved;
+
+	if (fault_due(FAULT_write))
+		return -1;
+	moved = transfer_length(fd, len);
+	return moved == 0 && len > 0 ? -1 : write(fd, buf, moved);
 }
 
 sem_t *grader_fault_sem_open(const char *name, int flags, ...);

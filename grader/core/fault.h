@@ -25,6 +25,13 @@
 void fault_arm(enum fault_call call, unsigned nth, int error);
 /* No call fails any more.  Returns whether the armed one did. */
 bool fault_disarm(void);
+/*
+ * While on, the lab's read and write on descriptors above 2 move at most
+ * a few bytes at a time (1 to 64, as a pipe with a signal pending might),
+ * and one call in eight fails with EINTR before moving anything: code
+ * that loops until the job is done, and tries EINTR again, still works.
+ */
+void fault_short_io(bool on);
 /* The call's name, "mmap". */
 const char *fault_name(enum fault_call call);
 /* "GRADER_FAULT=mmap 1 12": the same fault for a program under the

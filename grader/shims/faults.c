@@ -76,6 +76,24 @@ int open(const char *path, int flags, ...)
 	return fault_due(FAULT_open) ? -1 : real(path, flags, c.mode);
 }
 
+ssize_t read(int fd, void *buf, size_t len)
+{
+	static ssize_t (*real)(int, void *, size_t);
+
+	if (real == NULL)
+		real = (ssize_t (*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
+	return fault_due(FAULT_read) ? -1 : real(fd, buf, len);
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	static ssize_t (*real)(int, const void *, size_t);
+
+	if (real == NULL)
+		real = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+	return fault_due(FAULT_write) ? -1 : real(fd, buf, len);
+}
+
 sem_t *sem_open(const char *name, int flags, ...)
 {
 	static sem_t *(*real)(const char *, int, ...);

@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "fifo.h"
+#include "io_all.h"
 #include "pipe_message.h"
 #include "pipeline.h"
 
@@ -125,6 +127,77 @@ static void check_message(const struct call_report *rep, const char *msg, size_t
 			      "%zu of %zu: read each chunk after the previous one", i, len);
 	}
 }
+
+/* A pipe of the test's, both ends close-on-exec; fails the test if none. */
+static void make_pipe(int fds[2])
+{
+	ck_assert_msg(pipe2(fds, O_CLOEXEC) == 0, "grader: pipe2: %s", strerror(errno));
+}
+
+/*
+ * write_all, read_all and copy_all with every read and write of theirs
+ * moving at most 64 bytes, and one in eight interrupted: what a signal
+ * does to a transfer on a pipe.  Below the pipe's capacity, so that
+ * nothing blocks.
+ */
+START_TEST(io_loops_short_io)
+{
+	enum { MOST = 30000 };
+	static char sent[MOST], got[MOST + 100];
+	const size_t len = grader_random_between(MOST / 2, MOST);
+	int a[2], b[2], saved;
+	ssize_t n;
+
+	grader_random_bytes(sent, len);
+	make_pipe(a);
+	fault_short_io(true);
+	n = write_all(a[1], sent, len);
+	saved = errno;
+	fault_short_io(false);
+	ck_assert_msg(n == (ssize_t)len, "write_all returned %zd (errno %s) for %zu "
+		      "bytes, with each write moving a few bytes and some interrupted: "
+		      "%s", n, grader_errno_name(saved), len,
+		      n >= 0 ? "write may move fewer bytes than asked: loop until all "
+		      "are out" : saved == EINTR ? "a write interrupted before it moved "
+		      "anything fails with EINTR: try it again" : "it should succeed");
+	ck_assert_msg(read_all(a[0], got, len) == (ssize_t)len &&
+		      memcmp(got, sent, len) == 0, "what write_all sent is not what "
+		      "it was given: write from where the last write stopped");
+
+	ck_assert_msg(write(a[1], sent, len) == (ssize_t)len, "grader: write: %s",
+		      strerror(errno));
+	close(a[1]);
+	fault_short_io(true);
+	n = read_all(a[0], got, sizeof got);
+	saved = errno;
+	fault_short_io(false);
+	ck_assert_msg(n == (ssize_t)len && memcmp(got, sent, len) == 0, "read_all "
+		      "returned %zd (errno %s) for a pipe holding %zu bytes, with each "
+		      "read moving a few bytes and some interrupted: read until end of "
+		      "file or a full buffer, again after EINTR", n,
+		      grader_errno_name(saved), len);
+	close(a[0]);
+
+	make_pipe(a);
+	make_pipe(b);
+	ck_assert_msg(write(a[1], sent, len) == (ssize_t)len, "grader: write: %s",
+		      strerror(errno));
+	close(a[1]);
+	fault_short_io(true);
+	n = copy_all(a[0], b[1]);
+	saved = errno;
+	fault_short_io(false);
+	close(b[1]);
+	ck_assert_msg(n == 0, "copy_all returned %zd (errno %s), with each read and "
+		      "write moving a few bytes and some interrupted: read again after "
+		      "EINTR, and write_all each chunk", n, grader_errno_name(saved));
+	ck_assert_msg(read_all(b[0], got, sizeof got) == (ssize_t)len &&
+		      memcmp(got, sent, len) == 0, "copy_all copied other bytes than "
+		      "it read: write_all each chunk, of the length read returned");
+	close(a[0]);
+	close(b[0]);
+}
+END_TEST
 
 START_TEST(pipe_message_delivers)
 {
@@ -946,8 +1019,10 @@ static size_t read_fifo(int fd, char *buf, size_t size, size_t want,
 
 START_TEST(fifo_writer_whole_lines)
 {
-	char path[600], name[32], head[3400], rest[300], full[300], *first;
-	char got[8192], shown[128], how[64];
+	/* The cut line: PIPE_BUF bytes, cut PENDING_TAIL before its end. */
+	enum { LONG_LINE = PIPE_BUF, PENDING_TAIL = 5 };
+	char path[600], name[32], head[3400 + LONG_LINE], rest[PENDING_TAIL + 1];
+	char full[LONG_LINE + 1], got[2 * LONG_LINE + 8192], shown[128], how[64], *first;
 	const char *args[] = { path, NULL };
 	struct run_opts opts = { .timeout = 3.0, .keep_stdin_open = true };
 	struct running *a, *b;
@@ -962,12 +1037,17 @@ START_TEST(fifo_writer_whole_lines)
 	rfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	ck_assert_msg(rfd >= 0, "grader: open: %s", strerror(errno));
 
-	/* A's input: complete lines, then a line cut in two. */
+	/*
+	 * A's input: complete lines, then a line of PIPE_BUF bytes (the
+	 * longest one write still delivers in one piece) cut just before its
+	 * end.  A writer that sends what it has of a line, whatever the size
+	 * of its buffer below PIPE_BUF, sends part of it now, on every run.
+	 */
 	first = grader_random_lines(grader_random_between(8, 24), 5, 120, "A", &complete);
 	snprintf(full, sizeof full, "A-cut ");
-	grader_random_text(full + 6, grader_random_between(20, 100));
+	grader_random_text(full + 6, LONG_LINE - 7);
 	strcat(full, "\n");
-	cut = grader_random_between(3, (uint32_t)strlen(full) - 3);
+	cut = LONG_LINE - PENDING_TAIL;
 	snprintf(head, sizeof head, "%s%.*s", first, (int)cut, full);
 	snprintf(rest, sizeof rest, "%s", full + cut);
 
@@ -978,7 +1058,7 @@ START_TEST(fifo_writer_whole_lines)
 	n = read_fifo(rfd, got, sizeof got, complete, a, 1.0);
 	/* Anything past the complete lines arrives with them, or soon after. */
 	if (n == complete)
-		n += read_fifo(rfd, got + n, sizeof got - n, 1, a, 0.1);
+		n += read_fifo(rfd, got + n, sizeof got - n, 1, a, 0.15);
 	if (n < complete) {
 		run_close_stdin(a);
 		run_finish(a, &ares);
