@@ -20,6 +20,7 @@
 #include "grader.h"
 #include "channel.h"
 #include "kernels.h"
+#include "ring.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -575,6 +576,100 @@ START_TEST(shm_rings_sleep_when_idle)
 		run_side_a(&p, idle_a, 2.0);
 		munmap(page, sizeof *page);
 	}
+}
+END_TEST
+
+/* ---- sleepers_look_again ---- */
+
+/*
+ * A sleeper that finds nothing, raises its flag and sleeps loses the
+ * data that arrives between its look and its flag: the waker saw the
+ * flag down and did not wake it.  The test's ready() puts every arrival
+ * in that window: it says "not yet" as long as the flag is down, and
+ * "there" once it is up, as if the data had come just after the last
+ * look.  A sleeper that looks again after raising its flag returns; one
+ * that does not sleeps for ever.
+ */
+struct window {
+	struct ring_waiter *w;        /* the sleeper's place in the ring */
+	atomic_int looks, looks_up;   /* ready() calls; those with the flag up */
+	atomic_int returned, result, err;
+};
+
+static struct window *window;   /* shared with the sleeping child */
+
+static bool came_before_the_flag(struct ring *r)
+{
+	(void)r;
+	atomic_fetch_add(&window->looks, 1);
+	if (atomic_load(&window->w->sleeping) == 0)
+		return false;
+	atomic_fetch_add(&window->looks_up, 1);
+	return true;
+}
+
+typedef int sleep_fn(struct ring *r, struct ring_waiter *w, ring_condition *ready);
+
+struct sleeper {
+	struct ring *ring;
+	sleep_fn *sleep;
+};
+
+static void sleep_in_window(void *arg)
+{
+	const struct sleeper *s = arg;
+	int result = s->sleep(s->ring, window->w, came_before_the_flag);
+
+	atomic_store(&window->err, errno);
+	atomic_store(&window->result, result);
+	atomic_store(&window->returned, 1);
+}
+
+/* Runs one sleeper, name, in the window; fails the test with a hint. */
+static void check_looks_again(const char *name, sleep_fn *sleep, bool semaphore)
+{
+	struct ring *ring = child_shared(sizeof *ring);
+	struct sleeper s = { ring, sleep };
+	pid_t pid;
+	int status;
+	bool ended;
+
+	window = child_shared(sizeof *window);
+	window->w = &ring->reader;
+	ck_assert_msg(!semaphore || sem_init(&ring->reader.sem, 1, 0) == 0,
+		      "grader: sem_init: %s", strerror(errno));
+	pid = child_start(sleep_in_window, &s, NULL);
+	ended = child_wait_until(pid, 0.5, &status);
+	if (!ended)
+		child_stop(&pid);
+	if (semaphore)
+		sem_destroy(&ring->reader.sem);
+	ck_assert_msg(ended || atomic_load(&window->looks_up) > 0 ||
+		      atomic_load(&ring->reader.sleeping) == 0, "%s raised its flag and "
+		      "went to sleep without looking at the ring again: what arrived "
+		      "between its last look and the flag is never announced, since its "
+		      "waker saw the flag down (a lost wake-up, as in lab 03): look again "
+		      "after raising the flag, and sleep only if there is still nothing",
+		      name);
+	ck_assert_msg(ended || atomic_load(&window->looks_up) > 0, "%s went to sleep "
+		      "with its flag down (%d looks at the ring): the waker wakes only a "
+		      "side whose flag is up: raise it, look again, then sleep", name,
+		      atomic_load(&window->looks));
+	ck_assert_msg(ended, "%s saw with its flag up that the data was there, and "
+		      "slept anyway: sleep only if the second look finds nothing", name);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+		      atomic_load(&window->returned), "%s ended its process (%s) "
+		      "instead of returning", name,
+		      grader_describe_status(status, (char[64]){ 0 }, 64));
+	ck_assert_msg(atomic_load(&window->result) == 0, "%s returned %d (%s) when "
+		      "the data was there after its flag: expected 0", name,
+		      atomic_load(&window->result), err_name(atomic_load(&window->err)));
+}
+
+START_TEST(sleepers_look_again)
+{
+	check_looks_again("sem_waiter_sleep", sem_waiter_sleep, true);
+	check_looks_again("futex_waiter_sleep", futex_waiter_sleep, false);
 }
 END_TEST
 
