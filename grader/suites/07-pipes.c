@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "child_fds.h"
 #include "fifo.h"
 #include "io_all.h"
 #include "pipe_message.h"
@@ -199,6 +200,79 @@ START_TEST(io_loops_short_io)
 }
 END_TEST
 
+/* Whether descriptors a and b lead to the same open file (a pipe end). */
+static bool same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_ino == sb.st_ino &&
+	       sa.st_dev == sb.st_dev;
+}
+
+/*
+ * dup_onto and close_pipe_except as a child uses them between fork and
+ * exec, in the test process, with its 0 and 1 put back afterwards: onto
+ * 1 from a close-on-exec pipe end; onto 0 from a pipe end that already is
+ * 0 (the caller had 0 closed before pipe); then the ends closed but 0.
+ */
+START_TEST(child_fds_arrange)
+{
+	int saved_in = dup(0), saved_out = dup(1), fds[2], rc, flags, other, saved_errno,
+	    ends_open;
+	bool moved, still_open, other_open;
+
+	ck_assert_msg(saved_in >= 3 && saved_out >= 3, "grader: dup: %s", strerror(errno));
+	make_pipe(fds);
+	rc = dup_onto(fds[1], STDOUT_FILENO);
+	saved_errno = errno;
+	flags = fcntl(STDOUT_FILENO, F_GETFD);
+	moved = same_file(STDOUT_FILENO, fds[1]);
+	/* Both ends go now: the write end lives on as 1. */
+	close_pipe_except(fds, STDOUT_FILENO);
+	ends_open = (fcntl(fds[0], F_GETFD) >= 0) + (fcntl(fds[1], F_GETFD) >= 0);
+	dup2(saved_out, STDOUT_FILENO);
+	close(fds[0]);
+	close(fds[1]);
+	ck_assert_msg(rc == 0, "dup_onto(pipe's write end, 1) returned %d (errno %s): "
+		      "expected 0", rc, grader_errno_name(saved_errno));
+	ck_assert_msg(moved, "after dup_onto(pipe's write end, 1), descriptor 1 is not "
+		      "the pipe: dup2(fd, target), the first argument is the one you have");
+	ck_assert_msg(ends_open == 0, "close_pipe_except(fds, 1), with the write end "
+		      "copied onto 1, left %d of the pipe's two ends open: keep is the "
+		      "descriptor to leave open (0 or 1), not an index into fds", ends_open);
+	ck_assert_msg(flags >= 0 && !(flags & FD_CLOEXEC), "after dup_onto(fd, 1), "
+		      "descriptor 1 is close-on-exec: exec would close it: the copy "
+		      "dup2 makes is not close-on-exec; keep it so");
+
+	close(STDIN_FILENO);
+	make_pipe(fds);
+	ck_assert_msg(fds[0] == STDIN_FILENO, "grader: the pipe's read end is %d, not 0",
+		      fds[0]);
+	other = fds[1];
+	rc = dup_onto(STDIN_FILENO, STDIN_FILENO);
+	flags = fcntl(STDIN_FILENO, F_GETFD);
+	close_pipe_except(fds, STDIN_FILENO);
+	still_open = fcntl(STDIN_FILENO, F_GETFD) >= 0;
+	other_open = fcntl(other, F_GETFD) >= 0;
+	dup2(saved_in, STDIN_FILENO);
+	if (other_open)
+		close(other);
+	ck_assert_msg(rc == 0 && flags >= 0, "dup_onto(0, 0), with the pipe's read end "
+		      "already descriptor 0, %s", flags < 0 ? "closed it: close "
+		      "nothing when fd already is target" : "returned -1");
+	ck_assert_msg(!(flags & FD_CLOEXEC), "dup_onto(0, 0), with the pipe's read end "
+		      "already descriptor 0, left it close-on-exec: dup2(fd, fd) does "
+		      "nothing, so exec would close it: clear the flag with "
+		      "fcntl(fd, F_SETFD, 0)");
+	ck_assert_msg(still_open, "close_pipe_except(fds, 0) closed descriptor 0 too: "
+		      "keep is the descriptor to leave open (0 or 1), not an index");
+	ck_assert_msg(!other_open, "close_pipe_except(fds, 0) left the pipe's write end "
+		      "(%d) open: close both ends but the one that is now keep", other);
+	close(saved_in);
+	close(saved_out);
+}
+END_TEST
+
 START_TEST(pipe_message_delivers)
 {
 	int rounds = (int)grader_random_between(4, 6);
@@ -298,10 +372,15 @@ static long line_at(const char *out, const char *line)
 	return -1;
 }
 
-static void check_pipedemo(const char *message)
+/*
+ * Runs pipedemo [MESSAGE] and checks its four lines.  With late_close,
+ * the child pauses after it closes its write end: a child that closes
+ * before its last line then prints that line after the parent's.
+ */
+static void check_pipedemo(const char *message, bool late_close)
 {
 	const char *args[] = { message, NULL };
-	struct run_opts opts = { .timeout = 2.0 };
+	struct run_opts opts = { .timeout = 2.0, .preload = late_close ? "closepause" : NULL };
 	struct run_result res;
 	char read_line[200200], shown[128], how[64];
 	long writing, exiting, reading, got;
@@ -319,6 +398,11 @@ static void check_pipedemo(const char *message)
 	exiting = line_at(res.out, " CHILD: exiting\n");
 	reading = line_at(res.out, "PARENT: reading from pipe\n");
 	got = line_at(res.out, read_line);
+	ck_assert_msg(strstr(res.out, "CHILD") != NULL || reading < 0, "pipedemo printed "
+		      "%s, none of the child's lines: a child that ends with _exit must "
+		      "fflush its stdout first (into a pipe, stdio keeps lines in a "
+		      "buffer that _exit throws away)",
+		      grader_excerpt(shown, sizeof shown, res.out, res.out_len));
 	ck_assert_msg(writing >= 0 && exiting >= 0 && reading >= 0,
 		      "pipedemo printed %s: expected the lecture's lines \" CHILD: "
 		      "writing to pipe\", \" CHILD: exiting\", \"PARENT: reading from "
@@ -338,6 +422,11 @@ static void check_pipedemo(const char *message)
 		      "pipedemo printed its lines out of order (%s): each process's "
 		      "lines must come in the order they happen: flush after each line",
 		      grader_excerpt(shown, sizeof shown, res.out, res.out_len));
+	ck_assert_msg(exiting < got, "pipedemo's child printed \" CHILD: exiting\" "
+		      "after the parent's PARENT: read line: the child closed its write "
+		      "end first, so the parent saw end of file while the child still had "
+		      "a line to print (with a long message, that line can land inside "
+		      "the parent's): print, then close");
 	ck_assert_msg(!res.left_processes, "pipedemo left its child behind: the "
 		      "parent must wait for it");
 	run_result_free(&res);
@@ -348,12 +437,12 @@ START_TEST(pipedemo_lecture_output)
 	static char big[100001];
 	char message[64];
 
-	check_pipedemo(NULL);
+	check_pipedemo(NULL, false);
 	grader_random_text(message, grader_random_between(8, 60));
-	check_pipedemo(message);
+	check_pipedemo(message, false);
 	/* Larger than the pipe: the parent must loop until end of file. */
 	grader_random_text(big, grader_random_between(70000, 100000));
-	check_pipedemo(big);
+	check_pipedemo(big, true);
 }
 END_TEST
 
