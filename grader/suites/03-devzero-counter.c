@@ -84,6 +84,24 @@ struct window_log {
 
 static struct window_log *window;	/* armed while non-NULL */
 static struct turns *mask_watch;	/* a sleep with SIGUSR1/2 open fails it */
+/* The caller's own blocked signal: WAIT_* must keep it blocked in its sleep. */
+#define CALLER_BLOCKED SIGWINCH
+
+/* The first sleep of a duel without the caller's blocked signal. */
+struct caller_mask_log {
+	atomic_int side;                /* 0: none; else the side + 1 */
+	atomic_long round;
+};
+
+/* What the ops are given: the API, and what the wrapper saw in one duel. */
+struct duel {
+	const struct sync_api *api;
+	struct window_log window;
+	struct caller_mask_log caller_mask;
+};
+
+/* How a side of a duel failed on its own (turns_fail), besides the core's. */
+enum { FAIL_MASK = TURNS_FAIL_OWN, FAIL_OPEN_SLEEP };
 static void sleep_with_open_mask(const sigset_t *now);
 
 static void let_signal_in_window(void)
@@ -118,6 +136,21 @@ let_in:
 	errno = saved;
 }
 
+/*
+ * A side sleeps with a mask that lost its caller's blocked signal: noted
+ * (the first time), and reported if nothing worse went wrong.
+ */
+static void note_callers_mask_lost(void)
+{
+	struct turns *t = mask_watch;
+	struct caller_mask_log *log = &((struct duel *)t->arg)->caller_mask;
+	int who = turns_side_of(t, getpid());
+	int none = 0;
+
+	if (atomic_compare_exchange_strong(&log->side, &none, who + 1))
+		atomic_store(&log->round, atomic_load(&t->side[who].round));
+}
+
 /* The lab's calls of sigsuspend() and pause() arrive here. */
 static void inspect_sleep(void)
 {
@@ -134,6 +167,8 @@ static void inspect_sleep(void)
 
 int sigsuspend(const sigset_t *mask)
 {
+	if (mask_watch && !sigismember(mask, CALLER_BLOCKED))
+		note_callers_mask_lost();
 	inspect_sleep();
 	return (int)syscall(SYS_rt_sigsuspend, mask, _NSIG / 8);
 }
@@ -149,13 +184,6 @@ int pause(void)
 
 /* ---- the duel: two sides take turns (turns.h), as in APUE fig. 15.33 ---- */
 
-enum { FAIL_MASK = TURNS_FAIL_OWN, FAIL_OPEN_SLEEP };
-
-/* What the ops are given: the API, and the window log of one duel. */
-struct duel {
-	const struct sync_api *api;
-	struct window_log window;
-};
 
 static void duel_tell(const struct turns *t, int side, pid_t other)
 {
@@ -256,6 +284,16 @@ static const struct turns_ops duel_ops = {
 };
 
 /* A duel of rounds turns; the sides of arm_window duels lose wake-ups. */
+/* Blocks (SIG_BLOCK) or unblocks (SIG_UNBLOCK) one signal. */
+static void block_one(int signo, int how)
+{
+	sigset_t one;
+
+	sigemptyset(&one);
+	sigaddset(&one, signo);
+	sigprocmask(how, &one, NULL);
+}
+
 static void duel_and_judge(const struct sync_api *api, long rounds,
 			   bool arm_window, bool check_mask)
 {
@@ -265,6 +303,8 @@ static void duel_and_judge(const struct sync_api *api, long rounds,
 	const char *bad;
 
 	d->api = api;
+	if (check_mask)
+		block_one(CALLER_BLOCKED, SIG_BLOCK);
 	/* The test process plays the common ancestor: it calls TELL_WAIT. */
 	api->tell_wait();
 	if (check_mask && !both_blocked())
@@ -275,7 +315,18 @@ static void duel_and_judge(const struct sync_api *api, long rounds,
 	turns_run(t, STALL_SECONDS, GRACE_SECONDS);
 	window = NULL;
 	mask_watch = NULL;
+	if (check_mask)
+		block_one(CALLER_BLOCKED, SIG_UNBLOCK);
 	bad = turns_judge(t, hint, sizeof hint);
+	if (bad == NULL && atomic_load(&d->caller_mask.side) != 0) {
+		snprintf(hint, sizeof hint, "%s slept in round %ld with SIGWINCH unblocked, "
+			 "which its caller had blocked before TELL_WAIT: sigsuspend with the "
+			 "mask TELL_WAIT saved (the caller's, minus SIGUSR1 and SIGUSR2), "
+			 "not an empty one",
+			 t->ops->wait_name[atomic_load(&d->caller_mask.side) - 1],
+			 atomic_load(&d->caller_mask.round));
+		bad = hint;
+	}
 	turns_free(t);
 	munmap(d, sizeof *d);
 	ck_assert_msg(bad == NULL, "%s", bad);
