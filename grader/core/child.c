@@ -126,14 +126,21 @@ bool child_wait_until(pid_t pid, double seconds, int *status)
 	}
 }
 
+/* What the child said it was doing, read once it has stopped or ended. */
+static const char *step_of(const struct child_log *log)
+{
+	return log && log->step[0] ? log->step : "its start";
+}
+
 bool child_finished(pid_t *pid, double seconds, const struct child_log *log,
 		    char *why, size_t size)
 {
-	const char *step = log && log->step[0] ? log->step : "its start";
+	const char *step;
 	char how[64], blocked[300];
 	int status;
 
 	if (!child_wait_until(*pid, seconds, &status)) {
+		step = step_of(log);
 		autopsy_describe(*pid, "it", blocked, sizeof blocked);
 		snprintf(why, size, "still running after %.1f s at: %s (%s)",
 			 seconds * grader_ctx.scale, step, blocked);
@@ -143,6 +150,7 @@ bool child_finished(pid_t *pid, double seconds, const struct child_log *log,
 	*pid = 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return true;
+	step = step_of(log);
 	if (WIFSIGNALED(status))
 		snprintf(why, size, "%s at: %s",
 			 grader_describe_status(status, how, sizeof how), step);

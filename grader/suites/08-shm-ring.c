@@ -286,6 +286,15 @@ static void bad_sizes_child(void *arg)
 	if (msg == NULL || got == NULL)
 		_exit(3);
 	grader_random_bytes(msg, over);
+	child_step(&bs->rep, "ring_get into a %zu-byte buffer on an empty ring (expect "
+		   "EMSGSIZE at once: check the size before waiting for a message)", size - 1);
+	errno = 0;
+	if (ring_get(bs->ring, got, size - 1) != -1 || errno != EMSGSIZE) {
+		child_problem(&bs->rep, "ring_get into a %zu-byte buffer (slots of %zu), on an "
+			"empty ring, did not fail with EMSGSIZE (%s)", size - 1, size,
+			grader_errno_name(errno));
+		_exit(1);
+	}
 	child_step(&bs->rep, "ring_put of %zu bytes into %zu-byte slots (expect EMSGSIZE)",
 		 over, size);
 	errno = 0;
@@ -358,6 +367,56 @@ START_TEST(ring_rejects_bad_sizes)
 	ck_assert_msg(none == NULL && errno == EINVAL,
 		      "ring_create_anon(%zu, 0) returned %p (%s): expected NULL with EINVAL",
 		      slots, (void *)none, grader_errno_name(errno));
+}
+END_TEST
+
+/* ---- §4: a signal does not interrupt a wait ---- */
+
+/*
+ * Calls put (true) or get in the test process with the nth sem_wait of
+ * the lab failing with EINTR, as a signal handler makes it fail: the call
+ * must wait again and succeed.
+ */
+static void call_through_eintr(struct ring *r, bool put, unsigned nth, void *msg,
+			       size_t len, void *buf)
+{
+	const char *name = put ? "ring_put" : "ring_get";
+	long rc;
+	int saved;
+	bool fired;
+
+	fault_arm(FAULT_sem_wait, nth, EINTR);
+	rc = put ? ring_put(r, msg, len) : (long)ring_get(r, buf, len);
+	saved = errno;
+	fired = fault_disarm();
+	require(fired, "%s made fewer than %u sem_wait calls: it waits for a slot "
+		"and for the lock with sem_wait", name, nth);
+	require(rc == (put ? 0 : (long)len), "%s returned %ld (%s) when its sem_wait "
+		"number %u failed with EINTR, as a signal handler makes it: ring.h "
+		"promises that a signal does not interrupt the wait: sem_wait again "
+		"after EINTR", name, rc, grader_errno_name(saved), nth);
+}
+
+START_TEST(ring_waits_survive_signals)
+{
+	const size_t slots = grader_random_between(2, 16);
+	const size_t size = grader_random_between(8, 300);
+	struct ring *r = ring_create_anon(slots, size);
+	unsigned char *msg = malloc(size), *got = malloc(size);
+
+	require(msg != NULL && got != NULL, "grader: out of memory");
+	require(r != NULL, "ring_create_anon(%zu, %zu) failed: %s", slots, size,
+		grader_errno_name(errno));
+	grader_random_bytes(msg, size);
+	for (unsigned nth = 1; nth <= 2; nth++) {
+		call_through_eintr(r, true, nth, msg, size, NULL);
+		call_through_eintr(r, false, nth, NULL, size, got);
+		require(memcmp(got, msg, size) == 0, "the message ring_get returned after "
+			"an interrupted wait is not the one put");
+	}
+	require(ring_destroy(r) == 0, "ring_destroy failed: %s", grader_errno_name(errno));
+	free(msg);
+	free(got);
 }
 END_TEST
 
@@ -792,6 +851,73 @@ static void ender_child(void *arg)
 	}
 	_exit(0);
 }
+
+/* ---- §6: puts after the end ---- */
+
+struct after_end {
+	struct ring *ring;
+	size_t slots;
+	struct child_log rep;
+};
+
+/*
+ * After ring_end, more puts than the ring has slots: each must fail with
+ * EPIPE at once, giving back the free slot it waited for, or a later one
+ * finds none and sleeps for ever.
+ */
+static void puts_after_end(void *arg)
+{
+	struct after_end *ae = arg;
+	const char msg[] = "late";
+	int rc;
+
+	child_step(&ae->rep, "ring_end on a ring of %zu empty slots", ae->slots);
+	if (ring_end(ae->ring) != 0) {
+		child_problem(&ae->rep, "ring_end on an empty ring failed: %s",
+			      grader_errno_name(errno));
+		_exit(1);
+	}
+	for (size_t i = 1; i <= ae->slots + 1; i++) {
+		child_step(&ae->rep, "put %zu after ring_end, %zu slots (expect EPIPE at "
+			   "once: a put that keeps its free slot leaves none for the next)",
+			   i, ae->slots);
+		errno = 0;
+		rc = ring_put(ae->ring, msg, sizeof msg);
+		if (rc != -1 || errno != EPIPE) {
+			child_problem(&ae->rep, "ring_put number %zu after ring_end returned %d "
+				      "(%s): expected -1 with EPIPE", i, rc,
+				      grader_errno_name(errno));
+			_exit(1);
+		}
+	}
+	child_step(&ae->rep, "a second ring_end (expect EPIPE)");
+	errno = 0;
+	rc = ring_end(ae->ring);
+	if (rc != -1 || errno != EPIPE) {
+		child_problem(&ae->rep, "a second ring_end returned %d (%s): expected -1 "
+			      "with EPIPE", rc, grader_errno_name(errno));
+		_exit(1);
+	}
+}
+
+START_TEST(ring_put_after_end_fails_fast)
+{
+	struct after_end *ae = child_shared(sizeof *ae);
+	char why[400];
+	pid_t pid;
+
+	ae->slots = grader_random_between(2, 8);
+	ae->ring = ring_create_anon(ae->slots, grader_random_between(8, 64));
+	require(ae->ring != NULL, "ring_create_anon failed: %s", grader_errno_name(errno));
+	pid = child_start(puts_after_end, ae, NULL);
+	if (!child_finished(&pid, 1.5, &ae->rep, why, sizeof why)) {
+		ring_destroy(ae->ring);
+		ck_abort_msg("%s", why);
+	}
+	require(ring_destroy(ae->ring) == 0, "ring_destroy failed: %s",
+		grader_errno_name(errno));
+}
+END_TEST
 
 START_TEST(ring_end_wakes_every_consumer)
 {
