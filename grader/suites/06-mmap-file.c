@@ -705,6 +705,43 @@ START_TEST(writer_syncs_each_line)
 }
 END_TEST
 
+START_TEST(writer_cuts_long_lines)
+{
+	char path[PATH_MAX], first[MAPPED], longer[64], input[128], cut[MAPPED];
+	char want[64], seen[64], *data;
+	const char *args[] = { path, "write", NULL };
+	struct run_result res;
+	size_t len, long_len = grader_random_between(LONGEST_TEXT + 1, 60);
+
+	/* A line that fits, then one that does not: the file ends with its cut. */
+	random_line(first, grader_random_between(1, LONGEST_TEXT));
+	random_line(longer, long_len);
+	snprintf(input, sizeof input, "%s\n%s\n", first, longer);
+	memcpy(cut, longer, LONGEST_TEXT);
+	cut[LONGEST_TEXT] = '\0';
+	work_path(path, sizeof path, "cut.txt");
+	run_mmapdemo(args, input, 2.5, &res);
+	assert_writer_ran(&res, "a line of more than 18 characters");
+	data = read_file(path, &len);
+	ck_assert_msg(data != NULL && len == MAPPED, "after a line of %zu characters, "
+		      "FILE is %zu bytes: expected %d; nothing is written past the "
+		      "mapping's 20th byte", long_len, data ? len : 0, MAPPED);
+	assert_holds_line(data, len, cut, "FILE, after a line of more than 18 "
+			  "characters cut to 18,", NULL, 0);
+	ck_assert_msg(strstr(res.err, "line 2 cut to 18 characters") != NULL,
+		      "the writer cut line 2 (%zu characters) without saying so: "
+		      "expected \"mmapdemo: line 2 cut to 18 characters\" on stderr, "
+		      "it wrote %s", long_len,
+		      grader_excerpt(seen, sizeof seen, res.err, res.err_len));
+	ck_assert_msg(strstr(res.err, "line 1 ") == NULL, "the writer warned about "
+		      "line 1, which fits: only lines of more than 18 characters are "
+		      "cut (stderr %s)", grader_excerpt(want, sizeof want, res.err,
+							res.err_len));
+	free(data);
+	run_result_free(&res);
+}
+END_TEST
+
 START_TEST(writer_mode_0600)
 {
 	char path[PATH_MAX], input[256], last[MAPPED];
@@ -816,8 +853,10 @@ START_TEST(reader_prints)
 {
 	char path[PATH_MAX], text[MAPPED], count[16], expected[MAPPED * 8];
 	char seen[64], want[64];
-	const unsigned times = grader_random_between(2, 6);
-	const char *args[] = { path, "read", "-n", count, "-i", "0.01", NULL };
+	const unsigned times = grader_random_between(3, 5);
+	/* A fraction of a second: an int sleep would make it 0 or 1 s. */
+	const double interval = 0.05, least = (times - 1) * interval * 0.9;
+	const char *args[] = { path, "read", "-n", count, "-i", "0.05", NULL };
 	struct run_result res;
 	size_t n = 0;
 
@@ -827,12 +866,12 @@ START_TEST(reader_prints)
 	snprintf(count, sizeof count, "%u", times);
 	for (unsigned i = 0; i < times; i++)
 		n += (size_t)snprintf(expected + n, sizeof expected - n, "%s\n", text);
-	run_mmapdemo(args, NULL, 2.5, &res);
+	run_mmapdemo(args, NULL, 2.0 + 1.2 * times, &res);
 	ck_assert_msg(!res.timed_out,
-		      "mmapdemo FILE read -n %u -i 0.01 was still running after %.1f s: "
+		      "mmapdemo FILE read -n %u -i 0.05 was still running after %.1f s: "
 		      "stop after COUNT prints", times, res.seconds);
 	ck_assert_msg(res.exited && res.exit_code == 0,
-		      "mmapdemo FILE read -n %u -i 0.01: %s, expected exit 0; stderr %s",
+		      "mmapdemo FILE read -n %u -i 0.05: %s, expected exit 0; stderr %s",
 		      times, describe(&res),
 		      grader_excerpt(seen, sizeof seen, res.err, res.err_len));
 	ck_assert_msg(res.out_len == n && memcmp(res.out, expected, n) == 0,
@@ -841,6 +880,14 @@ START_TEST(reader_prints)
 		      grader_excerpt(seen, sizeof seen, res.out, res.out_len),
 		      grader_excerpt(want, sizeof want, expected, strlen(text) + 1),
 		      times);
+	ck_assert_msg(res.seconds >= least, "mmapdemo FILE read -n %u -i 0.05 printed "
+		      "%u times in %.3f s: %.2f s apart, the prints take at least %.2f s: "
+		      "-i is in seconds with a fraction; an int sleep(0) does not wait: "
+		      "sleep with nanosleep", times, times, res.seconds, interval, least);
+	ck_assert_msg(res.seconds < (times - 1) * 0.6 + 0.5 * grader_scale(),
+		      "mmapdemo FILE read -n %u -i 0.05 took %.1f s: the prints were about "
+		      "a second apart, not 0.05 s: -i is in seconds with a fraction (parse "
+		      "it with strtod, sleep with nanosleep)", times, res.seconds);
 	run_result_free(&res);
 }
 END_TEST
