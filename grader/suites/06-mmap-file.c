@@ -1179,6 +1179,8 @@ START_TEST(bad_directory_or_unreadable)
 	const char *write_dir[] = { dir, "write", NULL };
 	const char *read_locked[] = { locked, "read", "-n", "1", NULL };
 	const char *write_locked[] = { locked, "write", NULL };
+	char fifo[PATH_MAX];
+	const char *read_fifo[] = { fifo, "read", "-n", "1", NULL };
 	struct run_result res;
 
 	work_path(good, sizeof good, "good.txt");
@@ -1202,6 +1204,14 @@ START_TEST(bad_directory_or_unreadable)
 	run_result_free(&res);
 	run_mmapdemo(write_locked, "line\n", 2.0, &res);
 	assert_one_line_error(&res, "an unwritable FILE to write", locked);
+	run_result_free(&res);
+
+	/* Opening a FIFO waits for a writer, unless O_NONBLOCK says not to. */
+	work_path(fifo, sizeof fifo, "a-fifo");
+	ck_assert_msg(mkfifo(fifo, 0600) == 0, "grader: mkfifo: %s", strerror(errno));
+	run_mmapdemo(read_fifo, NULL, 2.0, &res);
+	assert_one_line_error(&res, "a FIFO to read (open with O_NONBLOCK: opening a "
+			      "FIFO waits for a writer, then fstat says it is no file)", fifo);
 	run_result_free(&res);
 }
 END_TEST
