@@ -98,7 +98,20 @@ struct duel {
 	const struct sync_api *api;
 	struct window_log window;
 	struct caller_mask_log caller_mask;
+	atomic_int slept_in_pause;      /* a side's WAIT_* called pause() */
 };
+
+/* The duel running now, for the wrappers of sigsuspend() and pause(). */
+static struct duel *duel_now;
+
+/* The fix for a sleep with a signal open, as the way the side slept says. */
+static const char *open_sleep_fix(const struct turns *t)
+{
+	return atomic_load(&((const struct duel *)t->arg)->slept_in_pause)
+		? "it opens the mask, then calls pause(): sleep in sigsuspend(), which "
+		  "opens the mask and sleeps in one step"
+		: "keep both blocked";
+}
 
 /* How a side of a duel failed on its own (turns_fail), besides the core's. */
 enum { FAIL_MASK = TURNS_FAIL_OWN, FAIL_OPEN_SLEEP };
@@ -177,6 +190,8 @@ int pause(void)
 {
 	sigset_t now;
 
+	if (duel_now)
+		atomic_store(&duel_now->slept_in_pause, 1);
 	inspect_sleep();
 	sigprocmask(SIG_BLOCK, NULL, &now);
 	return (int)syscall(SYS_rt_sigsuspend, &now, _NSIG / 8);
@@ -240,7 +255,7 @@ static bool judge_mask(const struct turns *t, char *hint, size_t size)
 	case FAIL_OPEN_SLEEP:
 		snprintf(hint, size, "%s went to sleep in round %ld with SIG%s unblocked: "
 			 "a signal landing between its flag test and the sleep is lost; "
-			 "keep both blocked", wait, t->fail_expected, sig);
+			 "%s", wait, t->fail_expected, sig, open_sleep_fix(t));
 		return true;
 	default:
 		return false;
@@ -259,9 +274,12 @@ static bool judge_lost_wakeup(const struct turns *t, char *hint, size_t size)
 		return false;
 	snprintf(hint, size,
 		 "lost wake-up: %s tested its flag with SIG%s unblocked; the signal "
-		 "landed before the sleep and it slept on. Keep SIGUSR1/2 blocked "
-		 "after WAIT_*",
-		 t->ops->wait_name[turns_side_of(t, pid)], signo == SIGUSR1 ? "USR1" : "USR2");
+		 "landed before the sleep and it slept on. %s",
+		 t->ops->wait_name[turns_side_of(t, pid)], signo == SIGUSR1 ? "USR1" : "USR2",
+		 atomic_load(&((const struct duel *)t->arg)->slept_in_pause)
+		 ? "It opens the mask, then calls pause(): sleep in sigsuspend(), which "
+		   "opens the mask and sleeps in one step"
+		 : "Keep SIGUSR1/2 blocked after WAIT_*");
 	return true;
 }
 
@@ -312,9 +330,11 @@ static void duel_and_judge(const struct sync_api *api, long rounds,
 			     "a TELL_* that comes early then waits, pending, for sigsuspend");
 	window = arm_window ? &d->window : NULL;
 	mask_watch = check_mask ? t : NULL;
+	duel_now = d;
 	turns_run(t, STALL_SECONDS, GRACE_SECONDS);
 	window = NULL;
 	mask_watch = NULL;
+	duel_now = NULL;
 	if (check_mask)
 		block_one(CALLER_BLOCKED, SIG_UNBLOCK);
 	bad = turns_judge(t, hint, sizeof hint);
