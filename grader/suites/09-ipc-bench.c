@@ -632,7 +632,7 @@ static void check_looks_again(const char *name, sleep_fn *sleep, bool semaphore)
 	struct sleeper s = { ring, sleep };
 	pid_t pid;
 	int status;
-	bool ended;
+	bool ended, spinning = false;
 
 	window = child_shared(sizeof *window);
 	window->w = &ring->reader;
@@ -640,10 +640,19 @@ static void check_looks_again(const char *name, sleep_fn *sleep, bool semaphore)
 		      "grader: sem_init: %s", strerror(errno));
 	pid = child_start(sleep_in_window, &s, NULL);
 	ended = child_wait_until(pid, 0.5, &status);
-	if (!ended)
+	if (!ended) {
+		/* Asleep, or still looking? */
+		int before = atomic_load(&window->looks);
+
+		sleep_seconds(0.05);
+		spinning = atomic_load(&window->looks) != before;
 		child_stop(&pid);
+	}
 	if (semaphore)
 		sem_destroy(&ring->reader.sem);
+	ck_assert_msg(!spinning, "%s kept looking at the ring (%d looks in 0.5 s) "
+		      "with its flag down, never sleeping: after a short look, raise the "
+		      "flag, look again, then sleep", name, atomic_load(&window->looks));
 	ck_assert_msg(ended || atomic_load(&window->looks_up) > 0 ||
 		      atomic_load(&ring->reader.sleeping) == 0, "%s raised its flag and "
 		      "went to sleep without looking at the ring again: what arrived "
