@@ -492,6 +492,16 @@ const char *run_describe(const struct run_result *res, char *buf, size_t size)
 	return buf;
 }
 
+bool run_getopt_spoke_first(const char *err)
+{
+	const char *newline = strchr(err, '\n');
+	size_t first = newline ? (size_t)(newline - err) : strlen(err);
+
+	return memmem(err, first, "invalid option", 14) != NULL ||
+	       memmem(err, first, "unrecognized option", 19) != NULL ||
+	       memmem(err, first, "option requires an argument", 27) != NULL;
+}
+
 bool run_refused(const char *prog, const char *const args[], const struct refusal *r,
 		 char *hint, size_t size)
 {
@@ -520,6 +530,10 @@ bool run_refused(const char *prog, const char *const args[], const struct refusa
 		snprintf(hint, size, "%s %s ended with %s: expected %s and one line on "
 			 "stderr%s; stderr %s", prog, r->what,
 			 run_describe(&res, how, sizeof how), want, advice, shown);
+	else if (lines > 1 && run_getopt_spoke_first(res.err))
+		snprintf(hint, size, "%s %s printed %s on stderr: getopt printed a message "
+			 "of its own before yours: set opterr = 0 and print one line%s", prog,
+			 r->what, shown, advice);
 	else if (lines != 1 || res.err[res.err_len - 1] != '\n')
 		snprintf(hint, size, "%s %s printed %s on stderr: expected one line saying "
 			 "what is wrong%s", prog, r->what, shown, advice);

@@ -88,4 +88,11 @@ bool run_refused(const char *prog, const char *const args[], const struct refusa
 /* "exit 0", "exit 3", "killed by SIGSEGV", "was still running after 2.0 s" */
 const char *run_describe(const struct run_result *res, char *buf, size_t size);
 
+/*
+ * Whether a program's stderr starts with one of glibc getopt's own
+ * messages ("invalid option", "option requires an argument"): the program
+ * left opterr at 1, and its own usage line comes second.
+ */
+bool run_getopt_spoke_first(const char *err);
+
 #endif

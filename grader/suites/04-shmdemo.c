@@ -635,16 +635,19 @@ START_TEST(demo_usage)
 							 strlen(text)));
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		bool ok;
+		bool ok, getopt_first;
 
 		run_in(&res, kf, bad[i]);
 		run_describe(&res, how, sizeof how);
 		grader_excerpt(err, sizeof err, res.err, res.err_len);
 		ok = res.exited && res.exit_code == 2 && res.out_len == 0 &&
 		     strncmp(res.err, "usage:", 6) == 0;
+		getopt_first = run_getopt_spoke_first(res.err);
 		run_result_free(&res);
 		require(ok, "'%s' should print a usage line on stderr and exit 2; it ended "
-			"with %s, stderr %s", shown[i], how, err);
+			"with %s, stderr %s%s", shown[i], how, err, getopt_first
+			? ": getopt printed a message of its own before yours: set "
+			  "opterr = 0" : "");
 	}
 	tidy_now();
 }

@@ -337,6 +337,10 @@ static void assert_one_line_error(const struct run_result *res,
 		      "mmapdemo on %s exited 0 (stderr %s): expected a non-zero "
 		      "status", case_name,
 		      grader_excerpt(err, sizeof err, res->err, res->err_len));
+	ck_assert_msg(!run_getopt_spoke_first(res->err), "mmapdemo on %s printed %s on "
+		      "stderr: getopt printed a message of its own before yours: set "
+		      "opterr = 0 and print one line", case_name,
+		      grader_excerpt(err, sizeof err, res->err, res->err_len));
 	ck_assert_msg(res->err_len > 1 && nl == res->err + res->err_len - 1,
 		      "mmapdemo on %s: expected exactly one line on stderr, saw %s",
 		      case_name, grader_excerpt(err, sizeof err, res->err,
@@ -1226,6 +1230,8 @@ START_TEST(bad_command_line)
 	const char *bad_interval[] = { good, "read", "-n", "1", "-i", number, NULL };
 	const char *negative[] = { good, "read", "-n", "1", "-i", "-1", NULL };
 	const char *const *rejected[] = { bad_count, zero_count, bad_interval, negative };
+	const char *unknown_option[] = { good, "read", "-z", NULL };
+	const char *missing_value[] = { good, "read", "-n", NULL };
 	struct run_result res;
 
 	work_path(good, sizeof good, "good.txt");
@@ -1260,6 +1266,13 @@ START_TEST(bad_command_line)
 		assert_one_line_error(&res, what, NULL);
 		run_result_free(&res);
 	}
+	/* An option the reader does not know, and one without its value. */
+	run_mmapdemo(unknown_option, NULL, 2.0, &res);
+	assert_one_line_error(&res, "\"read -z\"", NULL);
+	run_result_free(&res);
+	run_mmapdemo(missing_value, NULL, 2.0, &res);
+	assert_one_line_error(&res, "\"read -n\" (no count)", NULL);
+	run_result_free(&res);
 }
 END_TEST
 
