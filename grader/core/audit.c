@@ -191,9 +191,11 @@ static bool kill_if_child(const struct proc_status *p, void *arg)
 		return true;
 	}
 	s->found++;
+	/* A copy of the test process bears the suite's name: say what it is. */
 	if (s->describe && s->found <= 3)
-		append(s->report, s->size, "process %d (%s) still running",
-		       (int)p->pid, p->comm);
+		append(s->report, s->size, "process %d (%s) still running", (int)p->pid,
+		       strncmp(p->comm, program_invocation_short_name, 15) == 0
+		       ? "a fork of the test, made by your code" : p->comm);
 	/* Its whole group at once: a fork bomb outruns one kill at a time. */
 	if (p->pgid > 1 && p->pgid != getpgrp())
 		kill(-p->pgid, SIGKILL);

@@ -126,6 +126,29 @@ static void append(char *text, size_t size, const char *what)
 		snprintf(text + used, size - used, "%s", what);
 }
 
+/* What to do about what a test left behind, for the kinds it left. */
+static void leak_advice(const char *leaks, char *advice, size_t size)
+{
+	bool semaphore = false, object = false;
+
+	/* /dev/shm/sem.NAME is a named semaphore, anything else an object. */
+	for (const char *p = leaks; (p = strstr(p, "/dev/shm/")) != NULL; p++) {
+		if (strncmp(p + 9, "sem.", 4) == 0)
+			semaphore = true;
+		else
+			object = true;
+	}
+	advice[0] = '\0';
+	if (strstr(leaks, "System V"))
+		append(advice, size, ", remove what you create (IPC_RMID)");
+	if (object)
+		append(advice, size, ", shm_unlink what you create");
+	if (semaphore)
+		append(advice, size, ", sem_unlink what you create");
+	if (strstr(leaks, "process"))
+		append(advice, size, ", wait for every child");
+}
+
 /* The verdict of Check, corrected by the watchdog and the leak sweep. */
 static void compose(const struct check_outcome *out, const struct watchdog_findings *found,
 		    const char *leaks, struct result *r)
@@ -161,12 +184,11 @@ static void compose(const struct check_outcome *out, const struct watchdog_findi
 			 "test called exit() or _exit(); return to the caller instead");
 	}
 	if (leaks[0]) {
-		char leak_hint[sizeof r->hint];
+		char leak_hint[sizeof r->hint], advice[160];
 
-		snprintf(leak_hint, sizeof leak_hint,
-			 "left behind after the test: %s: remove what you create "
-			 "(shmctl IPC_RMID, shm_unlink, sem_unlink) and wait for "
-			 "every child", leaks);
+		leak_advice(leaks, advice, sizeof advice);
+		snprintf(leak_hint, sizeof leak_hint, "left behind after the test: %s: %s",
+			 leaks, advice[0] ? advice + 2 : "remove what you create");
 		if (r->status == RESULT_PASS) {
 			r->status = RESULT_FAIL;
 			snprintf(r->hint, sizeof r->hint, "%s", leak_hint);
