@@ -38,7 +38,7 @@ GRADE = ./$(DRIVER) --root $(call quote,$(CURDIR)) --src $(call quote,$(SRC)) \
 	--build $(BUILD) --core $(CORE_DIR) --format $(call quote,$(FORMAT)) \
 	$(if $(LAB),--lab $(call quote,$(LAB))) $(if $(TEST),--test $(call quote,$(TEST)))
 
-.PHONY: all help grade test stubs diagrams html batch bench clean deps deps-test tools san-tools
+.PHONY: all help grade test mutants stubs diagrams html batch bench clean deps deps-test tools san-tools
 .DEFAULT_GOAL := all
 
 help:
@@ -48,6 +48,7 @@ help:
 	@echo '  make grade FORMAT=json     Gradescope results.json (also tap, junit, tsv)'
 	@echo '  make batch SUBMISSIONS=DIR [OUT=DIR]   grade a class, one folder per student'
 	@echo '  make test             the self-test (solutions pass, stubs and bugs fail, ...)'
+	@echo '  make mutants          mutation testing of the suites (LAB=03 for one lab)'
 	@echo '  make diagrams         render diagrams/*.dot to SVG'
 	@echo '  make html             handouts as HTML in build/html/'
 	@echo '  make bench            lab 09 benchmark of every IPC mechanism'
@@ -111,6 +112,10 @@ batch: deps
 test: deps-test
 	@$(MAKE) -s --no-print-directory tools
 	@bash selftest/run $(LAB)
+
+mutants: deps-test
+	@$(MAKE) -s --no-print-directory tools
+	@bash selftest/mutants/run $(LAB)
 
 stubs:
 	@sh tools/mkstubs solutions labs

@@ -22,6 +22,7 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define FAULT_CALLS(X) \
@@ -43,6 +44,8 @@
 	X(pipe, int, -1, (int fds[2]), (fds)) \
 	X(dup2, int, -1, (int from, int to), (from, to)) \
 	X(fork, pid_t, -1, (void), ()) \
+	X(waitpid, pid_t, -1, (pid_t pid, int *status, int options), \
+	  (pid, status, options)) \
 	X(mkfifo, int, -1, (const char *path, mode_t mode), (path, mode)) \
 	X(sem_init, int, -1, (sem_t *sem, int pshared, unsigned value), \
 	  (sem, pshared, value)) \

@@ -209,11 +209,26 @@ START_TEST(functions_report_failures)
 		      "return -1 with fork's errno", rc, grader_errno_name(saved));
 	ck_assert_msg(*p == value, "fork failed, no child ran, yet the int changed "
 		      "from %d to %d: fork's -1 was taken for a child's 0", value, *p);
+
+	/* A signal that interrupts the wait is no failure: wait again. */
+	fault_arm(FAULT_waitpid, 1, EINTR);
+	rc = child_sets_to_one(p);
+	saved = errno;
+	grader_leave_if_forked(0);
+	fired = fault_disarm();
+	ck_assert_msg(fired, "child_sets_to_one never called waitpid: wait for the child");
+	ck_assert_msg(rc == 0, "child_sets_to_one returned %d (errno %s) when "
+		      "its waitpid was interrupted by a signal (EINTR): call waitpid "
+		      "again after EINTR", rc, grader_errno_name(saved));
 }
 END_TEST
 
+/* A line the test leaves in stdout's buffer before calling child_sets_to_one. */
+#define CALLER_LINE "the caller's line, not yet flushed\n"
+
 START_TEST(child_sets_to_one_waits)
 {
+	char *caller;
 	char out_path[600], output[256] = "", shown[128];
 	/* The grader's own shared int: this item tests child_sets_to_one only. */
 	int *p = mmap(NULL, sizeof *p, PROT_READ | PROT_WRITE,
@@ -230,6 +245,8 @@ START_TEST(child_sets_to_one_waits)
 	*p = 0;
 	fflush(stdout);
 	dup2(out_fd, 1);
+	/* The caller's own output, still in its buffer when it calls. */
+	fputs(CALLER_LINE, stdout);
 	rc = child_sets_to_one(p);
 	call_errno = errno;
 	grader_leave_if_forked(0); /* a child that returned instead of exiting */
@@ -249,6 +266,14 @@ START_TEST(child_sets_to_one_waits)
 		      "child_sets_to_one returned before its child was reaped: "
 		      "the parent must waitpid() for the child before reading");
 	ck_assert_msg(*p == 1, "after child_sets_to_one the int is %d, not 1", *p);
+	caller = strstr(output, CALLER_LINE);
+	ck_assert_msg(caller == NULL || strstr(caller + 1, CALLER_LINE) == NULL,
+		      "the caller's unflushed output came out twice, once from the "
+		      "child, which got a copy of the caller's stdio buffer: "
+		      "fflush(stdout) before fork");
+	if (caller != NULL)    /* what is left is the child's own */
+		memmove(caller, caller + strlen(CALLER_LINE),
+			strlen(caller + strlen(CALLER_LINE)) + 1);
 	ck_assert_msg(strcmp(output, "Child setting anInt to 1\n") == 0,
 		      "the child printed %s: expected \"Child setting anInt to 1\\n\"",
 		      grader_excerpt(shown, sizeof shown, output, strlen(output)));
@@ -309,9 +334,11 @@ END_TEST
  * left no process.  A program that prints its lines without the work
  * passes every other item but this one.
  */
-static void check_failure_reported(const char *prog, enum fault_call call, int error)
+static void check_failure_reported(const char *prog, enum fault_call call, int error,
+				   bool after_result)
 {
 	char fault[64], shown[128], how[64];
+	const char *went_on, *never;
 	const char *env[] = { fault_env(fault, sizeof fault, call, 1, error), NULL };
 	struct run_opts opts = { .timeout = 3.0, .preload = "faults", .env = env };
 	struct run_result res;
@@ -323,6 +350,11 @@ static void check_failure_reported(const char *prog, enum fault_call call, int e
 		      "end at once. Just before: %s", prog, fault_name(call),
 		      grader_errno_name(error), run_describe(&res, how, sizeof how),
 		      res.autopsy ? res.autopsy : "?");
+	never = strstr(res.err, "faults: never called ");
+	ck_assert_msg(never == NULL, "%s never called %s: it should (%s)", prog,
+		      fault_name(call), call == FAULT_munmap ? "int_release unmaps the int"
+		      : call == FAULT_fork ? "child_sets_to_one forks"
+		      : "shared_int_create maps the int");
 	ck_assert_msg(!res.exited || res.exit_code != 0, "%s exited 0 and printed %s "
 		      "although its %s failed (%s): it must check each call's result "
 		      "and die with the error, not print its lines regardless", prog,
@@ -332,8 +364,14 @@ static void check_failure_reported(const char *prog, enum fault_call call, int e
 		      "result; check it (NULL from shared_int_create, -1 from "
 		      "child_sets_to_one) and die", prog, run_describe(&res, how, sizeof how),
 		      fault_name(call), grader_errno_name(error));
-	ck_assert_msg(strstr(res.out, "anInt is") == NULL, "%s printed %s although its "
-		      "%s failed: stop at the first failed call", prog,
+	went_on = strstr(res.err, "faults: ");
+	ck_assert_msg(went_on == NULL, "%s went on after its %s failed (%s): %.*s: stop "
+		      "at the first failure (check each result: NULL from "
+		      "shared_int_create, -1 from child_sets_to_one)", prog, fault_name(call),
+		      grader_errno_name(error), went_on ? (int)strcspn(went_on + 8, "\n") : 0,
+		      went_on ? went_on + 8 : "");
+	ck_assert_msg(after_result || strstr(res.out, "anInt is") == NULL, "%s printed %s "
+		      "although its %s failed: stop at the first failed call", prog,
 		      grader_excerpt(shown, sizeof shown, res.out, res.out_len),
 		      fault_name(call));
 	newline = strchr(res.err, '\n');
@@ -353,8 +391,10 @@ START_TEST(programs_report_failures)
 	const char *const programs[] = { "anon_share", "cow_demo" };
 
 	for (size_t i = 0; i < 2; i++) {
-		check_failure_reported(programs[i], FAULT_mmap, ENOMEM);
-		check_failure_reported(programs[i], FAULT_fork, EAGAIN);
+		check_failure_reported(programs[i], FAULT_mmap, ENOMEM, false);
+		check_failure_reported(programs[i], FAULT_fork, EAGAIN, false);
+		/* The release comes after the line: printed, then the error. */
+		check_failure_reported(programs[i], FAULT_munmap, EINVAL, true);
 	}
 }
 END_TEST
