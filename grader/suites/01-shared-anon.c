@@ -178,6 +178,24 @@ static void create_reports_failure(int *(*create)(int), const char *name)
 		      (void *)p, grader_errno_name(saved));
 }
 
+/*
+ * child_sets_to_one(p) with its first call of call failing with error:
+ * its result, and its errno in *err.  Fails the test if it never made
+ * that call.
+ */
+static int sets_to_one_with_fault(int *p, enum fault_call call, int error, int *err)
+{
+	int rc;
+
+	fault_arm(call, 1, error);
+	rc = child_sets_to_one(p);
+	*err = errno;
+	grader_leave_if_forked(0);
+	ck_assert_msg(fault_disarm(), "child_sets_to_one never called %s",
+		      fault_name(call));
+	return rc;
+}
+
 START_TEST(functions_report_failures)
 {
 	int value = random_value();
@@ -198,12 +216,7 @@ START_TEST(functions_report_failures)
 		      rc, grader_errno_name(saved));
 
 	*p = value;
-	fault_arm(FAULT_fork, 1, EAGAIN);
-	rc = child_sets_to_one(p);
-	saved = errno;
-	grader_leave_if_forked(0);
-	fired = fault_disarm();
-	ck_assert_msg(fired, "child_sets_to_one never called fork");
+	rc = sets_to_one_with_fault(p, FAULT_fork, EAGAIN, &saved);
 	ck_assert_msg(rc == -1 && saved == EAGAIN, "child_sets_to_one returned %d "
 		      "(errno %s) when fork failed with EAGAIN: fork's -1 is no child: "
 		      "return -1 with fork's errno", rc, grader_errno_name(saved));
@@ -211,12 +224,7 @@ START_TEST(functions_report_failures)
 		      "from %d to %d: fork's -1 was taken for a child's 0", value, *p);
 
 	/* A signal that interrupts the wait is no failure: wait again. */
-	fault_arm(FAULT_waitpid, 1, EINTR);
-	rc = child_sets_to_one(p);
-	saved = errno;
-	grader_leave_if_forked(0);
-	fired = fault_disarm();
-	ck_assert_msg(fired, "child_sets_to_one never called waitpid: wait for the child");
+	rc = sets_to_one_with_fault(p, FAULT_waitpid, EINTR, &saved);
 	ck_assert_msg(rc == 0, "child_sets_to_one returned %d (errno %s) when "
 		      "its waitpid was interrupted by a signal (EINTR): call waitpid "
 		      "again after EINTR", rc, grader_errno_name(saved));

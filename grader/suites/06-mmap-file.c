@@ -351,6 +351,17 @@ static void assert_one_line_error(const struct run_result *res,
 						res->err_len), path);
 }
 
+/* Runs mmapdemo with args (and input) and requires assert_one_line_error's refusal. */
+static void expect_refusal(const char *const args[], const char *input,
+			   const char *case_name, const char *path)
+{
+	struct run_result res;
+
+	run_mmapdemo(args, input, 2.0, &res);
+	assert_one_line_error(&res, case_name, path);
+	run_result_free(&res);
+}
+
 /* ================= the library: map_file_shared ================= */
 
 START_TEST(map_new_file)
@@ -1185,38 +1196,27 @@ START_TEST(bad_directory_or_unreadable)
 	const char *write_locked[] = { locked, "write", NULL };
 	char fifo[PATH_MAX];
 	const char *read_fifo[] = { fifo, "read", "-n", "1", NULL };
-	struct run_result res;
 
 	work_path(good, sizeof good, "good.txt");
 	assert_reader_works(good);
 	work_path(dir, sizeof dir, "a-directory");
 	ck_assert_msg(mkdir(dir, 0700) == 0, "grader: mkdir: %s", strerror(errno));
-	run_mmapdemo(read_dir, NULL, 2.0, &res);
-	assert_one_line_error(&res, "a directory to read", dir);
-	run_result_free(&res);
-	run_mmapdemo(write_dir, "line\n", 2.0, &res);
-	assert_one_line_error(&res, "a directory to write", dir);
-	run_result_free(&res);
+	expect_refusal(read_dir, NULL, "a directory to read", dir);
+	expect_refusal(write_dir, "line\n", "a directory to write", dir);
 
 	work_path(locked, sizeof locked, "locked.txt");
 	write_file(locked, zeros, MAPPED, 0000);
 	ck_assert_msg(programs_obey_permissions(),
 		      "grader: running as root and cannot drop CAP_DAC_OVERRIDE: %s",
 		      strerror(errno));
-	run_mmapdemo(read_locked, NULL, 2.0, &res);
-	assert_one_line_error(&res, "an unreadable FILE to read", locked);
-	run_result_free(&res);
-	run_mmapdemo(write_locked, "line\n", 2.0, &res);
-	assert_one_line_error(&res, "an unwritable FILE to write", locked);
-	run_result_free(&res);
+	expect_refusal(read_locked, NULL, "an unreadable FILE to read", locked);
+	expect_refusal(write_locked, "line\n", "an unwritable FILE to write", locked);
 
 	/* Opening a FIFO waits for a writer, unless O_NONBLOCK says not to. */
 	work_path(fifo, sizeof fifo, "a-fifo");
 	ck_assert_msg(mkfifo(fifo, 0600) == 0, "grader: mkfifo: %s", strerror(errno));
-	run_mmapdemo(read_fifo, NULL, 2.0, &res);
-	assert_one_line_error(&res, "a FIFO to read (open with O_NONBLOCK: opening a "
+	expect_refusal(read_fifo, NULL, "a FIFO to read (open with O_NONBLOCK: opening a "
 			      "FIFO waits for a writer, then fstat says it is no file)", fifo);
-	run_result_free(&res);
 }
 END_TEST
 
@@ -1251,9 +1251,7 @@ START_TEST(bad_command_line)
 		      "mmapdemo FILE %s created FILE: check the command before "
 		      "opening anything", word);
 	run_result_free(&res);
-	run_mmapdemo(none, NULL, 2.0, &res);
-	assert_one_line_error(&res, "no arguments", NULL);
-	run_result_free(&res);
+	expect_refusal(none, NULL, "no arguments", NULL);
 	/* Counts and intervals that are not numbers, or out of range. */
 	snprintf(number, sizeof number, "%cx%u", 'a' + (int)grader_random_between(0, 25),
 		 grader_random_between(1, 999));
@@ -1262,17 +1260,11 @@ START_TEST(bad_command_line)
 
 		snprintf(what, sizeof what, "\"read -n %s%s%s\"", rejected[i][3],
 			 rejected[i][4] ? " -i " : "", rejected[i][4] ? rejected[i][5] : "");
-		run_mmapdemo(rejected[i], NULL, 2.0, &res);
-		assert_one_line_error(&res, what, NULL);
-		run_result_free(&res);
+		expect_refusal(rejected[i], NULL, what, NULL);
 	}
 	/* An option the reader does not know, and one without its value. */
-	run_mmapdemo(unknown_option, NULL, 2.0, &res);
-	assert_one_line_error(&res, "\"read -z\"", NULL);
-	run_result_free(&res);
-	run_mmapdemo(missing_value, NULL, 2.0, &res);
-	assert_one_line_error(&res, "\"read -n\" (no count)", NULL);
-	run_result_free(&res);
+	expect_refusal(unknown_option, NULL, "\"read -z\"", NULL);
+	expect_refusal(missing_value, NULL, "\"read -n\" (no count)", NULL);
 }
 END_TEST
 
