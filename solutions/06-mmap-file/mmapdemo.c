@@ -28,11 +28,6 @@ static const int MAX_INPUT_LENGTH = 20;
 
 #define USAGE "FILE write | FILE read [-n COUNT] [-i SECONDS]"
 
-struct reader_options {
-	unsigned long count;  /* how many times to print; 0: for ever */
-	double interval;      /* seconds between two prints */
-};
-
 /* A bad command line: one line on stderr, exit status 2. */
 static _Noreturn void usage_error(const char *what, const char *arg)
 {
@@ -131,6 +126,11 @@ static double parse_interval(const char *arg)
 	return seconds;
 }
 
+struct reader_options {
+	unsigned long count;  /* how many times to print; 0: for ever */
+	double interval;      /* seconds between two prints */
+};
+
 /* Parses the options after "read"; argv[0] is "read". */
 static void parse_reader_options(int argc, char **argv,
 				 struct reader_options *opt)
@@ -183,6 +183,10 @@ static void print_line(const char *map, size_t size)
 }
 
 /* END SOLUTION */
+/*
+ * "mmapdemo FILE read [-n COUNT] [-i SECONDS]": argv starts at "read"
+ * (argv[0] is "read", the options follow), so getopt can parse it as is.
+ */
 static void run_reader(const char *path, int argc, char **argv)
 {
 	/* BEGIN SOLUTION */
