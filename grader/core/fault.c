@@ -32,7 +32,7 @@ void fault_short_io(bool on)
 	atomic_store(&short_io, on);
 }
 
-/* A small generator of the hooks' own: the run's seed is the test's. */
+/* A small generator of the hooks' own, from a fixed start: the same cuts every run. */
 static unsigned next_short_io(void)
 {
 	unsigned x = atomic_load(&short_io_state);
