@@ -10,6 +10,7 @@ static const char *const call_names[] = FAULT_NAMES;
 
 static struct fault_plan plan = { .call = -1 };
 static atomic_bool short_io;
+static atomic_uint private_semaphores;  /* sem_init calls with pshared 0 */
 static atomic_uint short_io_state = 1;
 
 void fault_arm(enum fault_call call, unsigned nth, int error)
@@ -60,6 +61,11 @@ static size_t transfer_length(int fd, size_t len)
 		return 0;
 	}
 	return len < 1 + r % 64 ? len : 1 + r % 64;
+}
+
+unsigned fault_private_semaphores(void)
+{
+	return atomic_load(&private_semaphores);
 }
 
 const char *fault_name(enum fault_call call)
@@ -124,6 +130,16 @@ ssize_t grader_fault_write(int fd, const void *buf, size_t len)
 		return -1;
 	moved = transfer_length(fd, len);
 	return moved == 0 && len > 0 ? -1 : write(fd, buf, moved);
+}
+
+int grader_fault_sem_init(sem_t *sem, int pshared, unsigned value);
+int grader_fault_sem_init(sem_t *sem, int pshared, unsigned value)
+{
+	if (fault_due(FAULT_sem_init))
+		return -1;
+	if (pshared == 0)
+		atomic_fetch_add(&private_semaphores, 1);
+	return sem_init(sem, pshared, value);
 }
 
 sem_t *grader_fault_sem_open(const char *name, int flags, ...);

@@ -32,6 +32,12 @@ bool fault_disarm(void);
  * that loops until the job is done, and tries EINTR again, still works.
  */
 void fault_short_io(bool on);
+/*
+ * How many semaphores the lab's code made with sem_init(sem, 0, n),
+ * private to its process, since the test began: for a hint that names
+ * the cause of a wake-up that never reached another process.
+ */
+unsigned fault_private_semaphores(void);
 /* The call's name, "mmap". */
 const char *fault_name(enum fault_call call);
 /* "GRADER_FAULT=mmap 1 12": the same fault for a program under the

@@ -147,6 +147,15 @@ ssize_t write(int fd, const void *buf, size_t len)
 	return fault_due(FAULT_write) ? -1 : real(fd, buf, len);
 }
 
+int sem_init(sem_t *sem, int pshared, unsigned value)
+{
+	static int (*real)(sem_t *, int, unsigned);
+
+	if (real == NULL)
+		real = (int (*)(sem_t *, int, unsigned))dlsym(RTLD_NEXT, "sem_init");
+	return fault_due(FAULT_sem_init) ? -1 : real(sem, pshared, value);
+}
+
 sem_t *sem_open(const char *name, int flags, ...)
 {
 	static sem_t *(*real)(const char *, int, ...);

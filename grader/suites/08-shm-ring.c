@@ -30,6 +30,18 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * Why a wake-up may not have reached another process: the lab's code made
+ * semaphores private to one process (pshared 0), if it did.
+ */
+static const char *pshared_cause(void)
+{
+	return fault_private_semaphores() > 0
+		? " (ring_create made its semaphores with sem_init(&sem, 0, n), private "
+		  "to one process: their posts never wake another; pass pshared 1, §3)"
+		: "";
+}
+
 /* How long a hand-off may take before the other side is called stuck. */
 #define WAKE_DEADLINE 1.5
 /* A stream with no progress for this long has stalled. */
@@ -157,8 +169,9 @@ static void check_stream(struct msgstream *st, enum stream_outcome outcome,
 		      total, msgstream_unfinished(st), st->consumers, STALL_SECONDS);
 	ck_assert_msg(outcome != STREAM_STALLED,
 		      "the stream stalled %.1f s at %zu sent, %zu received of %zu: "
-		      "a wake-up never reached the other process (pshared=1?) or a deadlock",
-		      STALL_SECONDS, msgstream_sent(st), msgstream_received(st), total);
+		      "a wake-up never reached the other process, or a deadlock%s",
+		      STALL_SECONDS, msgstream_sent(st), msgstream_received(st), total,
+		      pshared_cause());
 	ck_assert_msg(outcome != STREAM_OVERDUE,
 		      "the stream still ran after %.0f s (%zu of %zu received): "
 		      "a wait that spins starves the other processes",
@@ -661,7 +674,7 @@ START_TEST(ring_get_blocks_when_empty)
 	if (!child_finished(&getter, WAKE_DEADLINE, &ho->rep, why, sizeof why)) {
 		ring_destroy(ho->ring);
 		ck_abort_msg("the consumer never woke up for the message another process put "
-			     "(%s): semaphores need pshared=1", why);
+			     "(%s)%s", why, pshared_cause());
 	}
 	ck_assert_msg(ring_destroy(ho->ring) == 0, "ring_destroy failed: %s",
 		      strerror(errno));
@@ -778,7 +791,7 @@ START_TEST(ring_put_blocks_when_full)
 	if (!child_finished(&waiter, WAKE_DEADLINE, &ho->rep, why, sizeof why)) {
 		ring_destroy(ho->ring);
 		ck_abort_msg("after a get freed a slot, the waiting producer was %s: the get's "
-			     "post never woke it (pshared=1?)", why);
+			     "post never woke it%s", why, pshared_cause());
 	}
 	drainer = child_start(drainer_child, &rest, NULL);
 	if (!child_finished(&drainer, WAKE_DEADLINE, &ho->rep, why, sizeof why)) {
@@ -956,8 +969,9 @@ START_TEST(ring_end_wakes_every_consumer)
 	ck_assert_msg(!en->rep.failed, "%s", en->rep.problem);
 	ck_assert_msg(woken == en->consumers,
 		      "%u of %u consumers waiting on an empty ring were still waiting %.1f s "
-		      "after ring_end: the end must wake every consumer (pshared=1?)",
-		      en->consumers - woken, en->consumers, WAKE_DEADLINE);
+		      "after ring_end: a consumer that finds the end mark leaves it, and "
+		      "its post, for the next one (§6)%s",
+		      en->consumers - woken, en->consumers, WAKE_DEADLINE, pshared_cause());
 }
 END_TEST
 
@@ -1093,8 +1107,8 @@ START_TEST(ring_killed_consumer_leaves_nothing)
 		shm_unlink(v->name);
 		ck_assert_msg(!v->got.failed, "%s", v->got.problem);
 		ck_abort_msg("the consumer got %zu of %zu messages in 2 s (%zu put): a "
-			     "wake-up did not reach it (pshared=1?)", child_done_count(&v->got), want,
-			     child_done_count(&v->sent));
+			     "wake-up did not reach it%s", child_done_count(&v->got), want,
+			     child_done_count(&v->sent), pshared_cause());
 	}
 	cleaner = child_start(cleanup_child, v, NULL);
 	if (!child_finished(&cleaner, WAKE_DEADLINE, &v->cleanup, why, sizeof why)) {
@@ -1176,12 +1190,13 @@ START_TEST(ring_programs_between_unrelated_processes)
 		      "ringput of %zu lines into a ring of %zu slots: %s, stderr %s%s", count,
 		      slots, run_describe(&put, desc, sizeof desc),
 		      grader_excerpt(err, sizeof err, put.err, put.err_len),
-		      put.timed_out ? ": never woken by ringget (pshared=1?)" : "");
+		      put.timed_out ? ": never woken by ringget (are the semaphores made with pshared 1? §3)" : "");
 	ck_assert_msg(got.exited && got.exit_code == 0,
 		      "ringget beside ringput: %s, stderr %s%s",
 		      run_describe(&got, desc, sizeof desc),
 		      grader_excerpt(err, sizeof err, got.err, got.err_len),
-		      got.timed_out ? ": a lost wake-up (pshared=1?), or no end of stream" : "");
+		      got.timed_out ? ": a lost wake-up (are the semaphores made with pshared 1? §3), or no "
+		      "end of stream" : "");
 	at = grader_first_difference(lines, len, got.out, got.out_len, &line);
 	ck_assert_msg(got.out_len == len && at == len,
 		      "ringget printed %zu bytes for ringput's %zu; they differ from line %zu: "
