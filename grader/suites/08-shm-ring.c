@@ -1146,6 +1146,21 @@ static bool ringctl(const char *const args[], char *why, size_t size)
 	return ok;
 }
 
+/* The likeliest cause of ringget's output differing from the lines sent at at. */
+static const char *ringget_difference(const char *sent, size_t len, size_t got_len,
+				      size_t at)
+{
+	if (got_len > len || (at < len && at < got_len && sent[at] == '\n'))
+		return "it printed more than the messages: a message is its length in "
+		       "bytes, with no NUL after it: fwrite(buf, 1, len, stdout), not "
+		       "printf(\"%s\") (§8)";
+	if (at >= got_len)
+		return "it stopped early: it should print every message until "
+		       "ring_get returns 0 (§8)";
+	return "a message out of order or lost: does each index wrap at slot_count, "
+	       "under its lock (§4, §5)?";
+}
+
 START_TEST(ring_programs_between_unrelated_processes)
 {
 	const size_t slots = grader_random_between(4, 8);
@@ -1200,8 +1215,9 @@ START_TEST(ring_programs_between_unrelated_processes)
 	at = grader_first_difference(lines, len, got.out, got.out_len, &line);
 	ck_assert_msg(got.out_len == len && at == len,
 		      "ringget printed %zu bytes for ringput's %zu; they differ from line %zu: "
-		      "%s: does the index wrap at slot_count?", got.out_len, len, line,
-		      grader_excerpt(out, sizeof out, got.out + at, got.out_len - at));
+		      "%s: %s", got.out_len, len, line,
+		      grader_excerpt(out, sizeof out, got.out + at, got.out_len - at),
+		      ringget_difference(lines, len, got.out_len, at));
 	ck_assert_msg(removed, "%s", remove_why);
 	ck_assert_msg(!left_behind,
 		      "after ringctl remove, %s is still there: shm_unlink the name", path);
@@ -1277,9 +1293,12 @@ START_TEST(ring_programs_reject_bad_input)
 		      run_describe(&res, desc, sizeof desc));
 	ck_assert_msg(res.out_len == ok_len && memcmp(res.out, input, ok_len) == 0,
 		      "ringget after ringput stopped at line 3 printed %s, expected the two "
-		      "lines before it; stderr %s",
+		      "lines before it (stderr %s): %s",
 		      grader_excerpt(out, sizeof out, res.out, res.out_len),
-		      grader_excerpt(err, sizeof err, res.err, res.err_len));
+		      grader_excerpt(err, sizeof err, res.err, res.err_len),
+		      ringget_difference(input, ok_len, res.out_len,
+					 grader_first_difference(input, ok_len, res.out,
+								 res.out_len, NULL)));
 	run_result_free(&res);
 	free(input);
 }
