@@ -31,11 +31,6 @@ static ssize_t fault_write(int fd, const void *buf, size_t len)
 	return real_write(fd, buf, len);
 }
 
-/*
- * Reads GRADER_FAULT before main, and takes it and LD_PRELOAD out of the
- * environment: a program that looked for them before its first call
- * could otherwise skip the work only when no fault is coming.
- */
 static pid_t first_pid;     /* the program's own process */
 
 /* At exit: a fault that never fired names a call the program never made. */
@@ -52,14 +47,19 @@ __attribute__((destructor)) static void report_unfired(void)
 		fault_write(2, line, (size_t)len);
 }
 
+/*
+ * Reads GRADER_FAULT before main, and takes it and LD_PRELOAD out of the
+ * environment: a program that looked for them before its first call
+ * could otherwise skip the work only when no fault is coming.
+ */
 __attribute__((constructor)) static void read_fault(void)
 {
-	first_pid = getpid();
 	const char *spec = getenv("GRADER_FAULT");
 	char name[32];
 	unsigned nth;
 	int error;
 
+	first_pid = getpid();
 	if (spec != NULL && sscanf(spec, "%31s %u %d", name, &nth, &error) == 3 &&
 	    nth > 0)
 		for (int c = 0; c < FAULT_CALL_COUNT; c++)
