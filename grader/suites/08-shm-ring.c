@@ -1146,19 +1146,48 @@ static bool ringctl(const char *const args[], char *why, size_t size)
 	return ok;
 }
 
-/* The likeliest cause of ringget's output differing from the lines sent at at. */
-static const char *ringget_difference(const char *sent, size_t len, size_t got_len,
-				      size_t at)
+/* Whether the line of got_len bytes at got (its newline included) is one of sent's. */
+static bool sent_line(const char *sent, size_t len, const char *got, size_t got_len)
 {
-	if (got_len > len || (at < len && at < got_len && sent[at] == '\n'))
-		return "it printed more than the messages: a message is its length in "
-		       "bytes, with no NUL after it: fwrite(buf, 1, len, stdout), not "
-		       "printf(\"%s\") (§8)";
+	for (const char *p = sent; p < sent + len; ) {
+		const char *end = memchr(p, '\n', (size_t)(sent + len - p));
+		size_t line_len = end ? (size_t)(end - p) + 1 : (size_t)(sent + len - p);
+
+		if (line_len == got_len && memcmp(p, got, got_len) == 0)
+			return true;
+		p += line_len;
+	}
+	return false;
+}
+
+/*
+ * The likeliest cause of ringget's output differing from the lines sent
+ * from byte at: a line that was never sent, where one was due, is bytes
+ * past a message's end (printed as a string); a whole line that was sent,
+ * but not there, is a message lost, repeated or out of order.
+ */
+static const char *ringget_difference(const char *sent, size_t len, const char *got,
+				      size_t got_len, size_t at)
+{
+	const char *line, *end;
+
 	if (at >= got_len)
 		return "it stopped early: it should print every message until "
 		       "ring_get returns 0 (§8)";
-	return "a message out of order or lost: does each index wrap at slot_count, "
-	       "under its lock (§4, §5)?";
+	/* The line where they differ, and the next one. */
+	for (line = got + at; line > got && line[-1] != '\n'; line--)
+		continue;
+	for (int n = 0; n < 2 && line < got + got_len; n++, line = end + 1) {
+		end = memchr(line, '\n', (size_t)(got + got_len - line));
+		if (end == NULL)
+			end = got + got_len - 1;
+		if (!sent_line(sent, len, line, (size_t)(end - line) + 1))
+			return "it printed bytes that no message holds: a message is its "
+			       "length in bytes, with no NUL after it: fwrite(buf, 1, len, "
+			       "stdout), not printf(\"%s\") (§8)";
+	}
+	return "a message lost, repeated or out of order: does each index wrap at "
+	       "slot_count, under its lock (§4, §5)?";
 }
 
 START_TEST(ring_programs_between_unrelated_processes)
@@ -1217,7 +1246,7 @@ START_TEST(ring_programs_between_unrelated_processes)
 		      "ringget printed %zu bytes for ringput's %zu; they differ from line %zu: "
 		      "%s: %s", got.out_len, len, line,
 		      grader_excerpt(out, sizeof out, got.out + at, got.out_len - at),
-		      ringget_difference(lines, len, got.out_len, at));
+		      ringget_difference(lines, len, got.out, got.out_len, at));
 	ck_assert_msg(removed, "%s", remove_why);
 	ck_assert_msg(!left_behind,
 		      "after ringctl remove, %s is still there: shm_unlink the name", path);
@@ -1296,7 +1325,7 @@ START_TEST(ring_programs_reject_bad_input)
 		      "lines before it (stderr %s): %s",
 		      grader_excerpt(out, sizeof out, res.out, res.out_len),
 		      grader_excerpt(err, sizeof err, res.err, res.err_len),
-		      ringget_difference(input, ok_len, res.out_len,
+		      ringget_difference(input, ok_len, res.out, res.out_len,
 					 grader_first_difference(input, ok_len, res.out,
 								 res.out_len, NULL)));
 	run_result_free(&res);
