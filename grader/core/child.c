@@ -178,6 +178,15 @@ size_t child_said(const char *path, char *text, size_t size,
 	while (n > 0 && buf[n - 1] == '\n')
 		n--;
 	buf[n] = '\0';
+	/* die() names the process: here the grader's test program, not the student's. */
+	if (strncmp(buf, program_invocation_short_name,
+		    strlen(program_invocation_short_name)) == 0 &&
+	    strncmp(buf + strlen(program_invocation_short_name), ": ", 2) == 0) {
+		size_t skip = strlen(program_invocation_short_name) + 2;
+
+		memmove(buf, buf + skip, (size_t)n - skip + 1);
+		n -= (ssize_t)skip;
+	}
 	if (text)
 		snprintf(text, size, "%s", buf);
 	if (excerpt)

@@ -110,6 +110,23 @@ int grader_fault_open(const char *path, int flags, ...)
 	return open(path, flags, c.mode);
 }
 
+int grader_fault_accept(int fd, struct sockaddr *addr, socklen_t *len);
+int grader_fault_accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	if (fault_due(FAULT_accept))
+		return -1;
+	return accept(fd, addr, len);
+}
+
+/* pipe2 is a pipe with flags: a fault of pipe fails either. */
+int grader_fault_pipe2(int fds[2], int flags);
+int grader_fault_pipe2(int fds[2], int flags)
+{
+	if (fault_due(FAULT_pipe))
+		return -1;
+	return pipe2(fds, flags);
+}
+
 ssize_t grader_fault_read(int fd, void *buf, size_t len);
 ssize_t grader_fault_read(int fd, void *buf, size_t len)
 {

@@ -8,7 +8,9 @@
  * (parameters), (arguments)) once a call.  open and sem_open take a
  * variable argument, read and write can also move fewer bytes than asked
  * (fault_short_io), and sem_init tells what it was asked for
- * (fault_private_semaphores): those five are written out by hand.
+ * (fault_private_semaphores): those five are written out by hand.  So are
+ * accept, whose address parameter glibc declares as a transparent union,
+ * and pipe2, which fails when a fault of pipe is due: code may use either.
  */
 #ifndef FAULTCALLS_H
 #define FAULTCALLS_H
@@ -21,6 +23,7 @@
 #include <errno.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -48,6 +51,7 @@
 	X(waitpid, pid_t, -1, (pid_t pid, int *status, int options), \
 	  (pid, status, options)) \
 	X(mkfifo, int, -1, (const char *path, mode_t mode), (path, mode)) \
+	X(socket, int, -1, (int domain, int type, int protocol), (domain, type, protocol)) \
 	X(sem_wait, int, -1, (sem_t *sem), (sem)) \
 	X(sem_post, int, -1, (sem_t *sem), (sem))
 
@@ -61,6 +65,7 @@ enum fault_call {
 	FAULT_read,
 	FAULT_write,
 	FAULT_sem_init,
+	FAULT_accept,
 	FAULT_CALL_COUNT
 };
 
@@ -111,7 +116,8 @@ static inline struct fault_created fault_created(int flags, bool with_value,
 
 /* The names, in the enum's order, for GRADER_FAULT and for hints. */
 #define FAULT_NAMES { \
-	FAULT_CALLS(FAULT_NAME_OF) "open", "sem_open", "read", "write", "sem_init" }
+	FAULT_CALLS(FAULT_NAME_OF) "open", "sem_open", "read", "write", "sem_init", \
+	"accept" }
 #define FAULT_NAME_OF(name, type, failed, params, args) #name,
 
 #endif

@@ -28,6 +28,7 @@
 #include "autopsy.h"
 #include "call.h"
 #include "child.h"
+#include "failsweep.h"
 #include "fault.h"
 #include "msgstream.h"
 #include "probe.h"

@@ -222,19 +222,22 @@ static const char *program_argv(const char *path, const char *prog,
  */
 static int spawn_program(pid_t *pid, const char *exec_path, const char *const *argv,
 			 char **env, const int in[2], const int out[2], const int err[2],
-			 const char *cwd)
+			 const struct run_opts *o)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	int rc;
 
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	if (o->stdin_closed)
+		posix_spawn_file_actions_addclose(&fa, 0);
+	else
+		posix_spawn_file_actions_adddup2(&fa, in[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
 	posix_spawn_file_actions_addclosefrom_np(&fa, 3); /* hide Check's fds */
-	if (cwd)
-		posix_spawn_file_actions_addchdir_np(&fa, cwd);
+	if (o->cwd)
+		posix_spawn_file_actions_addchdir_np(&fa, o->cwd);
 	spawn_attr_clean(&attr);
 	rc = posix_spawn(pid, exec_path, &fa, &attr, (char *const *)argv, env);
 	posix_spawn_file_actions_destroy(&fa);
@@ -290,7 +293,7 @@ struct running *run_start(const char *prog, const char *const args[],
 	    pipe2(err, O_CLOEXEC) < 0 || (env = build_env(o, preload, sizeof preload)) == NULL)
 		rc = errno ? errno : ENOMEM;
 	else
-		rc = spawn_program(&r->pid, exec_path, argv, env, in, out, err, o->cwd);
+		rc = spawn_program(&r->pid, exec_path, argv, env, in, out, err, o);
 	free(env);
 	if (rc == 0) {
 		hold_ends(r, o, in, out, err);

@@ -22,6 +22,7 @@ struct run_opts {
 	const char *const *env;   /* extra NAME=VALUE strings, NULL-ended */
 	const char *preload;      /* shims in grader_shimdir(), "slowchild" or "faults slowchild" */
 	bool keep_stdin_open;     /* run_start only: feed with run_feed() */
+	bool stdin_closed;        /* starts with descriptor 0 closed (input unused) */
 	bool explain_hang;        /* timed out: autopsy is autopsy_hint's hint */
 };
 

@@ -238,11 +238,27 @@ struct waiter {
 	atomic_int woke;          /* waits of side 1 that have returned */
 };
 
-/* In the child: three waits, the third one told before it begins. */
+static void caught_and_ignored(int signo)
+{
+	(void)signo;
+}
+
+/*
+ * In the child: three waits, the third one told before it begins.  A
+ * SIGALRM it catches (and ignores) may interrupt the first: no tell.
+ */
 static void wait_three_times(void *arg)
 {
 	struct waiter *w = arg;
+	struct sigaction other = { .sa_handler = caught_and_ignored };
+	sigset_t alarm;
 
+	sigemptyset(&other.sa_mask);
+	sigemptyset(&alarm);
+	sigaddset(&alarm, SIGALRM);
+	if (sigaction(SIGALRM, &other, NULL) < 0 ||
+	    sigprocmask(SIG_UNBLOCK, &alarm, NULL) < 0)
+		_exit(4);
 	for (int i = 0; i < 3; i++) {
 		if (i == 2)	/* let the third tell come first */
 			sleep_seconds(0.2);
@@ -270,6 +286,14 @@ static const char *wakeups_hint(struct waiter *w, pid_t *child, char *hint, size
 	if (woken(w, 1, 0.2) != 0)
 		return snprintf(hint, size, "%s (%s) returned although nobody had told: it "
 				"must sleep until %s", wait, name, tell), hint;
+	/* Another signal, caught by the process, wakes the sleep: no tell yet. */
+	kill(pid, SIGALRM);
+	if (woken(w, 1, 0.1) != 0)
+		return snprintf(hint, size, "%s (%s) returned when a signal of another kind "
+				"(SIGALRM, which the process catches) interrupted its sleep, "
+				"before any %s: after the sleep returns, look again and sleep "
+				"again until told (a loop, not an if; read again after EINTR)",
+				wait, name, tell), hint;
 	o->tell(&w->t, 0, pid);
 	if (woken(w, 1, 2.0) == 0)
 		return snprintf(hint, size, "%s (%s) still asleep 2 s after %s(%d): the %s "

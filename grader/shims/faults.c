@@ -78,7 +78,7 @@ static bool starts_work(enum fault_call call)
 	switch (call) {
 	case FAULT_fork: case FAULT_mmap: case FAULT_shmget: case FAULT_shmat:
 	case FAULT_shm_open: case FAULT_sem_open: case FAULT_pipe: case FAULT_mkfifo:
-	case FAULT_open:
+	case FAULT_open: case FAULT_socket:
 		return true;
 	default:
 		return false;
@@ -127,6 +127,27 @@ int open(const char *path, int flags, ...)
 	if (real == NULL)
 		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
 	return fault_due(FAULT_open) ? -1 : real(path, flags, c.mode);
+}
+
+/* glibc declares accept's address as a transparent union (__SOCKADDR_ARG). */
+int accept(int fd, __SOCKADDR_ARG addr, socklen_t *restrict len)
+{
+	static int (*real)(int, __SOCKADDR_ARG, socklen_t *restrict);
+
+	if (real == NULL)
+		real = (int (*)(int, __SOCKADDR_ARG, socklen_t *restrict))dlsym(RTLD_NEXT,
+										 "accept");
+	return fault_due(FAULT_accept) ? -1 : real(fd, addr, len);
+}
+
+/* pipe2 is a pipe with flags: a fault of pipe fails either. */
+int pipe2(int fds[2], int flags)
+{
+	static int (*real)(int *, int);
+
+	if (real == NULL)
+		real = (int (*)(int *, int))dlsym(RTLD_NEXT, "pipe2");
+	return fault_due(FAULT_pipe) ? -1 : real(fds, flags);
 }
 
 ssize_t read(int fd, void *buf, size_t len)
