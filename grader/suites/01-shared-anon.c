@@ -241,6 +241,9 @@ START_TEST(child_sets_to_one_waits)
 	/* The grader's own shared int: this item tests child_sets_to_one only. */
 	int *p = mmap(NULL, sizeof *p, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	/* Set by a child that comes back out of child_sets_to_one. */
+	volatile int *returned = mmap(NULL, sizeof *returned, PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	int saved_stdout = dup(1), out_fd, rc, call_errno, reap_errno;
 	ssize_t n;
 	pid_t left;
@@ -248,16 +251,22 @@ START_TEST(child_sets_to_one_waits)
 	/* The child's line goes to a file we read back. */
 	grader_tmp_path(out_path, sizeof out_path, "child_sets_to_one.out");
 	out_fd = open(out_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ck_assert_msg(p != MAP_FAILED && out_fd >= 0 && saved_stdout >= 0,
-		      "grader: %s", strerror(errno));
+	ck_assert_msg(p != MAP_FAILED && returned != MAP_FAILED && out_fd >= 0 &&
+		      saved_stdout >= 0, "grader: %s", strerror(errno));
 	*p = 0;
+	*returned = 0;
 	fflush(stdout);
 	dup2(out_fd, 1);
 	/* The caller's own output, still in its buffer when it calls. */
 	fputs(CALLER_LINE, stdout);
 	rc = child_sets_to_one(p);
 	call_errno = errno;
-	grader_leave_if_forked(0); /* a child that returned instead of exiting */
+	if (!grader_in_test_process()) {
+		/* A child that returned instead of exiting: say so, and end it. */
+		*returned = 1;
+		fflush(stdout);
+		_exit(0);
+	}
 	fflush(stdout);
 	dup2(saved_stdout, 1);
 	close(saved_stdout);
@@ -268,6 +277,9 @@ START_TEST(child_sets_to_one_waits)
 	output[n > 0 ? n : 0] = '\0';
 	close(out_fd);
 	unlink(out_path);
+	ck_assert_msg(!*returned, "the child returned from child_sets_to_one into its "
+		      "caller, which then ran on as a second copy of the program: end "
+		      "the child with _exit(0) once it has set the int");
 	ck_assert_msg(rc == 0, "child_sets_to_one returned %d (%s): expected 0 once "
 		      "the child has exited", rc, strerror(call_errno));
 	ck_assert_msg(left < 0 && reap_errno == ECHILD,
@@ -287,6 +299,20 @@ START_TEST(child_sets_to_one_waits)
 		      grader_excerpt(shown, sizeof shown, output, strlen(output)));
 }
 END_TEST
+
+/*
+ * True when the parent's line came out twice: the child came back out of
+ * child_sets_to_one and ran the rest of main as well.
+ */
+static bool child_ran_main(const char *out)
+{
+	const char *first = strstr(out, "anInt is ");
+
+	return first != NULL && strstr(first + 1, "anInt is ") != NULL;
+}
+
+#define CHILD_RAN_MAIN "the child returned from child_sets_to_one and ran the rest " \
+	"of main too (the parent's line came out twice): end the child with _exit(0)"
 
 /*
  * Runs a program of the lab with every child slowed down by 150 ms and
@@ -310,6 +336,8 @@ static void check_demo(const char *prog, int expected)
 	ck_assert_msg(!res.timed_out, "%s %s: expected it to end. Just before: %s",
 		      prog, run_describe(&res, how, sizeof how),
 		      res.autopsy ? res.autopsy : "?");
+	ck_assert_msg(!child_ran_main(res.out), "%s printed %s: " CHILD_RAN_MAIN, prog,
+		      grader_excerpt(shown, sizeof shown, res.out, res.out_len));
 	ck_assert_msg(res.exited && res.exit_code == 0, "%s ended with %s: expected "
 		      "exit 0 (stderr: %s)", prog, run_describe(&res, how, sizeof how),
 		      grader_excerpt(shown, sizeof shown, res.err, res.err_len));
@@ -358,6 +386,8 @@ static void check_failure_reported(const char *prog, enum fault_call call, int e
 		      "end at once. Just before: %s", prog, fault_name(call),
 		      grader_errno_name(error), run_describe(&res, how, sizeof how),
 		      res.autopsy ? res.autopsy : "?");
+	ck_assert_msg(!child_ran_main(res.out), "%s printed %s: " CHILD_RAN_MAIN, prog,
+		      grader_excerpt(shown, sizeof shown, res.out, res.out_len));
 	never = strstr(res.err, "faults: never called ");
 	ck_assert_msg(never == NULL, "%s never called %s: it should (%s)", prog,
 		      fault_name(call), call == FAULT_munmap ? "int_release unmaps the int"

@@ -684,8 +684,9 @@ END_TEST
 START_TEST(layout_cleans_up_when_shmat_fails)
 {
 	struct layout_run lr;
-	char log_path[PATH_MAX], env_log[PATH_MAX + 32], how[64];
+	char log_path[PATH_MAX], env_log[PATH_MAX + 32], how[64], shown[128];
 	const char *env[] = { env_log, NULL };
+	const char *newline;
 	int logged_id = -1;
 	FILE *log;
 
@@ -715,6 +716,19 @@ START_TEST(layout_cleans_up_when_shmat_fails)
 		      "(shmctl IPC_RMID) before dying, or mark it for removal as soon "
 		      "as it is attached",
 		      lr.leak.shmid);
+	newline = memchr(lr.res.err, '\n', lr.res.err_len);
+	ck_assert_msg(newline == lr.res.err + lr.res.err_len - 1, "when shmat failed "
+		      "layout wrote %s on stderr: expected one line, the shmat error; "
+		      "a removal that worked is no error (segment_remove returns 0)",
+		      grader_excerpt(shown, sizeof shown, lr.res.err, lr.res.err_len));
+	run_result_free(&lr.res);
+
+	/* The segment's other calls failing: shmget first, shmdt last. */
+	sweep_program("layout", NULL, "layout", FAULT_shmget, 1, ENOSPC,
+		      "check segment_create's -1", &lr.res);
+	run_result_free(&lr.res);
+	sweep_program("layout", NULL, "layout", FAULT_shmdt, 1, EINVAL,
+		      "check segment_detach's -1", &lr.res);
 	run_result_free(&lr.res);
 }
 END_TEST

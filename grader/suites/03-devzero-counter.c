@@ -387,6 +387,53 @@ static void write_value(void *arg)
 	*w->p = w->value;
 }
 
+/* One call of a counter_map_* function, for the fault sweeps. */
+struct counter_attempt {
+	long *(*map)(void);
+	long *counter;
+};
+
+static bool counter_attempt(void *ctx)
+{
+	struct counter_attempt *a = ctx;
+
+	a->counter = a->map();
+	return a->counter != NULL;
+}
+
+static void counter_undo(void *ctx)
+{
+	struct counter_attempt *a = ctx;
+
+	if ((void *)a->counter != MAP_FAILED)
+		munmap(a->counter, sizeof(long));
+}
+
+/*
+ * Each call of the map function failing in turn (open, mmap, close for
+ * /dev/zero; mmap alone for MAP_ANONYMOUS): NULL with that call's errno,
+ * nothing left open or mapped; and descriptor 0 works like any other.
+ */
+static void sweep_counter_map(const char *fn, long *(*map)(void))
+{
+	static const struct sweep_call devzero_calls[] = {
+		{ .call = FAULT_open, .error = EACCES }, { .call = FAULT_mmap, .error = ENOMEM }, { .call = FAULT_close, .error = EIO },
+	};
+	static const struct sweep_call anon_calls[] = { { .call = FAULT_mmap, .error = ENOMEM } };
+	struct counter_attempt a = { map, NULL };
+	const struct sweep sweep = {
+		.what = fn, .attempt = counter_attempt, .undo = counter_undo,
+		.undo_what = "munmap", .ctx = &a,
+	};
+
+	if (map == counter_map_devzero) {
+		sweep_faults(&sweep, devzero_calls, 3);
+		sweep_with_stdin_closed(&sweep);
+	} else {
+		sweep_faults(&sweep, anon_calls, 1);
+	}
+}
+
 static void check_shared_counter(const char *fn, long *(*map)(void))
 {
 	int before[256], after[256];
@@ -428,6 +475,7 @@ static void check_shared_counter(const char *fn, long *(*map)(void))
 		      strerror(errno));
 	ck_assert_msg(!maps_find(0, (uintptr_t)p, &region),
 		      "after counter_unmap() the counter is still mapped: munmap it");
+	sweep_counter_map(fn, map);
 }
 
 START_TEST(devzero_mapping_is_shared)
@@ -482,7 +530,8 @@ static void check_wait_blocks(const struct sync_api *api)
 
 	api->tell_wait();
 	bad = turns_check_wakeups(&duel_ops, &d, api->name, hint, sizeof hint);
-	ck_assert_msg(bad == NULL, "%s", bad);
+	ck_assert_msg(bad == NULL, "%s%s", bad, api == &pipes_api
+		      ? " (the pipe version: §6)" : "");
 }
 
 START_TEST(wait_blocks_until_told)
@@ -659,7 +708,67 @@ static void parent_of_silent_child(void *unused)
 		_exit(4);
 	if (pid == 0)
 		_exit(0);
+	/* The first read is interrupted by a signal; the next sees EOF. */
+	fault_arm(FAULT_read, 1, EINTR);
 	pipe_WAIT_CHILD();
+}
+
+/*
+ * A TELL_CHILD whose write fails (arg NULL), or a WAIT_CHILD whose read
+ * does (arg non-NULL), with EIO: the process must end with the error.
+ */
+static void pipe_call_fails(void *arg)
+{
+	pid_t pid;
+
+	pipe_TELL_WAIT();
+	pid = fork();
+	if (pid < 0)
+		_exit(4);
+	if (pid == 0) {
+		if (arg != NULL)
+			pipe_TELL_PARENT(getppid());
+		_exit(0);
+	}
+	fault_arm(arg == NULL ? FAULT_write : FAULT_read, 1, EIO);
+	if (arg == NULL)
+		pipe_TELL_CHILD(pid);
+	else
+		pipe_WAIT_CHILD();
+	waitpid(pid, NULL, 0);
+	if (!fault_disarm())
+		_exit(7);	/* it never wrote or read */
+}
+
+/*
+ * With standard input closed, TELL_WAIT's first pipe gets descriptor 0 as
+ * its read end, a descriptor like any other: the child waits on it, the
+ * parent closes it.  Exit 0 when both did; 3: the parent kept it open.
+ */
+static void pipes_on_descriptor_zero(void *unused)
+{
+	int status;
+	pid_t pid;
+
+	(void)unused;
+	close(0);
+	pipe_TELL_WAIT();
+	pid = fork();
+	if (pid < 0)
+		_exit(4);
+	if (pid == 0) {
+		pipe_WAIT_PARENT();
+		_exit(0);
+	}
+	pipe_TELL_CHILD(pid);
+	if (fcntl(0, F_GETFD) >= 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		_exit(3);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		_exit(4);
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 5);
 }
 
 /* The child side of a pipe pair whose parent exits without a word. */
@@ -697,6 +806,37 @@ START_TEST(pipes_dead_peer_is_eof)
 		      "message and exit 1, saw %s and %s",
 		      grader_describe_status(o.status, how, sizeof how),
 		      o.said_anything ? o.said : "nothing");
+
+	child_outcome(pipes_on_descriptor_zero, NULL, MISUSE_DEADLINE, &o);
+	ck_assert_msg(!o.timed_out, "with standard input closed (the pipe to the child "
+		      "is descriptor 0), TELL_CHILD then WAIT_PARENT (pipes) hung: the "
+		      "child never read the parent's byte: 0 is a valid descriptor, and "
+		      "TELL_CHILD writes one byte that WAIT_PARENT reads");
+	ck_assert_msg(!WIFEXITED(o.status) || WEXITSTATUS(o.status) != 3,
+		      "with standard input closed, the pipe's read end was descriptor 0, "
+		      "and the parent never closed it: a descriptor is closed when it is "
+		      ">= 0, and 0 is one");
+	ck_assert_msg(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0,
+		      "with standard input closed (the pipe to the child is descriptor "
+		      "0), TELL_CHILD then WAIT_PARENT (pipes) ended with %s, said %s: "
+		      "0 is a valid descriptor; only -1 means none",
+		      grader_describe_status(o.status, how, sizeof how),
+		      o.said_anything ? o.said : "nothing");
+
+	for (int reads = 0; reads < 2; reads++) {
+		child_outcome(pipe_call_fails, reads ? page : NULL, MISUSE_DEADLINE, &o);
+		ck_assert_msg(o.timed_out || !WIFEXITED(o.status) || WEXITSTATUS(o.status) != 7,
+			      "%s (pipes) never called %s: %s", reads ? "WAIT_CHILD" : "TELL_CHILD",
+			      reads ? "read" : "write", reads ? "read the peer's byte"
+			      : "write one byte into the pipe to the child");
+		ck_assert_msg(!o.timed_out && WIFEXITED(o.status) && WEXITSTATUS(o.status)
+			      != 0 && strstr(o.text, strerror(EIO)) != NULL, "%s (pipes) "
+			      "whose %s failed with EIO ended with %s, said %s: check the "
+			      "result and die with the error", reads ? "WAIT_CHILD"
+			      : "TELL_CHILD", reads ? "read" : "write", o.timed_out ? "a hang"
+			      : grader_describe_status(o.status, how, sizeof how),
+			      o.said_anything ? o.said : "nothing");
+	}
 
 	child_outcome(parent_that_leaves, page, MISUSE_DEADLINE, &o);
 	orphan = (pid_t)atomic_load(&page->child_pid);
@@ -762,6 +902,35 @@ static const char *judge_run(const struct run_result *res, const char *args,
 	return hint;
 }
 
+/*
+ * devzero with a call failing: mmap and munmap are errors (one line, exit
+ * 1); a waitpid interrupted by a signal (EINTR) is not: wait again.
+ */
+static void devzero_faults(void)
+{
+	const char *const args[] = { "-v", "-n", "4", NULL };
+	char fault[64], hint[256];
+	const char *env[] = { fault_env(fault, sizeof fault, FAULT_waitpid, 1, EINTR),
+			      NULL };
+	struct run_opts opts = { .timeout = PROGRAM_DEADLINE, .preload = "faults",
+				 .env = env };
+	struct run_result res;
+	const char *bad;
+
+	sweep_program("devzero", args, "devzero -v -n 4", FAULT_mmap, 1, ENOMEM,
+		      "check counter_map_devzero's NULL", &res);
+	run_result_free(&res);
+	sweep_program("devzero", args, "devzero -v -n 4", FAULT_munmap, 1, EINVAL,
+		      "check counter_unmap's -1", &res);
+	run_result_free(&res);
+	ck_assert_msg(run_program("devzero", args, &opts, &res) == 0,
+		      "devzero could not be started: %s", strerror(res.spawn_error));
+	bad = judge_run(&res, "-v -n 4, its waitpid interrupted by a signal (EINTR),",
+			"counter is 4\n", hint, sizeof hint);
+	run_result_free(&res);
+	ck_assert_msg(bad == NULL, "%s: call waitpid again after EINTR", bad);
+}
+
 START_TEST(devzero_runs_like_the_book)
 {
 	struct run_opts opts = { .timeout = PROGRAM_DEADLINE, .preload = "03-races" };
@@ -775,6 +944,7 @@ START_TEST(devzero_runs_like_the_book)
 	bad = judge_run(&res, "(no options)", NULL, hint, sizeof hint);
 	run_result_free(&res);
 	ck_assert_msg(bad == NULL, "%s", bad);
+	devzero_faults();
 }
 END_TEST
 
@@ -784,18 +954,21 @@ START_TEST(devzero_options)
 		{ NULL, NULL }, { "-a", NULL }, { "-p", NULL }, { "-a", "-p" }
 	};
 
-	for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+	for (size_t m = 0; m < sizeof modes / sizeof modes[0] + 1; m++) {
 		struct run_opts opts = { .timeout = PROGRAM_DEADLINE, .preload = "03-races" };
-		long rounds = (long)grader_random_between(1000, 5000);
+		/* Last, the smallest count: one round, the parent's. */
+		const bool smallest = m == sizeof modes / sizeof modes[0];
+		long rounds = smallest ? 1 : (long)grader_random_between(1000, 5000);
 		char nloops[32], line[64], words[64], hint[256];
-		const char *args[6] = { "-v", "-n", nloops, modes[m][0], modes[m][1], NULL };
+		const char *args[6] = { "-v", "-n", nloops, smallest ? NULL : modes[m][0],
+					smallest ? NULL : modes[m][1], NULL };
 		struct run_result res;
 		const char *bad;
 
 		snprintf(nloops, sizeof nloops, "%ld", rounds);
 		snprintf(words, sizeof words, "-v -n %s%s%s%s%s", nloops,
-			 modes[m][0] ? " " : "", modes[m][0] ? modes[m][0] : "",
-			 modes[m][1] ? " " : "", modes[m][1] ? modes[m][1] : "");
+			 args[3] ? " " : "", args[3] ? args[3] : "",
+			 args[4] ? " " : "", args[4] ? args[4] : "");
 		snprintf(line, sizeof line, "counter is %ld\n",
 			 rounds % 2 ? rounds + 1 : rounds);
 		ck_assert_msg(run_program("devzero", args, &opts, &res) == 0,

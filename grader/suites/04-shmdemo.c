@@ -226,6 +226,46 @@ START_TEST(fn_key_from_keyfile)
 }
 END_TEST
 
+/* ---- every call failing in turn (failsweep.h) ---- */
+
+struct attach_attempt {
+	key_t key;
+	char *data;
+};
+
+static bool attach_attempt(void *ctx)
+{
+	struct attach_attempt *a = ctx;
+
+	a->data = segment_attach(a->key, DEMO_SIZE);
+	return a->data != NULL;
+}
+
+static void attach_undo(void *ctx)
+{
+	shmdt(((struct attach_attempt *)ctx)->data);
+}
+
+/*
+ * segment_attach of key's existing segment with each call failing in
+ * turn: NULL with that call's errno and nothing left attached.
+ */
+static void sweep_segment_attach(key_t key)
+{
+	static const struct sweep_call calls[] = {
+		/* Whether it checks the size with shmctl is another item's. */
+		{ .call = FAULT_shmget, .error = EACCES }, { .call = FAULT_shmctl, .error = EACCES, .optional = true },
+		{ .call = FAULT_shmat, .error = ENOMEM },
+	};
+	struct attach_attempt a = { key, NULL };
+	const struct sweep sweep = {
+		.what = "segment_attach", .attempt = attach_attempt,
+		.undo = attach_undo, .undo_what = "shmdt", .ctx = &a,
+	};
+
+	sweep_faults(&sweep, calls, 3);
+}
+
 START_TEST(fn_attach_creates)
 {
 	struct keyfile *kf = make_keyfile("attach", "keyfile");
@@ -273,6 +313,7 @@ START_TEST(fn_attach_creates)
 	require(strcmp(again, text) == 0, "the text written before detaching is gone "
 		"after attaching again: a segment outlives its attachments");
 	shmdt(again);
+	sweep_segment_attach(kf->key);
 	tidy_now();
 }
 END_TEST
@@ -381,6 +422,8 @@ END_TEST
 START_TEST(demo_write_then_read)
 {
 	struct keyfile *kf = make_keyfile("rw", "shmdemo.c");
+	char env_keyfile[700];
+	const char *env[] = { env_keyfile, NULL };
 	const size_t len = grader_random_between(1, 200);
 	char text[201];
 	struct run_result res;
@@ -395,6 +438,13 @@ START_TEST(demo_write_then_read)
 	/* A second, unrelated process finds the segment by the same key. */
 	run_in(&res, kf, (const char *[]){ NULL });
 	require_output(&res, "shmdemo", format_line("segment contains: ", text, len));
+
+	/* A failed shmdt is an error too. */
+	snprintf(env_keyfile, sizeof env_keyfile, "SHMDEMO_KEYFILE=%s", kf->path);
+	sweep_program_opts("shmdemo", (const char *[]){ text, NULL },
+			   &(struct run_opts){ .cwd = kf->dir, .env = env }, "'shmdemo TEXT'",
+			   FAULT_shmdt, 1, EINVAL, "check segment_detach's -1", &res);
+	run_result_free(&res);
 	tidy_now();
 }
 END_TEST

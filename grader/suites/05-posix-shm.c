@@ -173,10 +173,11 @@ static void require_error(struct run_result *res, const char *command, int code,
 static void require_child_line(struct run_result *res, const char *command,
 			       unsigned long value)
 {
-	char expected[64], seen[128], want[128], err[128];
+	char expected[64], seen[128], want[128], err[128], how[80];
 	bool zero = strcmp(res->out, "child wrote 0\n") == 0;
 	bool same;
 
+	run_describe(res, how, sizeof how);
 	snprintf(expected, sizeof expected, "child wrote %#lx\n", value);
 	same = strcmp(res->out, expected) == 0;
 	grader_excerpt(seen, sizeof seen, res->out, res->out_len);
@@ -188,7 +189,8 @@ static void require_child_line(struct run_result *res, const char *command,
 	require(same || value == LISTING_VALUE || strcmp(seen, "\"child wrote 0xdbeebee\\n\"")
 		!= 0, "'%s' printed the listing's fixed 0xdbeebee, not %#lx: take NAME and "
 		"VALUE from the command line", command, value);
-	require(same, "'%s' printed %s, expected %s; stderr %s", command, seen, want, err);
+	require(same, "'%s' printed %s, expected %s; it ended with %s, stderr %s",
+		command, seen, want, how, err);
 }
 
 /* For the items about something else: the listing ran and printed its line. */
@@ -220,6 +222,62 @@ static void run_sample(struct run_result *res, const char *const args[])
 	static const char *const env[] = { "GRADER_SLOW_CHILD_MS=150", NULL };
 
 	run(res, "shmsample", args, "slowchild", env);
+}
+
+/* ---- every call failing in turn (failsweep.h) ---- */
+
+/* One region_create or region_attach of name, undone by the grader itself. */
+struct region_attempt {
+	const char *name;
+	size_t size;            /* 0: region_attach */
+	struct region r;
+};
+
+static bool region_attempt(void *ctx)
+{
+	struct region_attempt *a = ctx;
+
+	a->r = (struct region){ NULL, 0 };
+	return (a->size > 0 ? region_create(a->name, a->size, &a->r)
+		: region_attach(a->name, &a->r)) == 0;
+}
+
+static void region_undo(void *ctx)
+{
+	struct region_attempt *a = ctx;
+
+	if (a->r.addr != NULL)
+		munmap(a->r.addr, a->r.size);
+	if (a->size > 0)
+		shm_unlink(a->name);
+}
+
+/*
+ * region_create (size > 0) or region_attach of name with each call failing
+ * in turn: -1 with that call's errno, no descriptor, mapping or (for
+ * region_create) object left; and descriptor 0 taken like any other.
+ */
+static void sweep_region(const char *name, size_t size)
+{
+	static const struct sweep_call create_calls[] = {
+		{ .call = FAULT_shm_open, .error = EACCES }, { .call = FAULT_ftruncate, .error = EFBIG },
+		{ .call = FAULT_mmap, .error = ENOMEM }, { .call = FAULT_close, .error = EIO },
+	};
+	static const struct sweep_call attach_calls[] = {
+		{ .call = FAULT_shm_open, .error = EACCES }, { .call = FAULT_mmap, .error = ENOMEM }, { .call = FAULT_close, .error = EIO },
+	};
+	struct region_attempt a = { name, size, { NULL, 0 } };
+	const struct sweep sweep = {
+		.what = size > 0 ? "region_create" : "region_attach",
+		.attempt = region_attempt, .undo = region_undo, .undo_what = "munmap",
+		.ctx = &a, .object = size > 0 ? name : NULL,
+	};
+
+	if (size > 0)
+		sweep_faults(&sweep, create_calls, 4);
+	else
+		sweep_faults(&sweep, attach_calls, 3);
+	sweep_with_stdin_closed(&sweep);
 }
 
 /* ---- the functions ---- */
@@ -266,6 +324,7 @@ START_TEST(fn_create)
 	require(memcmp(back, sample, strlen(sample)) == 0, "bytes written through the "
 		"region are not in the object: map the shm_open descriptor MAP_SHARED");
 	munmap(r.addr, r.size);
+	sweep_region(new_name("swept"), grader_random_between(1, 3 * (uint32_t)page));
 	tidy_now();
 }
 END_TEST
@@ -281,6 +340,8 @@ START_TEST(fn_create_exclusive)
 	int rc;
 
 	ck_assert(back != NULL);
+	/* What the caller had in r: a failed call leaves it (region.h). */
+	r = (struct region){ back, 7 };
 	errno = 0;
 	rc = region_create(name, 2 * size, &r);
 	if (rc == 0)
@@ -289,6 +350,9 @@ START_TEST(fn_create_exclusive)
 		"someone's object; O_EXCL makes shm_open fail with EEXIST");
 	require(errno == EEXIST, "region_create of a taken name should fail with "
 		"EEXIST; errno was %s", grader_errno_name(errno));
+	require(r.addr == back && r.size == 7, "region_create failed and changed *r "
+		"all the same: region.h promises *r as it was; fill it in only once all "
+		"has worked");
 	require(shm_object_stat(name, &st) == 0 && (size_t)st.st_size == size,
 		"region_create changed the existing object (%lld bytes, was %zu): O_TRUNC "
 		"or ftruncate before knowing it is yours", (long long)st.st_size, size);
@@ -335,7 +399,9 @@ START_TEST(fn_create_rejects_bad_input)
 	if (rc == 0)
 		munmap(r.addr, r.size);
 	require(rc == -1 && errno == EINVAL, "region_create(name, 0) should fail with "
-		"EINVAL (mmap of 0 bytes); it returned %d (%s)", rc, grader_errno_name(errno));
+		"EINVAL (mmap of 0 bytes); it returned %d (%s)%s", rc, grader_errno_name(errno),
+		rc == 0 && errno == EINVAL ? ": mmap failed, and its failure was taken for "
+		"an address: mmap reports failure as MAP_FAILED, not NULL (§3)" : "");
 	require(!shm_object_exists(empty), "region_create(name, 0) failed but left "
 		"/dev/shm%s behind: shm_unlink the object when a later step fails", empty);
 	tidy_now();
@@ -376,6 +442,7 @@ START_TEST(fn_attach)
 		"map it MAP_SHARED");
 	munmap(r.addr, r.size);
 	free(content);
+	sweep_region(name, 0);
 	tidy_now();
 }
 END_TEST
@@ -447,6 +514,11 @@ START_TEST(fn_detach_destroy)
 	require(!maps_find(0, (uintptr_t)addr, &m), "the object is still mapped after "
 		"region_detach: munmap it");
 	require(r.addr == NULL, "region_detach should set r->addr to NULL");
+	errno = 0;
+	rc = region_detach(&r);
+	require(rc == 0 && r.addr == NULL, "region_detach of a region already detached "
+		"returned %d (%s): region.h says there is nothing to unmap: 0",
+		rc, grader_errno_name(errno));
 
 	errno = 0;
 	rc = region_destroy(name);
@@ -485,9 +557,38 @@ START_TEST(sample_prints_child_value)
 	run_sample(&res, (const char *[]){ third, "12zz", NULL });
 	require_error(&res, "shmsample NAME 12zz", 2, (const char *[]){ "usage:", NULL },
 		      ": a VALUE that is not a number is a usage error");
+
+	/*
+	 * No arguments: the listing's own /sample.  Tried only when no such
+	 * object exists (the sandbox's /dev/shm is the grader's own; without
+	 * one, /sample may be the student's).
+	 */
+	if (!shm_object_exists("/sample")) {
+		tidy_shm_name("/sample");
+		run_sample(&res, (const char *[]){ NULL });
+		require_child_line(&res, "shmsample", LISTING_VALUE);
+	}
 	tidy_now();
 }
 END_TEST
+
+/*
+ * shmsample NAME with one call failing: it stops with the error and still
+ * removes the object it made.
+ */
+static void sample_fault(const char *name, enum fault_call call, int error,
+			 const char *advice)
+{
+	struct run_result res;
+
+	shm_unlink(name);   /* what an earlier run left is another item's */
+	sweep_program("shmsample", (const char *[]){ name, NULL }, "'shmsample NAME'",
+		      call, 1, error, advice, &res);
+	run_result_free(&res);
+	require(!shm_object_exists(name), "'shmsample NAME', whose %s failed, left "
+		"/dev/shm%s behind: remove the object before exiting on an error",
+		fault_name(call), name);
+}
 
 START_TEST(sample_exits_cleanly)
 {
@@ -507,6 +608,9 @@ START_TEST(sample_exits_cleanly)
 		"_exit(0)", how, err);
 	require(ok, "'shmsample NAME' should exit 0 with nothing on stderr; it ended "
 		"with %s, stderr %s", how, err);
+	/* A failed fork or munmap: one line, exit 1, and the object removed. */
+	sample_fault(name, FAULT_fork, EAGAIN, "fork's -1 is no child: check it");
+	sample_fault(name, FAULT_munmap, EINVAL, "check region_detach's result");
 	tidy_now();
 }
 END_TEST
@@ -692,6 +796,19 @@ START_TEST(programs_usage)
 	expect_run("shmcreate NAME 10", "shmcreate",
 		   (const char *[]){ name, "10", NULL },
 		   "created %s (10 bytes)\n", name);
+	shm_unlink(name);
+	/* A failed munmap is an error, in both programs. */
+	sweep_program("shmcreate", (const char *[]){ name, "10", NULL },
+		      "'shmcreate NAME SIZE'", FAULT_munmap, 1, EINVAL,
+		      "check region_detach's result", &res);
+	run_result_free(&res);
+	shm_unlink(name);
+	expect_run("shmcreate NAME 10", "shmcreate",
+		   (const char *[]){ name, "10", NULL },
+		   "created %s (10 bytes)\n", name);
+	sweep_program("shmattach", (const char *[]){ name, NULL }, "'shmattach NAME'",
+		      FAULT_munmap, 1, EINVAL, "check region_detach's result", &res);
+	run_result_free(&res);
 	shm_unlink(name);
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -395,6 +395,14 @@ START_TEST(map_new_file)
 		      "what was written through the mapping is not in the file "
 		      "(read(2) sees other bytes): map it MAP_SHARED, not MAP_PRIVATE");
 	free(data);
+	/* A size of 0 is refused before anything is opened or created. */
+	work_path(path, sizeof path, "never.dat");
+	errno = 0;
+	ck_assert_msg(map_file_shared(path, 0) == NULL && errno == EINVAL,
+		      "map_file_shared(path, 0) should fail with EINVAL (errno %s)",
+		      grader_errno_name(errno));
+	ck_assert_msg(!file_exists(path), "map_file_shared(path, 0) failed but created "
+		      "the file: check the size first, as mapfile.h says");
 }
 END_TEST
 
@@ -520,6 +528,67 @@ START_TEST(map_long_file)
 }
 END_TEST
 
+/* One call of map_file_shared or map_file_readonly, for the fault sweeps. */
+struct mapping_attempt {
+	const char *path;
+	size_t size;
+	bool readonly;
+	void *map;
+};
+
+static bool map_attempt(void *ctx)
+{
+	struct mapping_attempt *a = ctx;
+
+	if (a->readonly)
+		a->map = (void *)map_file_readonly(a->path, a->size);
+	else
+		a->map = map_file_shared(a->path, a->size);
+	return a->map != NULL;  /* MAP_FAILED too: a failure must be NULL */
+}
+
+static void map_undo(void *ctx)
+{
+	struct mapping_attempt *a = ctx;
+
+	if (a->map != MAP_FAILED)
+		munmap(a->map, a->size);
+	if (!a->readonly)
+		unlink(a->path);   /* so that every attempt creates and grows it */
+}
+
+/*
+ * Each call the two functions make fails in turn: each must return NULL
+ * with that call's errno and leave no descriptor or mapping behind.  And
+ * a descriptor 0 (standard input closed) is a descriptor like any other.
+ */
+static void sweep_mapping_functions(const char *path, const char *existing, size_t size)
+{
+	static const struct sweep_call shared_calls[] = {
+		/* A file never grown is map_short_file's business. */
+		{ .call = FAULT_open, .error = EACCES }, { .call = FAULT_ftruncate, .error = EFBIG, .optional = true },
+		{ .call = FAULT_mmap, .error = ENOMEM }, { .call = FAULT_close, .error = EIO },
+	};
+	static const struct sweep_call readonly_calls[] = {
+		{ .call = FAULT_open, .error = EACCES }, { .call = FAULT_mmap, .error = ENOMEM }, { .call = FAULT_close, .error = EIO },
+	};
+	struct mapping_attempt shared = { path, size, false, NULL };
+	struct mapping_attempt readonly = { existing, size, true, NULL };
+	const struct sweep shared_sweep = {
+		.what = "map_file_shared", .attempt = map_attempt, .undo = map_undo,
+		.undo_what = "munmap", .ctx = &shared,
+	};
+	const struct sweep readonly_sweep = {
+		.what = "map_file_readonly", .attempt = map_attempt, .undo = map_undo,
+		.undo_what = "munmap", .ctx = &readonly,
+	};
+
+	sweep_faults(&shared_sweep, shared_calls, 4);
+	sweep_faults(&readonly_sweep, readonly_calls, 3);
+	sweep_with_stdin_closed(&shared_sweep);
+	sweep_with_stdin_closed(&readonly_sweep);
+}
+
 START_TEST(map_closes_descriptor)
 {
 	char path[PATH_MAX], dir[PATH_MAX];
@@ -558,11 +627,18 @@ START_TEST(map_closes_descriptor)
 	write_file(path, "", 0, 0600);
 	ck_assert_msg(map_file_readonly(path, size) == NULL,
 		      "map_file_readonly mapped an empty file for %zu bytes: expected "
-		      "NULL", size);
+		      "NULL with ERANGE: a reader checks with fstat that the file holds "
+		      "all size bytes before mapping them (§5)", size);
 	ck_assert_msg(count_open_fds() == before,
 		      "map_file_readonly on an empty file failed but left %d "
 		      "descriptor(s) open: close it on every error path",
 		      count_open_fds() - before);
+	work_path(dir, sizeof dir, "swept.dat");
+	zeros = calloc(1, size);
+	ck_assert_msg(zeros != NULL, "grader: out of memory");
+	write_file(path, zeros, size, 0600);
+	free(zeros);
+	sweep_mapping_functions(dir, path, size);
 }
 END_TEST
 
@@ -668,6 +744,35 @@ START_TEST(writer_new_file)
 }
 END_TEST
 
+/*
+ * Runs mmapdemo with its munmap failing (EINVAL): the program must notice
+ * unmap_file's -1 and exit non-zero with one line saying why.
+ */
+static void expect_unmap_failure_reported(const char *const args[], const char *input,
+					  const char *role)
+{
+	char fault[64], err[64];
+	const char *env[] = { fault_env(fault, sizeof fault, FAULT_munmap, 1, EINVAL), NULL };
+	struct run_opts opts = { .input = input, .timeout = 2.5, .preload = "faults",
+				 .env = env };
+	struct run_result res;
+
+	signal(SIGPIPE, SIG_IGN);
+	run_program("mmapdemo", args, &opts, &res);
+	ck_assert_msg(res.spawn_error == 0, "could not start mmapdemo: %s",
+		      strerror(res.spawn_error));
+	ck_assert_msg(strstr(res.err, "faults: never called munmap") == NULL,
+		      "the %s never called munmap: unmap_file the mapping before "
+		      "exiting", role);
+	ck_assert_msg(res.exited && res.exit_code != 0 &&
+		      strstr(res.err, strerror(EINVAL)) != NULL, "the %s, whose munmap "
+		      "failed with EINVAL, %s (stderr %s): check unmap_file's result "
+		      "and exit 1 with a line ending in \"%s\"", role, describe(&res),
+		      grader_excerpt(err, sizeof err, res.err, res.err_len),
+		      strerror(EINVAL));
+	run_result_free(&res);
+}
+
 START_TEST(writer_syncs_each_line)
 {
 	char path[PATH_MAX], first[MAPPED], line[MAPPED], input[3 * MAPPED + 4];
@@ -717,6 +822,7 @@ START_TEST(writer_syncs_each_line)
 							res.err_len), strerror(EIO));
 	free(data);
 	run_result_free(&res);
+	expect_unmap_failure_reported(args, input, "writer");
 }
 END_TEST
 
@@ -728,8 +834,8 @@ START_TEST(writer_cuts_long_lines)
 	struct run_result res;
 	size_t len, long_len = grader_random_between(LONGEST_TEXT + 1, 60);
 
-	/* A line that fits, then one that does not: the file ends with its cut. */
-	random_line(first, grader_random_between(1, LONGEST_TEXT));
+	/* A line that just fits, then one that does not: the file ends with its cut. */
+	random_line(first, LONGEST_TEXT);
 	random_line(longer, long_len);
 	snprintf(input, sizeof input, "%s\n%s\n", first, longer);
 	memcpy(cut, longer, LONGEST_TEXT);
@@ -749,8 +855,8 @@ START_TEST(writer_cuts_long_lines)
 		      "it wrote %s", long_len,
 		      grader_excerpt(seen, sizeof seen, res.err, res.err_len));
 	ck_assert_msg(strstr(res.err, "line 1 ") == NULL, "the writer warned about "
-		      "line 1, which fits: only lines of more than 18 characters are "
-		      "cut (stderr %s)", grader_excerpt(want, sizeof want, res.err,
+		      "line 1, of exactly 18 characters, which fits: only lines of more "
+		      "than 18 characters are cut (stderr %s)", grader_excerpt(want, sizeof want, res.err,
 							res.err_len));
 	free(data);
 	run_result_free(&res);
@@ -772,9 +878,14 @@ START_TEST(writer_mode_0600)
 	ck_assert_msg(stat(path, &st) == 0,
 		      "mmapdemo FILE write (%s) did not create FILE", describe(&res));
 	ck_assert_msg((st.st_mode & 07777) == 0600,
-		      "mmapdemo created FILE with mode %04o (umask 0): expected 0600; "
-		      "open() with O_CREAT but no mode argument creates the file with "
-		      "a garbage mode", (unsigned)(st.st_mode & 07777));
+		      "mmapdemo created FILE with mode %04o (umask 0): expected 0600, "
+		      "read and write for its owner only: %s",
+		      (unsigned)(st.st_mode & 07777), (st.st_mode & 07111) != 0
+		      ? "bits no one asks for are set, the sign of open() with O_CREAT "
+		      "and no mode argument, which takes whatever is on the stack: "
+		      "pass 0600 as open()'s third argument" : (st.st_mode & 0066) != 0
+		      ? "other users may read or rewrite it: pass 0600, not 0644 or 0666"
+		      : "pass 0600 as open()'s third argument");
 	run_result_free(&res);
 }
 END_TEST
@@ -864,6 +975,28 @@ static void prepare_line_file(const char *path, const char *text, size_t extra)
 	write_file(path, data, MAPPED + extra, 0600);
 }
 
+/* A FILE with no NUL in its 20 bytes: the reader prints 19 and stops. */
+static void assert_prints_at_most_19(const char *path)
+{
+	char data[MAPPED + 1], seen[64];
+	const char *args[] = { path, "read", "-n", "1", "-i", "0", NULL };
+	struct run_result res;
+
+	random_line(data, MAPPED);
+	for (char *c = data; *c != '\0'; c++)
+		if (*c == ' ')
+			*c = '_';     /* nothing the eye could miss */
+	write_file(path, data, MAPPED, 0600);
+	run_mmapdemo(args, NULL, 2.0, &res);
+	ck_assert_msg(res.exited && res.exit_code == 0 && res.out_len == MAPPED - 1 &&
+		      memcmp(res.out, data, MAPPED - 1) == 0, "on a FILE whose 20 bytes "
+		      "hold no NUL, mmapdemo FILE read -n 1 -i 0 printed %zu bytes (%s): "
+		      "expected the first 19: the last byte is the NUL's place, and no "
+		      "byte past it is printed", res.out_len,
+		      grader_excerpt(seen, sizeof seen, res.out, res.out_len));
+	run_result_free(&res);
+}
+
 START_TEST(reader_prints)
 {
 	char path[PATH_MAX], text[MAPPED], count[16], expected[MAPPED * 8];
@@ -905,6 +1038,9 @@ START_TEST(reader_prints)
 		      "a second apart, not 0.05 s: -i is in seconds with a fraction (parse "
 		      "it with strtod, sleep with nanosleep)", times, res.seconds);
 	run_result_free(&res);
+	assert_prints_at_most_19(path);
+	expect_unmap_failure_reported((const char *[]){ path, "read", "-n", "1", "-i",
+							"0", NULL }, NULL, "reader");
 }
 END_TEST
 
@@ -1221,6 +1357,50 @@ START_TEST(bad_directory_or_unreadable)
 }
 END_TEST
 
+/*
+ * How many times line occurs in the len bytes of data, NULs and all
+ * (reader_prints judges what is around it).
+ */
+static unsigned occurrences(const char *data, size_t len, const char *line)
+{
+	const size_t n = strlen(line);
+	unsigned count = 0;
+
+	for (const char *p = memmem(data, len, line, n); p != NULL;
+	     p = memmem(p + 1, len - (size_t)(p + 1 - data), line, n))
+		count++;
+	return count;
+}
+
+/*
+ * Runs a reader that must print FILE's line times times, at once (with
+ * -n 1 there is no pause at all: the interval is between two prints).
+ */
+static void expect_prints(const char *path, const char *const args[], unsigned times)
+{
+	char text[MAPPED], expected[MAPPED + 2], seen[64], err[64], command[64] = "read";
+	struct run_result res;
+
+	for (int i = 2; args[i] != NULL; i++)
+		snprintf(command + strlen(command), sizeof command - strlen(command),
+			 " %s", args[i]);
+	random_line(text, grader_random_between(1, LONGEST_TEXT));
+	prepare_line_file(path, text, 0);
+	snprintf(expected, sizeof expected, "%s\n", text);
+	run_mmapdemo(args, NULL, 2.0, &res);
+	ck_assert_msg(!res.timed_out, "mmapdemo FILE %s was still running after %.1f s: "
+		      "it prints at once, and pauses only between two prints",
+		      command, res.seconds);
+	ck_assert_msg(res.exited && res.exit_code == 0 &&
+		      occurrences(res.out, res.out_len, expected) == times, "mmapdemo FILE %s: %s, printed "
+		      "%s, stderr %s: expected its line %u times and exit 0: %s is "
+		      "within the bounds (1 or more, 0 to 86400 s)", command,
+		      describe(&res), grader_excerpt(seen, sizeof seen, res.out, res.out_len),
+		      grader_excerpt(err, sizeof err, res.err, res.err_len), times,
+		      times == 9 ? "a count of 9" : "an interval of 86400");
+	run_result_free(&res);
+}
+
 START_TEST(bad_command_line)
 {
 	char good[PATH_MAX], other[PATH_MAX], word[12], number[12], seen[64];
@@ -1266,6 +1446,10 @@ START_TEST(bad_command_line)
 	/* An option the reader does not know, and one without its value. */
 	expect_refusal(unknown_option, NULL, "\"read -z\"", NULL);
 	expect_refusal(missing_value, NULL, "\"read -n\" (no count)", NULL);
+	/* The extremes are accepted: a count of 9, an interval of a day. */
+	expect_prints(good, (const char *[]){ good, "read", "-n", "9", "-i", "0", NULL }, 9);
+	expect_prints(good, (const char *[]){ good, "read", "-n", "1", "-i", "86400",
+					      NULL }, 1);
 }
 END_TEST
 

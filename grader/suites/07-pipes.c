@@ -141,6 +141,60 @@ static void make_pipe(int fds[2])
  * does to a transfer on a pipe.  Below the pipe's capacity, so that
  * nothing blocks.
  */
+/*
+ * Calls one io_all function with the nth call of call failing with error:
+ * it must return -1 with that errno.  which: 'w' write_all, 'r' read_all,
+ * 'c' copy_all, on pipes holding len bytes where there is something to
+ * read, each call moving a few bytes.
+ */
+static void io_failure_reported(char which, enum fault_call call, unsigned nth,
+				int error, char *sent, char *got, size_t len)
+{
+	const char *name = which == 'w' ? "write_all" : which == 'r' ? "read_all"
+		: "copy_all";
+	int a[2], b[2], saved;
+	ssize_t n;
+	bool fired;
+
+	make_pipe(a);
+	make_pipe(b);
+	if (which != 'w') {
+		ck_assert_msg(write(a[1], sent, len) == (ssize_t)len, "grader: write: %s",
+			      strerror(errno));
+		close(a[1]);
+		a[1] = -1;
+	}
+	fault_short_io(true);   /* many calls, so that there is a second one */
+	fault_arm(call, nth, error);
+	n = which == 'w' ? write_all(a[1], sent, len)
+		: which == 'r' ? read_all(a[0], got, len) : copy_all(a[0], b[1]);
+	saved = errno;
+	fired = fault_disarm();
+	fault_short_io(false);
+	for (int i = 0; i < 2; i++) {
+		if (a[i] >= 0)
+			close(a[i]);
+		close(b[i]);
+	}
+	ck_assert_msg(fired, "%s never called %s", name, fault_name(call));
+	ck_assert_msg(n == -1 && saved == error, "%s returned %zd (errno %s) when its "
+		      "%s failed with %s: return -1 with that errno at once (a failed "
+		      "call moved nothing: adding its -1 to the count goes backwards)",
+		      name, n, grader_errno_name(saved), fault_name(call),
+		      grader_errno_name(error));
+}
+
+/* Every loop stops at a real failure, the first call's or a later one's. */
+static void io_failures_reported(char *sent, char *got, size_t len)
+{
+	for (unsigned nth = 1; nth <= 2; nth++) {
+		io_failure_reported('w', FAULT_write, nth, EPIPE, sent, got, len);
+		io_failure_reported('r', FAULT_read, nth, EIO, sent, got, len);
+		io_failure_reported('c', FAULT_read, nth, EIO, sent, got, len);
+		io_failure_reported('c', FAULT_write, nth, EPIPE, sent, got, len);
+	}
+}
+
 START_TEST(io_loops_short_io)
 {
 	enum { MOST = 30000 };
@@ -197,6 +251,7 @@ START_TEST(io_loops_short_io)
 		      "it read: write_all each chunk, of the length read returned");
 	close(a[0]);
 	close(b[0]);
+	io_failures_reported(sent, got, len);
 }
 END_TEST
 
@@ -215,6 +270,28 @@ static bool same_file(int a, int b)
  * 1 from a close-on-exec pipe end; onto 0 from a pipe end that already is
  * 0 (the caller had 0 closed before pipe); then the ends closed but 0.
  */
+/* reap_child whose first waitpid a signal interrupts (EINTR): it waits again. */
+static void reap_survives_signal(void)
+{
+	const int code = (int)grader_random_between(1, 100);
+	int status = -1, rc, saved;
+	pid_t pid = fork();
+
+	ck_assert_msg(pid >= 0, "grader: fork: %s", strerror(errno));
+	if (pid == 0)
+		_exit(code);
+	fault_arm(FAULT_waitpid, 1, EINTR);
+	rc = reap_child(pid, &status);
+	saved = errno;
+	fault_disarm();
+	if (rc != 0)
+		waitpid(pid, NULL, 0);
+	ck_assert_msg(rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == code,
+		      "reap_child returned %d (errno %s), status %#x, when its waitpid was "
+		      "interrupted by a signal (EINTR): wait again after EINTR; the child "
+		      "exited %d", rc, grader_errno_name(saved), (unsigned)status, code);
+}
+
 START_TEST(child_fds_arrange)
 {
 	int saved_in = dup(0), saved_out = dup(1), fds[2], rc, flags, other, saved_errno,
@@ -270,6 +347,7 @@ START_TEST(child_fds_arrange)
 		      "(%d) open: close both ends but the one that is now keep", other);
 	close(saved_in);
 	close(saved_out);
+	reap_survives_signal();
 }
 END_TEST
 
@@ -322,6 +400,43 @@ START_TEST(pipe_message_large)
 }
 END_TEST
 
+struct message_attempt {
+	char msg[64], buf[64];
+};
+
+static bool message_attempt(void *ctx)
+{
+	struct message_attempt *a = ctx;
+
+	return pipe_message(a->msg, strlen(a->msg), a->buf, sizeof a->buf) ==
+	       (ssize_t)strlen(a->msg);
+}
+
+static void message_undo(void *ctx)
+{
+	(void)ctx;
+}
+
+/*
+ * pipe_message with pipe, fork, the parent's read and its waitpid failing
+ * in turn: -1 with that call's errno, no descriptor left, no child left
+ * running or unwaited.
+ */
+static void sweep_pipe_message(void)
+{
+	static const struct sweep_call calls[] = {
+		{ .call = FAULT_pipe, .error = EMFILE }, { .call = FAULT_fork, .error = EAGAIN }, { .call = FAULT_read, .error = EIO },
+	};
+	struct message_attempt a;
+	const struct sweep sweep = {
+		.what = "pipe_message", .attempt = message_attempt,
+		.undo = message_undo, .ctx = &a,
+	};
+
+	grader_random_text(a.msg, grader_random_between(1, sizeof a.msg - 1));
+	sweep_faults(&sweep, calls, 3);
+}
+
 START_TEST(pipe_message_cleans_up)
 {
 	size_t len = grader_random_between(100, 3000);
@@ -348,6 +463,7 @@ START_TEST(pipe_message_cleans_up)
 	check_call_clean(rep, "pipe_message");
 	free(msg);
 	call_report_free(rep);
+	sweep_pipe_message();
 }
 END_TEST
 
@@ -432,6 +548,43 @@ static void check_pipedemo(const char *message, bool late_close)
 	run_result_free(&res);
 }
 
+/*
+ * pipedemo whose first read is interrupted by a signal (EINTR): read_all
+ * reads again, and nothing is wrong: errno left at EINTR by a call that
+ * was retried is no error.
+ */
+static void pipedemo_read_interrupted(void)
+{
+	char fault[64], shown[128], how[64];
+	const char *env[] = { fault_env(fault, sizeof fault, FAULT_read, 1, EINTR), NULL };
+	struct run_opts opts = { .timeout = 2.0, .preload = "faults", .env = env };
+	struct run_result res;
+
+	run_program("pipedemo", NULL, &opts, &res);
+	ck_assert_msg(res.exited && res.exit_code == 0 &&
+		      strstr(res.out, "PARENT: read \"test\"\n") != NULL, "pipedemo, whose "
+		      "first read was interrupted by a signal (EINTR), ended with %s, "
+		      "stderr %s: read again after EINTR, and judge the read by its "
+		      "result, not by errno (a call that worked leaves errno as it was)",
+		      run_describe(&res, how, sizeof how),
+		      grader_excerpt(shown, sizeof shown, res.err, res.err_len));
+	run_result_free(&res);
+}
+
+/* pipedemo with its fork, or the parent's read, failing: one line, exit 1. */
+static void pipedemo_failures(void)
+{
+	struct run_result res;
+
+	sweep_program("pipedemo", NULL, "pipedemo", FAULT_fork, 1, EAGAIN,
+		      "fork's -1 is no child: check it and die", &res);
+	run_result_free(&res);
+	sweep_program("pipedemo", NULL, "pipedemo", FAULT_read, 1, EIO,
+		      "check what read_all returns", &res);
+	run_result_free(&res);
+	pipedemo_read_interrupted();
+}
+
 START_TEST(pipedemo_lecture_output)
 {
 	static char big[100001];
@@ -443,6 +596,9 @@ START_TEST(pipedemo_lecture_output)
 	/* Larger than the pipe: the parent must loop until end of file. */
 	grader_random_text(big, grader_random_between(70000, 100000));
 	check_pipedemo(big, true);
+	/* An empty message: nothing to send, nothing read, no error. */
+	check_pipedemo("", false);
+	pipedemo_failures();
 }
 END_TEST
 
@@ -740,6 +896,104 @@ static struct probe_view expect_probe(const char *label, const char *who, int pi
 	return v;
 }
 
+/*
+ * pipe_commands (count 2) or pipeline_run (count 3): printf x | cat [| cat],
+ * which succeeds when its status is 0 and x came out (else EIO).
+ */
+struct pipeline_attempt {
+	size_t count;
+};
+
+/* fd moved to the lowest free descriptor above 2 (close-on-exec). */
+static int above_stdio(int fd)
+{
+	int moved;
+
+	if (fd > 2)
+		return fd;
+	moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (moved < 0)
+		ck_abort_msg("grader: fcntl: %s", strerror(errno));
+	close(fd);
+	return moved;
+}
+
+static bool pipeline_attempt(void *ctx)
+{
+	static char *const printf_x[] = { "printf", "x", NULL };
+	static char *const cat[] = { "cat", NULL };
+	static char *const *const three[] = { printf_x, cat, cat };
+	const struct pipeline_attempt *a = ctx;
+	char out_path[600], got[8] = "";
+	int saved_stdout = dup(1), out_fd, rc, error;
+	ssize_t n;
+
+	/* What the last command prints goes to a file the test reads back. */
+	grader_tmp_path(out_path, sizeof out_path, "pipeline.out");
+	out_fd = open(out_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (saved_stdout < 0 || out_fd < 0)
+		ck_abort_msg("grader: %s", strerror(errno));
+	/* Neither may take descriptor 0, when it is free: that one is the pipe's. */
+	saved_stdout = above_stdio(saved_stdout);
+	out_fd = above_stdio(out_fd);
+	fflush(stdout);
+	dup2(out_fd, 1);
+	rc = a->count == 2 ? pipe_commands(printf_x, cat) : pipeline_run(three, a->count);
+	error = errno;
+	grader_leave_if_forked(0);
+	dup2(saved_stdout, 1);
+	close(saved_stdout);
+	n = pread(out_fd, got, sizeof got - 1, 0);
+	got[n > 0 ? n : 0] = '\0';
+	close(out_fd);
+	unlink(out_path);
+	errno = error;
+	if (rc == 0 && strcmp(got, "x") != 0) {
+		errno = EIO;    /* it ran, but the data never came through */
+		return false;
+	}
+	return rc == 0;
+}
+
+static void pipeline_undo(void *ctx)
+{
+	(void)ctx;
+}
+
+/*
+ * pipe_commands and a three-stage pipeline_run with each pipe and fork
+ * failing in turn: -1 with that call's errno, no descriptor left, every
+ * child already started waited for.  Then with standard input closed, so
+ * that the first pipe is descriptors 0 and 3: the data still flows, and
+ * descriptor 0 is closed like any other.
+ */
+static void sweep_pipelines(size_t count)
+{
+	static const struct sweep_call calls[] = {
+		{ .call = FAULT_pipe, .error = EMFILE }, { .call = FAULT_fork, .error = EAGAIN },
+	};
+	struct pipeline_attempt a = { count };
+	const struct sweep sweep = {
+		.what = count == 2 ? "pipe_commands" : "pipeline_run (3 commands)",
+		.attempt = pipeline_attempt, .undo = pipeline_undo, .ctx = &a,
+		.zero_advice = "the first pipe was descriptors 0 and 3, and x never "
+			       "came through: a pipe end that already is 0 needs no dup2 "
+			       "but must lose its close-on-exec flag (dup_onto), and 0 is "
+			       "a valid descriptor (fd < 0, not fd <= 0)",
+	};
+	int saved_stdin;
+
+	sweep_faults(&sweep, calls, 2);
+	sweep_with_stdin_closed(&sweep);
+	/* The failures again with the first pipe on descriptor 0: closed all the same. */
+	saved_stdin = fcntl(0, F_DUPFD_CLOEXEC, 3);
+	ck_assert_msg(saved_stdin >= 0, "grader: fcntl: %s", strerror(errno));
+	close(0);
+	sweep_faults(&sweep, calls, 2);
+	dup2(saved_stdin, 0);
+	close(saved_stdin);
+}
+
 START_TEST(pipe_commands_no_leaks)
 {
 	char n_text[32], want[64];
@@ -766,6 +1020,7 @@ START_TEST(pipe_commands_no_leaks)
 		      call_new_fd(run.rep));
 	probe_end();
 	run_free(&run);
+	sweep_pipelines(2);
 }
 END_TEST
 
@@ -822,6 +1077,7 @@ START_TEST(pipeline_stages)
 	check_call_clean(run.rep, "pipeline_run");
 	probe_end();
 	run_free(&run);
+	sweep_pipelines(3);
 }
 END_TEST
 
@@ -940,6 +1196,10 @@ START_TEST(lswc_no_leaks)
 	probe_end();
 	run_result_free(&res);
 	remove_tree(dir);
+	/* No pipe: an error, not a count. */
+	sweep_program("lswc", NULL, "lswc", FAULT_pipe, 1, EMFILE,
+		      "check pipe_commands's -1", &res);
+	run_result_free(&res);
 }
 END_TEST
 
@@ -962,6 +1222,64 @@ END_TEST
 /* ===================================================================== */
 /* Named pipes                                                           */
 /* ===================================================================== */
+
+/* One fifo_open of path for reading; the grader holds both ends open. */
+struct fifo_attempt {
+	const char *path;
+	int fd;
+};
+
+static bool fifo_attempt(void *ctx)
+{
+	struct fifo_attempt *a = ctx;
+
+	a->fd = fifo_open(a->path, 0);
+	return a->fd >= 0;
+}
+
+static void fifo_undo(void *ctx)
+{
+	close(((struct fifo_attempt *)ctx)->fd);
+}
+
+/*
+ * fifo_open: its descriptor close-on-exec, open failing (EACCES) reported,
+ * descriptor 0 taken like any other, and a regular file refused (EINVAL)
+ * without keeping it open.  The grader holds the FIFO open for reading and
+ * writing itself, so fifo_open never waits for a partner.
+ */
+static void sweep_fifo_open(const char *path, const char *file)
+{
+	static const struct sweep_call calls[] = { { .call = FAULT_open, .error = EACCES } };
+	struct fifo_attempt a = { path, -1 };
+	const struct sweep sweep = {
+		.what = "fifo_open", .attempt = fifo_attempt, .undo = fifo_undo,
+		.undo_what = "close", .ctx = &a,
+	};
+	int partner, fd, flags;
+
+	ck_assert_msg(mkfifo(path, 0600) == 0, "grader: mkfifo: %s", strerror(errno));
+	partner = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	ck_assert_msg(partner >= 0, "grader: open: %s", strerror(errno));
+	fd = fifo_open(path, 0);
+	flags = fd >= 0 ? fcntl(fd, F_GETFD) : 0;
+	if (fd >= 0)
+		close(fd);
+	ck_assert_msg(fd >= 0, "fifo_open(FIFO, 0) failed: %s", strerror(errno));
+	ck_assert_msg(flags & FD_CLOEXEC, "fifo_open's descriptor is not close-on-exec: "
+		      "a program the caller runs would inherit the FIFO (open with "
+		      "O_CLOEXEC, as fifo.h says)");
+	sweep_faults(&sweep, calls, 1);
+	sweep_with_stdin_closed(&sweep);
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ck_assert_msg(fd >= 0, "grader: %s", strerror(errno));
+	close(fd);
+	a.path = file;
+	sweep_refused(&sweep, EINVAL, "a regular file");
+	unlink(file);
+	close(partner);
+	unlink(path);
+}
 
 START_TEST(fifo_make_private)
 {
@@ -1005,6 +1323,7 @@ START_TEST(fifo_make_private)
 	rc = fifo_make(missing);
 	ck_assert_msg(rc == -1 && errno == ENOENT, "fifo_make in a missing folder "
 		      "returned %d (%s): expected -1 with ENOENT", rc, strerror(errno));
+	sweep_fifo_open(path, file);
 }
 END_TEST
 
@@ -1231,6 +1550,85 @@ static void expect_writer_works(void)
 	run_result_free(&res);
 }
 
+/*
+ * fifo_reader on a FIFO someone else made: it reads it, and leaves it
+ * there (only what it made is its to remove).
+ */
+static void expect_reader_takes_existing_fifo(const char *path, bool stdin_closed)
+{
+	const char *args[] = { path, NULL };
+	/* No standard input: the FIFO it opens is descriptor 0, valid like any other. */
+	struct run_opts opts = { .timeout = 2.0, .stdin_closed = stdin_closed };
+	struct running *r;
+	struct run_result res;
+	char shown[128], err[128], how[64];
+	int wfd = -1;
+	struct stat st;
+
+	ck_assert_msg(mkfifo(path, 0600) == 0, "grader: mkfifo: %s", strerror(errno));
+	r = run_start("fifo_reader", args, &opts);
+	ck_assert_msg(r != NULL, "fifo_reader could not be started");
+	/* A non-blocking open for writing succeeds once a reader has it open. */
+	for (double end = monotonic_seconds() + 1.5 * grader_scale();
+	     wfd < 0 && monotonic_seconds() < end && process_running(run_pid(r));)
+		if ((wfd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+			sleep_seconds(0.002);
+	if (wfd >= 0) {
+		ck_assert_msg(write(wfd, "already there\n", 14) == 14, "grader: write: %s",
+			      strerror(errno));
+		close(wfd);
+	}
+	run_finish(r, &res);
+	ck_assert_msg(res.exited && res.exit_code == 0 &&
+		      strcmp(res.out, "already there\n") == 0, "fifo_reader on a FIFO "
+		      "that already existed%s ended with %s and printed %s (stderr %s): "
+		      "expected exit 0 and the line written: %s", stdin_closed ? ", with "
+		      "standard input closed," : "", run_describe(&res, how, sizeof how),
+		      grader_excerpt(shown, sizeof shown, res.out, res.out_len),
+		      grader_excerpt(err, sizeof err, res.err, res.err_len),
+		      stdin_closed ? "the FIFO it opened was descriptor 0, a valid one: "
+		      "only -1 is a failure (fd < 0, not fd <= 0)"
+		      : "fifo_make returns 0 for a FIFO that is there, which is no error "
+		      "(errno is left from mkfifo's EEXIST: test the result, not errno)");
+	run_result_free(&res);
+	ck_assert_msg(lstat(path, &st) == 0, "fifo_reader removed a FIFO it did not make: "
+		      "remove it only when fifo_make returned 1");
+	unlink(path);
+}
+
+/*
+ * The FIFO programs with a call failing: mkfifo and open for the reader
+ * (which then removes the FIFO it made), close for the writer.
+ */
+static void fifo_programs_failures(const char *path)
+{
+	const char *args[] = { path, NULL };
+	struct run_result res;
+	struct stat st;
+	int rfd;
+
+	sweep_program("fifo_reader", args, "fifo_reader FIFO", FAULT_mkfifo, 1, EACCES,
+		      "check fifo_make's -1", &res);
+	run_result_free(&res);
+	sweep_program("fifo_reader", args, "fifo_reader FIFO", FAULT_open, 1, EACCES,
+		      "check fifo_open's -1", &res);
+	run_result_free(&res);
+	ck_assert_msg(lstat(path, &st) < 0, "fifo_reader, whose open failed, left the "
+		      "FIFO it had made: remove it before exiting on an error");
+	/* The grader is the reader, so that the writer's open returns at once. */
+	ck_assert_msg(mkfifo(path, 0600) == 0, "grader: mkfifo: %s", strerror(errno));
+	rfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ck_assert_msg(rfd >= 0, "grader: open: %s", strerror(errno));
+	sweep_program("fifo_writer", args, "fifo_writer FIFO", FAULT_close, 1, EIO,
+		      "check close's -1: on a FIFO it can report a lost write", &res);
+	run_result_free(&res);
+	sweep_program("fifo_writer", args, "fifo_writer FIFO", FAULT_open, 1, EACCES,
+		      "check fifo_open's -1, whatever its errno", &res);
+	run_result_free(&res);
+	close(rfd);
+	unlink(path);
+}
+
 START_TEST(fifo_bad_input)
 {
 	char missing[600], file[600], name[32], content[64];
@@ -1261,6 +1659,9 @@ START_TEST(fifo_bad_input)
 	unlink(file);
 	expect_refusal("fifo_writer", no_args, 2, "no FIFO given");
 	expect_refusal("fifo_reader", no_args, 2, "no FIFO given");
+	expect_reader_takes_existing_fifo(missing, false);
+	expect_reader_takes_existing_fifo(missing, true);
+	fifo_programs_failures(missing);
 }
 END_TEST
 

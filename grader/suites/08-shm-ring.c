@@ -15,12 +15,14 @@
  */
 #include "grader.h"
 #include "ring.h"
+#include "ring_layout.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,7 +233,7 @@ static void round_trip_child(void *arg)
 				if (len == (ssize_t)lens[j] &&
 				    memcmp(got, expect + j * rt->slot_size, lens[j]) == 0) {
 					child_problem(&rt->rep, "message %u of a batch of %u came back as message %u: "
-						"a put overwrote an unread slot: does the index wrap one slot early?",
+						"a put overwrote an unread slot: does the index wrap one slot early? (§9)",
 						i, n, j);
 					_exit(1);
 				}
@@ -410,6 +412,36 @@ static void call_through_eintr(struct ring *r, bool put, unsigned nth, void *msg
 		"after EINTR", name, rc, grader_errno_name(saved), nth);
 }
 
+/*
+ * After as many gets as puts, every semaphore is back where ring_create
+ * set it.  A wait that an interrupted sem_wait skipped leaves one a unit
+ * too high: a lock that lets two in, a slot counted twice.
+ */
+static void require_semaphores_at_rest(struct ring *r, size_t slots)
+{
+	struct ring_shared *s = r->shared;
+	const struct {
+		sem_t *sem;
+		int value;
+		const char *name;
+	} rest[] = {
+		{ &s->free_slots, (int)slots, "free_slots" },
+		{ &s->used_slots, 0, "used_slots" },
+		{ &s->put_lock, 1, "put_lock" },
+		{ &s->get_lock, 1, "get_lock" },
+	};
+
+	for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++) {
+		int value = -1;
+
+		sem_getvalue(rest[i].sem, &value);
+		require(value == rest[i].value, "after a put and a get whose sem_wait was "
+			"interrupted (EINTR), %s is %d, not %d: the interrupted wait went "
+			"on as if it had taken the semaphore: loop, sem_wait again after "
+			"EINTR", rest[i].name, value, rest[i].value);
+	}
+}
+
 START_TEST(ring_waits_survive_signals)
 {
 	const size_t slots = grader_random_between(2, 16);
@@ -426,6 +458,7 @@ START_TEST(ring_waits_survive_signals)
 		call_through_eintr(r, false, nth, NULL, size, got);
 		require(memcmp(got, msg, size) == 0, "the message ring_get returned after "
 			"an interrupted wait is not the one put");
+		require_semaphores_at_rest(r, slots);
 	}
 	require(ring_destroy(r) == 0, "ring_destroy failed: %s", grader_errno_name(errno));
 	free(msg);
@@ -487,8 +520,134 @@ static bool make_impostor(const char *name)
 	return ok;
 }
 
+/* ---- every call failing in turn (failsweep.h) ---- */
+
+/* The grader's own view of the object name, to spoil its header; NULL if none. */
+static struct ring_shared *mmap_object(const char *name)
+{
+	int fd = shm_open(name, O_RDWR | O_CLOEXEC, 0);
+	struct stat st;
+	void *map = MAP_FAILED;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && st.st_size > 0)
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   fd, 0);
+	close(fd);
+	return map == MAP_FAILED ? NULL : map;
+}
+
+/* One ring_create, ring_create_anon or ring_open, and what undoes it. */
+struct ring_attempt {
+	enum { CREATE, CREATE_ANON, OPEN } how;
+	const char *name;
+	size_t slots, size;
+	struct ring *ring;
+};
+
+static bool ring_attempt(void *ctx)
+{
+	struct ring_attempt *a = ctx;
+
+	a->ring = a->how == CREATE ? ring_create(a->name, a->slots, a->size)
+		: a->how == CREATE_ANON ? ring_create_anon(a->slots, a->size)
+		: ring_open(a->name);
+	return a->ring != NULL;
+}
+
+static void ring_undo(void *ctx)
+{
+	struct ring_attempt *a = ctx;
+
+	if (a->how == OPEN)
+		ring_close(a->ring);
+	else
+		ring_destroy(a->ring);
+}
+
+/*
+ * Each call of ring_create, ring_create_anon and ring_open failing in
+ * turn: NULL with its errno, no descriptor, mapping or object left.  Then
+ * rings whose header was spoiled: refused with EINVAL, nothing kept.
+ */
+/* A ring of RING_MAX_SLOTS one-byte slots (64 MiB): made and opened. */
+static void require_largest_ring_opens(void)
+{
+	char name[128];
+	struct ring *made, *opened;
+
+	grader_shm_name(name, sizeof name, "largest");
+	tidy_shm_name(name);
+	made = ring_create(name, RING_MAX_SLOTS, 1);
+	require(made != NULL, "ring_create(name, RING_MAX_SLOTS, 1) failed (%s): "
+		"RING_MAX_SLOTS slots are allowed", grader_errno_name(errno));
+	opened = ring_open(name);
+	require(opened != NULL, "ring_open of a ring of RING_MAX_SLOTS slots failed "
+		"(%s): RING_MAX_SLOTS slots are allowed", grader_errno_name(errno));
+	require(ring_close(opened) == 0 && ring_destroy(made) == 0, "ring_close or "
+		"ring_destroy of the largest ring failed: %s", grader_errno_name(errno));
+}
+
+static void sweep_ring_functions(const char *name, size_t slots, size_t size)
+{
+	static const struct sweep_call create_calls[] = {
+		{ .call = FAULT_shm_open, .error = EACCES }, { .call = FAULT_mmap, .error = ENOMEM },
+		{ .call = FAULT_sem_init, .error = ENOSYS }, { .call = FAULT_close, .error = EIO },
+	};
+	static const struct sweep_call anon_calls[] = {
+		{ .call = FAULT_mmap, .error = ENOMEM }, { .call = FAULT_sem_init, .error = ENOSYS },
+	};
+	static const struct sweep_call open_calls[] = {
+		{ .call = FAULT_shm_open, .error = EACCES }, { .call = FAULT_mmap, .error = ENOMEM }, { .call = FAULT_close, .error = EIO },
+	};
+	struct ring_attempt create = { CREATE, name, slots, size, NULL };
+	struct ring_attempt anon = { CREATE_ANON, NULL, slots, size, NULL };
+	struct ring_attempt open = { OPEN, name, slots, size, NULL };
+	const struct sweep create_sweep = {
+		.what = "ring_create", .attempt = ring_attempt, .undo = ring_undo,
+		.undo_what = "ring_destroy", .ctx = &create, .object = name,
+	};
+	const struct sweep anon_sweep = {
+		.what = "ring_create_anon", .attempt = ring_attempt, .undo = ring_undo,
+		.undo_what = "ring_destroy", .ctx = &anon,
+	};
+	const struct sweep open_sweep = {
+		.what = "ring_open", .attempt = ring_attempt, .undo = ring_undo,
+		.undo_what = "ring_close", .ctx = &open,
+	};
+	struct ring *creator;
+	struct ring_shared *s;
+	uint64_t head;
+
+	sweep_faults(&create_sweep, create_calls, 4);
+	sweep_with_stdin_closed(&create_sweep);
+	sweep_faults(&anon_sweep, anon_calls, 2);
+	creator = ring_create(name, slots, size);
+	require(creator != NULL, "ring_create(\"%s\", %zu, %zu) failed: %s", name,
+		slots, size, strerror(errno));
+	sweep_faults(&open_sweep, open_calls, 3);
+	sweep_with_stdin_closed(&open_sweep);
+	require_largest_ring_opens();
+
+	/* A head index past the last slot: ring_open must not trust it. */
+	s = mmap_object(name);
+	require(s != NULL, "grader: cannot map %s: %s", name, strerror(errno));
+	head = s->head;
+	s->head = s->slot_count;
+	sweep_refused(&open_sweep, EINVAL, "a ring whose head index is its slot count");
+	s->head = head;
+	s->tail = s->slot_count + 1;
+	sweep_refused(&open_sweep, EINVAL, "a ring whose tail index is past its slots");
+	s->tail = 0;
+	munmap(s, ring_region_size(slots, size));
+	require(ring_destroy(creator) == 0, "ring_destroy failed: %s", strerror(errno));
+}
+
 START_TEST(ring_named_is_private_and_exclusive)
 {
+	struct ring_attempt impostor_attempt;
+	struct sweep impostor_sweep;
 	const size_t slots = grader_random_between(2, 64);
 	const size_t size = grader_random_between(8, 4096);
 	struct named *nr = child_shared(sizeof *nr);
@@ -546,16 +705,15 @@ START_TEST(ring_named_is_private_and_exclusive)
 		other ? "a ring" : "NULL", grader_errno_name(err));
 	require(make_impostor(impostor), "the grader could not create %s: %s",
 		impostor, strerror(errno));
-	errno = 0;
-	other = ring_open(impostor);
-	err = errno;
+	tidy_shm_name(impostor);
+	impostor_sweep = (struct sweep){
+		.what = "ring_open", .attempt = ring_attempt, .undo = ring_undo,
+		.undo_what = "ring_close", .ctx = &impostor_attempt,
+	};
+	impostor_attempt = (struct ring_attempt){ .how = OPEN, .name = impostor };
+	sweep_refused(&impostor_sweep, EINVAL, "an object full of random bytes (check a "
+		      "magic number and the size)");
 	shm_unlink(impostor);
-	if (other != NULL)
-		ring_close(other);
-	require(other == NULL && err == EINVAL,
-		"ring_open of an object full of random bytes returned %s (%s): "
-		"expected EINVAL (check a magic number and the size)",
-		other ? "a ring" : "NULL", grader_errno_name(err));
 
 	snprintf(no_slash, sizeof no_slash, "%s", missing + 1);
 	snprintf(two_slashes, sizeof two_slashes, "%s/x", missing);
@@ -581,6 +739,7 @@ START_TEST(ring_named_is_private_and_exclusive)
 		strerror(errno));
 	require(!shm_object_exists(name),
 		"%s is still there after ring_destroy: shm_unlink the name", path);
+	sweep_ring_functions(name, slots, size);
 }
 END_TEST
 
@@ -737,7 +896,7 @@ static void drainer_child(void *arg)
 		memcpy(&tag, got, sizeof tag);
 		if (tag != i) {
 			child_problem(&f->ho->rep, "message %zu out of a full ring of %zu was message %u: "
-				"a put overwrote an unread slot: does the index wrap one slot early?",
+				"a put overwrote an unread slot: does the index wrap one slot early? (§9)",
 				i, f->ho->slot_count, tag);
 			_exit(1);
 		}
@@ -913,6 +1072,99 @@ static void puts_after_end(void *arg)
 	}
 }
 
+/* A put in a child: its result and errno, through shared memory. */
+struct late_put {
+	struct ring *ring;
+	atomic_int done, rc, err;
+};
+
+static void put_one(void *arg)
+{
+	struct late_put *lp = arg;
+	const char byte = 'x';
+
+	atomic_store(&lp->rc, ring_put(lp->ring, &byte, 1));
+	atomic_store(&lp->err, errno);
+	atomic_store(&lp->done, 1);
+}
+
+/*
+ * ring.h: on a full ring whose stream has ended, a put waits for a slot,
+ * then fails with EPIPE and leaves the slot free.
+ */
+static void require_put_after_end_on_full_ring(void)
+{
+	const size_t slots = grader_random_between(2, 6);
+	struct late_put *lp = child_shared(sizeof *lp);
+	char buf[16], why[400];
+	int free_slots = -1;
+	pid_t pid;
+
+	lp->ring = ring_create_anon(slots, sizeof buf);
+	require(lp->ring != NULL, "ring_create_anon failed: %s", grader_errno_name(errno));
+	for (size_t i = 0; i + 1 < slots; i++)
+		require(ring_put(lp->ring, "m", 1) == 0, "ring_put failed: %s",
+			grader_errno_name(errno));
+	require(ring_end(lp->ring) == 0, "ring_end on a ring with one free slot failed: %s",
+		grader_errno_name(errno));
+	pid = child_start(put_one, lp, NULL);
+	sleep_seconds(0.1);
+	if (atomic_load(&lp->done) || ring_get(lp->ring, buf, sizeof buf) != 1) {
+		int err = errno;
+
+		child_stop(&pid);
+		ring_destroy(lp->ring);
+		require(!atomic_load(&lp->done), "ring_put on a full ring whose stream had "
+			"ended returned %d (%s) at once: it waits for a free slot first "
+			"(ring.h)", atomic_load(&lp->rc),
+			grader_errno_name(atomic_load(&lp->err)));
+		ck_abort_msg("ring_get of the oldest message, on a full ring with its end "
+			     "mark, failed (%s): does each index wrap at slot_count (§9)?",
+			     grader_errno_name(err));
+	}
+	if (!child_finished(&pid, 1.0, NULL, why, sizeof why)) {
+		ring_destroy(lp->ring);
+		ck_abort_msg("ring_put on an ended ring, once a consumer freed a slot: %s%s",
+			     why, pshared_cause());
+	}
+	sem_getvalue(&lp->ring->shared->free_slots, &free_slots);
+	require(atomic_load(&lp->rc) == -1 && atomic_load(&lp->err) == EPIPE,
+		"ring_put after ring_end returned %d (%s) once it had a slot: expected -1 "
+		"with EPIPE", atomic_load(&lp->rc), grader_errno_name(atomic_load(&lp->err)));
+	require(free_slots == 1, "after a ring_put refused with EPIPE, free_slots is %d, "
+		"not 1: give back the slot it waited for", free_slots);
+	require(ring_destroy(lp->ring) == 0, "ring_destroy failed: %s",
+		grader_errno_name(errno));
+}
+
+/* ring.h: a slot whose length is 0 or over the slot size gives EIO, copies nothing. */
+static void require_corrupt_length_refused(void)
+{
+	const size_t size = grader_random_between(8, 64);
+	struct ring *r = ring_create_anon(grader_random_between(2, 8), size);
+	unsigned char buf[64], before[64];
+	struct ring_slot *slot;
+	ssize_t got;
+	int err;
+
+	require(r != NULL, "ring_create_anon failed: %s", grader_errno_name(errno));
+	require(ring_put(r, "abc", 3) == 0, "ring_put failed: %s", grader_errno_name(errno));
+	/* The grader writes outside the ring's rules, as a broken producer might. */
+	slot = ring_slot_at(r, r->shared->tail);
+	slot->len = size + 1 + grader_random_between(0, 1000);
+	grader_random_bytes(before, sizeof before);
+	memcpy(buf, before, sizeof buf);
+	errno = 0;
+	got = ring_get(r, buf, size);
+	err = errno;
+	ring_destroy(r);
+	require(got == -1 && err == EIO, "ring_get of a slot whose length is over the "
+		"slot size returned %zd (%s): expected -1 with EIO (ring.h): never trust a "
+		"length read from shared memory", got, grader_errno_name(err));
+	require(memcmp(buf, before, sizeof buf) == 0, "ring_get copied bytes out of a slot "
+		"whose length is over the slot size: check the length before copying");
+}
+
 START_TEST(ring_put_after_end_fails_fast)
 {
 	struct after_end *ae = child_shared(sizeof *ae);
@@ -929,6 +1181,8 @@ START_TEST(ring_put_after_end_fails_fast)
 	}
 	require(ring_destroy(ae->ring) == 0, "ring_destroy failed: %s",
 		grader_errno_name(errno));
+	require_put_after_end_on_full_ring();
+	require_corrupt_length_refused();
 }
 END_TEST
 
@@ -986,7 +1240,7 @@ START_TEST(ring_stream_one_to_one)
 	char why[200] = "";
 	enum stream_outcome outcome = run_stream(st, slots, why, sizeof why);
 
-	check_stream(st, outcome, why, "does each index wrap at slot_count?");
+	check_stream(st, outcome, why, "does each index wrap at slot_count? (§9)");
 }
 END_TEST
 
@@ -1002,7 +1256,7 @@ START_TEST(ring_stream_many_to_many)
 	enum stream_outcome outcome = run_stream(st, slots, why, sizeof why);
 
 	check_stream(st, outcome, why,
-		     "one slot used twice: is each index updated under its lock, and wrapped at slot_count?");
+		     "one slot used twice: is each index updated under its lock (§5), and wrapped at slot_count (§9)?");
 }
 END_TEST
 
@@ -1186,8 +1440,8 @@ static const char *ringget_difference(const char *sent, size_t len, const char *
 			       "length in bytes, with no NUL after it: fwrite(buf, 1, len, "
 			       "stdout), not printf(\"%s\") (§8)";
 	}
-	return "a message lost, repeated or out of order: does each index wrap at "
-	       "slot_count, under its lock (§4, §5)?";
+	return "a message lost, repeated or out of order: does each index move under "
+	       "its lock (§5) and wrap at slot_count (§9)?";
 }
 
 START_TEST(ring_programs_between_unrelated_processes)

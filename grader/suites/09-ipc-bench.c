@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@ struct page {
 	char b_at[WHERE_SIZE];    /* what side B is doing */
 	char hint[200];           /* side A's verdict, when it failed */
 	double a_cpu_ms, b_cpu_ms; /* shm_rings_sleep_when_idle */
+	atomic_int b_done, b_rc, b_err; /* side_a_b_attach_faults: side B's attach */
 };
 
 struct plan {
@@ -57,6 +59,8 @@ struct plan {
 	unsigned pause_ms;        /* each side waits this long once, on purpose */
 	bool expect_eof;          /* recv once side B has left: -1, EPIPE */
 	bool check_mask;          /* the signal mask is back after close */
+	bool stdin_closed;        /* side A starts with descriptor 0 closed */
+	unsigned b_attach_delay_ms; /* side B waits this long before attach */
 };
 
 static struct page *page;
@@ -109,6 +113,7 @@ static int side_b(const struct plan *p, struct channel *ch)
 			biggest = p->burst_len[i];
 	buf = malloc(biggest);
 	AT(b, "side B in attach");
+	sleep_ms(p->b_attach_delay_ms);  /* side A's first message comes first */
 	if (buf == NULL || p->m->attach(ch, SIDE_B, getppid()) != 0) {
 		AT(b, "side B: attach failed: %s", err_name(errno));
 		return 1;
@@ -236,13 +241,40 @@ static int burst_phase(const struct plan *p, struct channel *ch, uint64_t *rng,
  * Opens the channel, forks side B running fn and attaches side A to it:
  * 0, or 1 with the verdict written.
  */
+/* The mode of a FIFO in dir other than 0600, or 0 when there is none. */
+static unsigned open_fifo_mode(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat st;
+	unsigned wrong = 0;
+
+	while (d != NULL && wrong == 0 && (e = readdir(d)) != NULL) {
+		char path[512];
+
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISFIFO(st.st_mode) &&
+		    (st.st_mode & 0777) != 0600)
+			wrong = st.st_mode & 0777;
+	}
+	if (d != NULL)
+		closedir(d);
+	return wrong;
+}
+
 static int open_pair(const struct plan *p, struct channel *ch,
 		     int (*fn)(const struct plan *, struct channel *), pid_t *b)
 {
 	channel_init(ch);
 	AT(a, "side A in open");
 	if (p->m->open(ch, p->dir) != 0)
-		VERDICT("open failed: %s", err_name(errno));
+		VERDICT("open failed: %s%s", err_name(errno), p->stdin_closed
+			? ", with standard input closed, so that its first descriptor was "
+			"0: 0 is a valid descriptor; only -1 means failure" : "");
+	if (open_fifo_mode(p->dir) != 0)
+		VERDICT("open made a FIFO of mode %04o in the directory: make it 0600, so "
+			"that no other user can read or inject messages", open_fifo_mode(p->dir));
+	AT(b, "side B starting, before its attach");
 	*b = fork();
 	if (*b < 0)
 		VERDICT("the grader could not fork: %s", strerror(errno));
@@ -250,7 +282,9 @@ static int open_pair(const struct plan *p, struct channel *ch,
 		_exit(fn(p, ch));
 	AT(a, "side A in attach");
 	if (p->m->attach(ch, SIDE_A, *b) != 0)
-		VERDICT("side A's attach failed: %s", err_name(errno));
+		VERDICT("side A's attach failed: %s%s", err_name(errno), p->stdin_closed
+			? ", with standard input closed, so that its first descriptor was "
+			"0: 0 is a valid descriptor; only -1 means failure" : "");
 	return 0;
 }
 
@@ -367,6 +401,9 @@ static void side_a_main(void *arg)
 
 	/* A peer gone is an EPIPE to report, not a death by SIGPIPE. */
 	sigaction(SIGPIPE, &ignore, NULL);
+	umask(0);   /* a FIFO's mode shows in full */
+	if (call->p->stdin_closed)
+		close(0);
 	_exit(call->fn(call->p));
 }
 
@@ -386,6 +423,19 @@ static void run_side_a(const struct plan *p, int (*fn)(const struct plan *), dou
 				     "reading part-way, a short read not retried?", p->m->name,
 				     page->a_at + strlen("side A in "),
 				     page->b_at + strlen("side B in "));
+		/* A token came before side B's attach, which blocked it too late. */
+		if (p->b_attach_delay_ms > 0 && strstr(page->b_at, "attach") &&
+		    !strstr(page->b_at, "failed"))
+			ck_abort_msg("%s timed out with side B still in attach (%s): the "
+				     "token side A sent first arrived before side B blocked the "
+				     "signal, and its default action ended side B: block it in "
+				     "open, before fork, so that side B inherits the mask (§5)",
+				     p->m->name, page->a_at);
+		/* A call made to fail, and the code went on to wait in the next one. */
+		if (strstr(page->a_at, "failing") != NULL)
+			ck_abort_msg("%s timed out: %s: the code went on after the failed "
+				     "call and waits in the next one: check each call's "
+				     "result and return -1 at once", p->m->name, page->a_at);
 		ck_abort_msg("%s timed out: %s; %s: a lost wake-up, or an end left open?",
 			     p->m->name, page->a_at[0] ? page->a_at : "side A did not start",
 			     page->b_at[0] ? page->b_at : "side B did not start");
@@ -396,6 +446,256 @@ static void run_side_a(const struct plan *p, int (*fn)(const struct plan *), dou
 		ck_abort_msg("%s: %s", p->m->name, page->hint);
 	ck_abort_msg("%s: side A %s, %s", p->m->name,
 		     grader_describe_status(status, how, sizeof how), page->a_at);
+}
+
+/* Shared mappings of this process (lines of /proc/self/maps with 's'). */
+static int count_shared_maps(void)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[512], perms[5];
+	int n = 0;
+
+	while (f != NULL && fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "%*s %4s", perms) == 1 && perms[3] == 's')
+			n++;
+	if (f != NULL)
+		fclose(f);
+	return n;
+}
+
+/* The calls a mechanism's open may make, each failing with a likely errno. */
+static const struct sweep_call open_faults[] = {
+	{ .call = FAULT_mkfifo, .error = EACCES }, { .call = FAULT_pipe, .error = EMFILE }, { .call = FAULT_open, .error = EACCES },
+	{ .call = FAULT_mmap, .error = ENOMEM }, { .call = FAULT_sem_init, .error = ENOSYS }, { .call = FAULT_socket, .error = EMFILE },
+};
+
+/* Side B for side_a_attach_faults: attaches, and is killed by side A. */
+static int side_b_attach_only(const struct plan *p, struct channel *ch)
+{
+	p->m->attach(ch, SIDE_B, getppid());
+	pause();
+	return 0;
+}
+
+static void kill_and_reap(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/* The calls an attach may make, each failing with a likely errno. */
+static const struct sweep_call attach_faults[] = {
+	{ .call = FAULT_open, .error = EACCES }, { .call = FAULT_accept, .error = EMFILE }, { .call = FAULT_socket, .error = EMFILE },
+};
+
+/*
+ * Side A: attach with its 1st, then 2nd, call of c failing, side B
+ * attaching meanwhile: attach returns -1 with that errno, and close then
+ * leaves no descriptor and no name.
+ */
+static int side_a_attach_fault(const struct plan *p, struct sweep_call c)
+{
+	char name[256];
+
+	for (unsigned nth = 1; nth <= 2; nth++) {
+		int fds = count_fds(), rc, err;
+		struct channel ch;
+		bool fired;
+		pid_t b;
+
+		channel_init(&ch);
+		AT(a, "side A in open");
+		if (p->m->open(&ch, p->dir) != 0)
+			VERDICT("open failed: %s", err_name(errno));
+		b = fork();
+		if (b < 0)
+			VERDICT("the grader could not fork: %s", strerror(errno));
+		if (b == 0)
+			_exit(side_b_attach_only(p, &ch));
+		AT(a, "side A in attach, its %s number %u failing", fault_name(c.call), nth);
+		fault_arm(c.call, nth, c.error);
+		rc = p->m->attach(&ch, SIDE_A, b);
+		err = errno;
+		fired = fault_disarm();
+		kill_and_reap(b);
+		if (fired && (rc != -1 || err != c.error))
+			VERDICT("side A's attach, whose %s number %u failed with %s, returned "
+				"%d (%s): check every call and return -1 with its errno",
+				fault_name(c.call), nth, err_name(c.error), rc,
+				rc == 0 ? "no error" : err_name(err));
+		AT(a, "side A in close after attach");
+		p->m->close(&ch);
+		if (count_fds() != fds)
+			VERDICT("after an attach whose %s number %u failed, and close, %d "
+				"descriptor(s) more are open", fault_name(c.call), nth,
+				count_fds() - fds);
+		if (leftover(p->dir, name, sizeof name) != NULL)
+			VERDICT("'%.60s' is left in the directory after an attach whose %s "
+				"number %u failed, and close", name, fault_name(c.call), nth);
+		if (!fired)
+			break;
+	}
+	return 0;
+}
+
+static int side_a_attach_faults(const struct plan *p)
+{
+	for (size_t i = 0; i < sizeof attach_faults / sizeof attach_faults[0]; i++)
+		if (side_a_attach_fault(p, attach_faults[i]) != 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Side A: open with each call it makes failing in turn, then close, as
+ * the harness does.  open returns -1 with that call's errno; close then
+ * leaves no descriptor, no shared mapping and no name behind.
+ */
+static int side_a_open_faults(const struct plan *p)
+{
+	char name[256];
+
+	for (size_t i = 0; i < sizeof open_faults / sizeof open_faults[0]; i++)
+		for (unsigned nth = 1; nth <= 4; nth++) {
+			const struct sweep_call c = open_faults[i];
+			int fds = count_fds(), maps = count_shared_maps(), rc, err;
+			struct channel ch;
+			bool fired;
+
+			channel_init(&ch);
+			AT(a, "side A in open, its %s number %u failing", fault_name(c.call), nth);
+			fault_arm(c.call, nth, c.error);
+			rc = p->m->open(&ch, p->dir);
+			err = errno;
+			fired = fault_disarm();
+			if (fired && (rc != -1 || err != c.error))
+				VERDICT("open, whose %s number %u failed with %s, returned %d "
+					"(%s): return -1 with the failed call's errno", fault_name(c.call),
+					nth, err_name(c.error), rc, rc == 0 ? "no error" : err_name(err));
+			AT(a, "side A in close after an open that %s", fired ? "failed" : "worked");
+			p->m->close(&ch);
+			if (count_fds() != fds)
+				VERDICT("after an open whose %s number %u failed, and close, %d "
+					"descriptor(s) more are open: close releases whatever open "
+					"made, also after a failed open", fault_name(c.call), nth,
+					count_fds() - fds);
+			if (count_shared_maps() != maps)
+				VERDICT("after an open whose %s number %u failed, and close, a "
+					"shared mapping is left: unmap it (in open when it fails, or "
+					"in close)", fault_name(c.call), nth);
+			if (leftover(p->dir, name, sizeof name) != NULL)
+				VERDICT("'%.60s' is left in the directory after an open whose %s "
+					"number %u failed, and close: remove every name open made",
+					name, fault_name(c.call), nth);
+			if (!fired)
+				break;
+		}
+	return 0;
+}
+
+/*
+ * Side B's attach with its nth call of c failing, beside a side A that
+ * attaches in another child: attach returns -1 with that errno, and at
+ * once.  The result goes to the page; 2 when the fault never fired.
+ */
+static void side_b_attach_faulted(const struct plan *p, struct channel *ch,
+				  struct sweep_call c, unsigned nth)
+{
+	int rc, err;
+	bool fired;
+
+	fault_arm(c.call, nth, c.error);
+	rc = p->m->attach(ch, SIDE_B, getppid());
+	err = errno;
+	fired = fault_disarm();
+	atomic_store(&page->b_rc, fired ? rc : 2);
+	atomic_store(&page->b_err, err);
+	atomic_store(&page->b_done, 1);
+	pause();
+	_exit(0);
+}
+
+static int side_a_b_attach_fault(const struct plan *p, struct sweep_call c)
+{
+	char name[256];
+
+	for (unsigned nth = 1; nth <= 2; nth++) {
+		struct channel ch;
+		pid_t b, a2;
+		int rc;
+
+		channel_init(&ch);
+		if (p->m->open(&ch, p->dir) != 0)
+			VERDICT("open failed: %s", err_name(errno));
+		atomic_store(&page->b_done, 0);
+		b = fork();
+		if (b == 0)
+			side_b_attach_faulted(p, &ch, c, nth);
+		a2 = b < 0 ? -1 : fork();
+		if (a2 == 0) {
+			p->m->attach(&ch, SIDE_A, b);
+			pause();
+			_exit(0);
+		}
+		AT(a, "side A waiting for side B's attach, its %s number %u failing",
+		   fault_name(c.call), nth);
+		for (double end = monotonic_seconds() + 1.0 * grader_scale();
+		     b > 0 && !atomic_load(&page->b_done) && monotonic_seconds() < end;)
+			sleep_ms(2);
+		kill_and_reap(b);
+		kill_and_reap(a2);
+		p->m->close(&ch);
+		if (b < 0 || a2 < 0)
+			VERDICT("the grader could not fork: %s", strerror(errno));
+		if (!atomic_load(&page->b_done))
+			VERDICT("side B's attach, whose %s number %u failed, did not return: "
+				"it went on and waits in its next call: check each call's result "
+				"and return -1 at once", fault_name(c.call), nth);
+		rc = atomic_load(&page->b_rc);
+		if (rc == 2)
+			break;
+		if (rc != -1 || atomic_load(&page->b_err) != c.error)
+			VERDICT("side B's attach, whose %s number %u failed with %s, returned "
+				"%d (%s): check every call and return -1 with its errno",
+				fault_name(c.call), nth, err_name(c.error), rc, rc == 0
+				? "no error" : err_name(atomic_load(&page->b_err)));
+		if (leftover(p->dir, name, sizeof name) != NULL)
+			VERDICT("'%.60s' is left in the directory after a failed attach and "
+				"close", name);
+	}
+	return 0;
+}
+
+static int side_a_b_attach_faults(const struct plan *p)
+{
+	for (size_t i = 0; i < sizeof attach_faults / sizeof attach_faults[0]; i++)
+		if (side_a_b_attach_fault(p, attach_faults[i]) != 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * What the harness also meets: an open or attach that fails half-way,
+ * cleaned up by close; and a side A whose standard input is closed, so that
+ * the first descriptor a kernel opens is 0, a descriptor like any other.
+ */
+static void check_mechanism_edges(struct plan *p)
+{
+	const uint32_t most = p->m->max_message < 64 ? (uint32_t)p->m->max_message : 64;
+
+	run_side_a(p, side_a_open_faults, 3.0);
+	run_side_a(p, side_a_attach_faults, 2.0);
+	run_side_a(p, side_a_b_attach_faults, 3.0);
+	p->n_echo = 2;
+	p->echo_len[0] = grader_random_between(1, most);
+	p->echo_len[1] = grader_random_between(1, most);
+	p->n_burst = 1;
+	p->burst_len[0] = grader_random_between(1, most);
+	p->pause_ms = 5;
+	p->stdin_closed = true;
+	run_side_a(p, side_a, 3.0);
 }
 
 static void check_mechanism(const char *name)
@@ -412,11 +712,14 @@ static void check_mechanism(const char *name)
 	if (strcmp(name, "signal") == 0) {
 		plan_tokens(&p);
 		p.check_mask = true;
+		/* A token sent before side B blocks the signal must not be lost. */
+		p.b_attach_delay_ms = 30;
 	} else {
 		plan_messages(&p);
 		p.expect_eof = true;
 	}
 	run_side_a(&p, side_a, 4.0);
+	check_mechanism_edges(&p);
 	munmap(page, sizeof *page);
 }
 
@@ -675,10 +978,40 @@ static void check_looks_again(const char *name, sleep_fn *sleep, bool semaphore)
 		      atomic_load(&window->result), err_name(atomic_load(&window->err)));
 }
 
+static bool always_ready(struct ring *r)
+{
+	(void)r;
+	return true;
+}
+
+/*
+ * futex_waiter_wake when the sleeper has raised its flag but not reached
+ * FUTEX_WAIT yet: FUTEX_WAKE wakes nobody and returns 0, no error; the
+ * flag comes down, so that the sleeper's FUTEX_WAIT returns at once.
+ */
+static void check_wake_before_sleep(void)
+{
+	struct ring *ring = child_shared(sizeof *ring);
+	int rc;
+
+	atomic_store(&ring->reader.sleeping, 1);
+	errno = 0;
+	rc = futex_waiter_wake(ring, &ring->reader, always_ready);
+	ck_assert_msg(rc == 0, "futex_waiter_wake returned %d (%s) when the sleeper had "
+		      "raised its flag but was not yet in FUTEX_WAIT: FUTEX_WAKE then wakes "
+		      "nobody and returns 0, which is no error (only -1 is)", rc,
+		      err_name(errno));
+	ck_assert_msg(atomic_load(&ring->reader.sleeping) == 0, "futex_waiter_wake left "
+		      "the sleeper's flag up: take it down, so that its FUTEX_WAIT sees "
+		      "the change and returns at once");
+	munmap(ring, sizeof *ring);
+}
+
 START_TEST(sleepers_look_again)
 {
 	check_looks_again("sem_waiter_sleep", sem_waiter_sleep, true);
 	check_looks_again("futex_waiter_sleep", futex_waiter_sleep, false);
+	check_wake_before_sleep();
 }
 END_TEST
 

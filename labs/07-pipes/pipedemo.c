@@ -12,6 +12,7 @@
  * Each line is flushed as it is printed, so the lines of each process come
  * out in the order they happened, whether stdout is a terminal or a pipe.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -56,7 +56,10 @@ struct ring *ring_create(const char *name, size_t slot_count, size_t slot_size);
 
 /*
  * Opens the ring another process created as name.  ENOENT: no such name;
- * EINVAL: the object is not a ring (or a bad name).
+ * EINVAL: the object is not a ring (or a bad name).  Nothing in the object
+ * is trusted before it is checked: the magic number, a slot count and
+ * size within the limits above, a geometry that accounts for exactly the
+ * object's size, and head and tail inside the ring.
  */
 struct ring *ring_open(const char *name);
 
@@ -67,7 +70,8 @@ size_t ring_slot_size(const struct ring *r);
 /*
  * Puts one message of len bytes (1 <= len <= slot size), waiting while the
  * ring is full.  EINVAL: len 0; EMSGSIZE: len over the slot size; EPIPE:
- * the stream was ended.  A signal does not interrupt the wait.
+ * the stream was ended (on a full ring, once a consumer has freed a slot:
+ * the slot stays free).  A signal does not interrupt the wait.
  */
 int ring_put(struct ring *r, const void *msg, size_t len);
 
@@ -75,7 +79,9 @@ int ring_put(struct ring *r, const void *msg, size_t len);
  * Gets the oldest message into buf, waiting while the ring is empty, and
  * returns its length; returns 0 once the stream has ended and no message
  * is left.  EMSGSIZE: size is smaller than the slot size (as mq_receive,
- * the buffer must hold the longest possible message).
+ * the buffer must hold the longest possible message), checked before
+ * waiting.  EIO: the slot's length is 0 or over the slot size, which only
+ * a process breaking the ring's rules writes; nothing is copied.
  */
 ssize_t ring_get(struct ring *r, void *buf, size_t size);
 

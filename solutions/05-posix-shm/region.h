@@ -22,17 +22,22 @@ struct region {
 /*
  * Creates the object name, which must not exist yet (EEXIST), mode
  * REGION_MODE, of size bytes, and maps it shared, read-write, into *r.
- * On failure nothing is left behind: no object, no descriptor.
+ * On failure nothing is left behind: no object, no descriptor, no
+ * mapping, and *r is as it was.
  */
 int region_create(const char *name, size_t size, struct region *r);
 
 /*
  * Maps the existing object name (ENOENT if there is none) into *r, shared
- * and read-write, with the size the object has (fstat).
+ * and read-write, with the size the object has (fstat).  EINVAL: an object
+ * of 0 bytes.  On failure *r is as it was.
  */
 int region_attach(const char *name, struct region *r);
 
-/* Unmaps *r and sets r->addr to NULL. */
+/*
+ * Unmaps *r and sets r->addr to NULL.  A region already detached (addr
+ * NULL) has nothing to unmap: 0, and it stays as it is.
+ */
 int region_detach(struct region *r);
 
 /*

@@ -13,8 +13,8 @@
  * all of its bytes) and maps its first size bytes readable, writable and
  * MAP_SHARED.  No descriptor stays open.
  *
- * Returns the mapping, or NULL with errno set: EINVAL for a size of 0,
- * EISDIR for a directory, ENODEV for any other file that is not a regular
+ * Returns the mapping, or NULL with errno set: EINVAL for a size of 0
+ * (checked first: nothing is opened or created), EISDIR for a directory, ENODEV for any other file that is not a regular
  * file, or the error of the system call that failed.
  */
 char *map_file_shared(const char *path, size_t size);

@@ -12,6 +12,7 @@
  * Each line is flushed as it is printed, so the lines of each process come
  * out in the order they happened, whether stdout is a terminal or a pipe.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,8 @@ static _Noreturn void child_writes(int write_end, const char *message)
 	_exit(0);
 }
 
-static void parent_reads(int read_end, size_t expected)
+/* The parent's side.  Returns 0, or -1 with errno set if the read failed. */
+static int parent_reads(int read_end, size_t expected)
 {
 	/* One byte more than expected, so that a longer message would show. */
 	char *buf = malloc(expected + 2);
@@ -68,12 +70,13 @@ static void parent_reads(int read_end, size_t expected)
 	if (say("PARENT: reading from pipe\n") < 0)
 		die("stdout");
 	got = read_all(read_end, buf, expected + 1);
-	if (got < 0)
-		die("read");
-	buf[got] = '\0';
-	if (printf("PARENT: read \"%s\"\n", buf) < 0 || fflush(stdout) == EOF)
-		die("stdout");
+	if (got >= 0) {
+		buf[got] = '\0';
+		if (printf("PARENT: read \"%s\"\n", buf) < 0 || fflush(stdout) == EOF)
+			die("stdout");
+	}
 	free(buf);
+	return got < 0 ? -1 : 0;
 }
 /* END SOLUTION */
 
@@ -84,7 +87,7 @@ int main(int argc, char *argv[])
 	if (argc > 2)
 		usage("[MESSAGE]");
 	/* BEGIN SOLUTION */
-	int pfds[2], status;
+	int pfds[2], status, read_error;
 	pid_t child;
 
 	if (pipe(pfds) < 0)
@@ -97,10 +100,15 @@ int main(int argc, char *argv[])
 		child_writes(pfds[1], message);
 	}
 	close(pfds[1]); /* else the read below never sees end of file */
-	parent_reads(pfds[0], strlen(message));
+	read_error = parent_reads(pfds[0], strlen(message)) < 0 ? errno : 0;
 	close(pfds[0]);
+	/* Even when the read failed: no child is left behind. */
 	if (reap_child(child, &status) < 0)
 		die("waitpid");
+	if (read_error != 0) {
+		errno = read_error;
+		die("read");
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		fail("the child failed to send the message");
 	return 0;
