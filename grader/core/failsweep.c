@@ -2,7 +2,6 @@
 #include "failsweep.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,7 +19,8 @@ enum { HOLD_MAX = 256, HOLD_TEXT = 300 };
 /*
  * What this process holds that a failed call must give back: its open
  * descriptors, its mappings other than private anonymous memory (which
- * malloc grows and shrinks), and the System V segments it created.
+ * malloc grows and shrinks), a child not waited for, and the System V
+ * segments it created.
  */
 struct holdings {
 	char (*item)[HOLD_TEXT];
