@@ -36,15 +36,21 @@ quote = '$(subst ','\'',$(1))'
 
 GRADE = ./$(DRIVER) --root $(call quote,$(CURDIR)) --src $(call quote,$(SRC)) \
 	--build $(BUILD) --core $(CORE_DIR) --format $(call quote,$(FORMAT)) \
-	$(if $(LAB),--lab $(call quote,$(LAB))) $(if $(TEST),--test $(call quote,$(TEST)))
+	$(if $(LAB),--lab $(call quote,$(LAB))) $(if $(TEST),--test $(call quote,$(TEST))) \
+	$(if $(filter-out 0,$(VERBOSE)),--verbose)
 
-.PHONY: all help grade test mutants stubs diagrams html batch bench clean deps deps-test tools san-tools
+.PHONY: all help grade watch debug test mutants stubs diagrams html batch bench bench-grader \
+	clean deps deps-test tools san-tools
 .DEFAULT_GOAL := all
 
 help:
 	@echo 'IPC Lab Workbook'
 	@echo '  make grade            grade your labs/ (LAB=03 for one lab, TEST=name for one test)'
 	@echo '  make grade SRC=solutions   grade the reference solutions'
+	@echo '  make grade TEST=pipe_*     only the tests a name, prefix or glob chooses'
+	@echo '  make grade VERBOSE=1       failing tests: their programs and all they printed'
+	@echo '  make watch LAB=03          grade the lab again each time you save a file'
+	@echo '  make debug LAB=03 TEST=name [TOOL=gdb|strace]   one test in the foreground'
 	@echo '  make grade FORMAT=json     Gradescope results.json (also tap, junit, tsv)'
 	@echo '  make batch SUBMISSIONS=DIR [OUT=DIR]   grade a class, one folder per student'
 	@echo '  make test             the self-test (solutions pass, stubs and bugs fail, ...)'
@@ -52,6 +58,7 @@ help:
 	@echo '  make diagrams         render diagrams/*.dot to SVG'
 	@echo '  make html             handouts as HTML in build/html/'
 	@echo '  make bench            lab 09 benchmark of every IPC mechanism'
+	@echo '  make bench-grader     how fast the grader answers, beside its goals'
 	@echo '  make stubs            regenerate labs/ from solutions/ (overwrites labs/)'
 	@echo '  make                  build everything;  make clean  removes build/'
 	@echo 'Variables: GRADER_SEED=N, GRADER_TIMEOUT_SCALE=2 (slow machine), NO_COLOR=1'
@@ -102,6 +109,21 @@ grade: deps
 	@$(MAKE) -s --no-print-directory tools
 	@$(GRADE)
 
+# Grades LAB again each time one of its files is saved.
+watch:
+	@test -n "$(LAB)" || { echo 'usage: make watch LAB=NN [SRC=labs] [TEST=name]' >&2; exit 2; }
+	@sh mk/deps.sh watch
+	@$(MAKE) -s --no-print-directory tools
+	@sh mk/watch.sh $(call quote,$(LAB)) $(call quote,$(SRC)) $(GRADE)
+
+# One test in the foreground, under a debugger: no sandbox, not a grading.
+debug:
+	@test -n "$(LAB)" && test -n "$(TEST)" || \
+		{ echo 'usage: make debug LAB=NN TEST=name [TOOL=gdb|strace]' >&2; exit 2; }
+	@sh mk/deps.sh $(if $(TOOL),$(TOOL),grade)
+	@$(MAKE) -s --no-print-directory tools
+	@$(GRADE) --debug $(call quote,$(if $(TOOL),$(TOOL),none))
+
 batch: deps
 	@test -n "$(SUBMISSIONS)" || { echo 'usage: make batch SUBMISSIONS=DIR [OUT=DIR]' >&2; exit 2; }
 	@$(MAKE) -s --no-print-directory tools
@@ -135,6 +157,11 @@ html: $(SVGS)
 			-o $$out $$md || exit 1; \
 	done
 	@echo 'handouts: $(BUILD)/html/'
+
+# How fast the grader answers, beside the goals (BENCH_RUNS=N, default 5).
+bench-grader: deps
+	@$(MAKE) -s --no-print-directory tools
+	@bash mk/bench-grader.sh
 
 bench: deps
 	@$(MAKE) -s --no-print-directory tools

@@ -2,10 +2,14 @@
 # deps.sh - makes sure what the workbook needs is installed.
 #
 #   mk/deps.sh grade    what building and grading needs
-#   mk/deps.sh test     that, plus what the self-test needs
+#   mk/deps.sh watch    that, plus inotifywait for make watch
+#   mk/deps.sh TOOL     that, plus gdb or strace for make debug
+#   mk/deps.sh test     all of that, plus what the self-test needs
 #
 # Missing Debian packages are installed with apt-get (through sudo when not
-# root).  Without apt-get it stops with one line naming what to install.
+# root), one line per step; apt-get's own output goes to build/install.log,
+# and its end is shown when the install fails.  Without apt-get it stops
+# with one line naming what to install.
 set -eu
 purpose=${1:-grade}
 
@@ -26,10 +30,15 @@ want check pkg-config --exists check
 want graphviz have dot
 want bubblewrap have bwrap
 want patch have patch
-if [ "$purpose" = test ]; then
+case $purpose in
+watch) want inotify-tools have inotifywait ;;
+gdb | strace) want "$purpose" have "$purpose" ;;
+test)
 	want clang have clang
 	want pandoc have pandoc
-fi
+	want inotify-tools have inotifywait
+	;;
+esac
 [ -z "$missing" ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -45,11 +54,18 @@ else
 	echo "ipclab: missing packages:$missing; install them as root: apt-get install$missing" >&2
 	exit 1
 fi
-echo "ipclab: installing$missing" >&2
+log=build/install.log
+mkdir -p build
+echo "ipclab: installing$missing (apt-get's output: $log)" >&2
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq >&2 || true
+echo "ipclab: apt-get update" >&2
+$sudo apt-get update >"$log" 2>&1 ||
+	echo "ipclab: apt-get update failed; installing from the package lists as they are" >&2
+echo "ipclab: apt-get install$missing" >&2
 # shellcheck disable=SC2086
-if ! $sudo apt-get install -y -qq --no-install-recommends $missing >&2; then
-	echo "ipclab: could not install$missing; install them by hand: apt-get install$missing" >&2
+if ! $sudo apt-get install -y --no-install-recommends $missing >>"$log" 2>&1; then
+	tail -n 15 "$log" >&2
+	echo "ipclab: could not install$missing (the whole log: $log); install them by hand: apt-get install$missing" >&2
 	exit 1
 fi
+echo "ipclab: installed$missing" >&2

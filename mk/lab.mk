@@ -89,8 +89,11 @@ all: $(if $(HAS_SUITE),$(OUT)/grader/lab.o) $(PROG_BINS) $(if $(HAS_SUITE),$(OUT
 $(OUT)/obj $(OUT)/grader:
 	@mkdir -p $@
 
+# The compiler's warnings are kept beside each object: the score card shows
+# them on every grading, not only on the one that compiled the file.
 $(OUT)/obj/%.o: $(LABDIR)/%.c | $(OUT)/obj
-	$(CC) $(LAB_CFLAGS) -I$(LABDIR) -I$(ROOT)/common -MMD -MP -c $< -o $@
+	$(CC) $(LAB_CFLAGS) -I$(LABDIR) -I$(ROOT)/common -MMD -MP -c $< -o $@ \
+		2>$(@:.o=.warnings); status=$$?; cat $(@:.o=.warnings) >&2; exit $$status
 
 $(OUT)/grader/errors.o: $(ROOT)/common/errors.c | $(OUT)/grader
 	$(CC) $(LAB_CFLAGS) -I$(ROOT)/common -MMD -MP -c $< -o $@

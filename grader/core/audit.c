@@ -176,7 +176,8 @@ struct child_sweep {
 	char *report;
 	size_t size;
 	bool describe;
-	pid_t spare;              /* a child that is not the test's (the watchdog) */
+	const pid_t *spare;       /* children that are not the test's (the watchdog) */
+	size_t spare_count;
 	int found;
 };
 
@@ -184,8 +185,11 @@ static bool kill_if_child(const struct proc_status *p, void *arg)
 {
 	struct child_sweep *s = arg;
 
-	if (p->ppid != getpid() || p->pid == s->spare)
+	if (p->ppid != getpid())
 		return true;
+	for (size_t i = 0; i < s->spare_count; i++)
+		if (p->pid == s->spare[i])
+			return true;
 	if (p->state == 'Z' || p->state == 'X') {
 		waitpid(p->pid, NULL, WNOHANG);
 		return true;
@@ -204,41 +208,43 @@ static bool kill_if_child(const struct proc_status *p, void *arg)
 }
 
 /* Our living children (adopted orphans), listed into report; killed. */
-static int kill_children(pid_t spare, char *report, size_t size, bool describe)
+static int kill_children(const pid_t *spare, size_t spare_count, char *report, size_t size,
+			 bool describe)
 {
-	struct child_sweep s = { report, size, describe, spare, 0 };
+	struct child_sweep s = { report, size, describe, spare, spare_count, 0 };
 
 	proc_each(kill_if_child, &s);
 	return s.found;
 }
 
 /* Kills and reaps every process adopted during the test but spare. */
-static int sweep_processes(pid_t spare, char *report, size_t size)
+static int sweep_processes(const pid_t *spare, size_t spare_count, char *report,
+			   size_t size)
 {
-	int leaks = kill_children(spare, report, size, true);
+	int leaks = kill_children(spare, spare_count, report, size, true);
 
 	if (leaks > 3)
 		append(report, size, "and %d more processes", leaks - 3);
 	for (int round = 0; round < 500; round++) {
-		if (kill_children(spare, report, size, false) == 0)
+		if (kill_children(spare, spare_count, report, size, false) == 0)
 			break;
 		nanosleep(&(struct timespec){ 0, 2 * 1000 * 1000 }, NULL);
 	}
-	kill_children(spare, report, size, false); /* reaps the last zombies */
+	kill_children(spare, spare_count, report, size, false); /* reaps the last zombies */
 	return leaks;
 }
 
-void audit_kill_adopted(void)
+void audit_kill_adopted(const pid_t *spare, size_t spare_count)
 {
 	char ignored[8] = "";
 
-	sweep_processes(0, ignored, sizeof ignored);
+	sweep_processes(spare, spare_count, ignored, sizeof ignored);
 }
 
 int audit_sweep_processes(pid_t spare, char *report, size_t size)
 {
 	report[0] = '\0';
-	return sweep_processes(spare, report, size);
+	return sweep_processes(&spare, 1, report, size);
 }
 
 int audit_sweep_objects(const struct audit_snapshot *before, char *report, size_t size)

@@ -37,7 +37,10 @@ void audit_release(struct audit_snapshot *snap);
 int audit_sweep_processes(pid_t spare, char *report, size_t size);
 int audit_sweep_objects(const struct audit_snapshot *before, char *report, size_t size);
 
-/* Kills and reaps every living child of this process (adopted orphans). */
-void audit_kill_adopted(void);
+/*
+ * Kills and reaps every living child of this process (adopted orphans)
+ * but the spare_count in spare (the hosts of items still running).
+ */
+void audit_kill_adopted(const pid_t *spare, size_t spare_count);
 
 #endif

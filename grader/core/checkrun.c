@@ -39,7 +39,7 @@ void check_run_one(const struct check_test *t, struct check_outcome *out)
 	tcase_add_test(tc, &wrapped);
 	suite_add_tcase(suite, tc);
 	runner = srunner_create(suite);
-	srunner_set_fork_status(runner, CK_FORK);
+	srunner_set_fork_status(runner, t->no_fork ? CK_NOFORK : CK_FORK);
 	fflush(NULL);
 	started = monotonic_seconds();
 	srunner_run_all(runner, CK_SILENT);

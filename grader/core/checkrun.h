@@ -6,6 +6,8 @@
 #ifndef GRADER_CHECKRUN_H
 #define GRADER_CHECKRUN_H
 
+#include <stdbool.h>
+
 enum check_end {
 	CHECK_PASSED,
 	CHECK_FAILED,       /* an assertion failed: message says which */
@@ -30,6 +32,7 @@ struct check_test {
 	void (*body)(int);
 	void (*setup)(void);
 	double timeout;     /* seconds, already scaled */
+	bool no_fork;       /* in this process (for a debugger): no timeout */
 };
 
 void check_run_one(const struct check_test *t, struct check_outcome *out);

@@ -7,10 +7,12 @@
 #include "grader.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +32,32 @@ char *grader_tmp_path(char *buf, size_t size, const char *name)
 {
 	snprintf(buf, size, "%s/%s", grader_ctx.tmpdir, name);
 	return buf;
+}
+
+bool grader_enter_item_folder(const char *item, char *why, size_t size)
+{
+	char folder[sizeof grader_ctx.tmpdir];
+	int key_fd;
+
+	if ((size_t)snprintf(folder, sizeof folder, "%s/item-%s", grader_ctx.tmpdir, item) >=
+	    sizeof folder) {
+		snprintf(why, size, "the item's folder name is too long");
+		return false;
+	}
+	if (mkdir(folder, 0700) < 0 && errno != EEXIST) {
+		snprintf(why, size, "cannot create %s: %s", folder, strerror(errno));
+		return false;
+	}
+	memcpy(grader_ctx.tmpdir, folder, sizeof folder);
+	snprintf(grader_ctx.key_file, sizeof grader_ctx.key_file, "%s/keyfile", folder);
+	key_fd = open(grader_ctx.key_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (key_fd < 0) {
+		snprintf(why, size, "cannot create %s: %s", grader_ctx.key_file, strerror(errno));
+		return false;
+	}
+	close(key_fd);
+	/* Check keeps its message files in $TEMP. */
+	return setenv("TEMP", folder, 1) == 0;
 }
 
 const char *grader_key_file(void)

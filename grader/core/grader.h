@@ -6,7 +6,10 @@
  *
  *     GRADED(test_name, points, timeout_seconds, "handout section")
  *
- * where test_name is a START_TEST(test_name) in the suite.  The suite ends
+ * where test_name is a START_TEST(test_name) in the suite, or
+ * GRADED_ALONE(...) for an item that measures time or CPU: items run
+ * side by side, each in namespaces of its own, but such an item runs with
+ * nothing beside it.  The suite ends
  * with GRADER_MAIN("NN-name").  The runner (runner.c) turns every item into
  * one Check TCase in fork mode, with a protective fixture, a leak audit
  * around it and its own timeout; the driver reads the same table to know a
@@ -44,13 +47,16 @@ struct graded_item {
 	int points;
 	double timeout;       /* seconds, before GRADER_TIMEOUT_SCALE */
 	const char *section;  /* handout section named in every hint */
+	bool alone;           /* it measures time or CPU: nothing runs beside it */
 };
 
 int grader_main(int argc, char **argv, const char *lab,
 		const struct graded_item *items, size_t count);
 
 #define GRADED(name, points, timeout, section) \
-	{ #name, &name, points, timeout, section },
+	{ #name, &name, points, timeout, section, false },
+#define GRADED_ALONE(name, points, timeout, section) \
+	{ #name, &name, points, timeout, section, true },
 
 #define GRADER_MAIN(lab)                                                    \
 	int main(int argc, char **argv)                                     \

@@ -18,6 +18,7 @@
 #include "completion.h"
 #include "confine.h"
 #include "context.h"
+#include "transcript.h"
 #include "watchdog.h"
 
 #include <errno.h>
@@ -266,16 +267,21 @@ static _Noreturn void host_main(const struct item_plan *plan, int report_fd)
 	struct result r;
 	char leaks[400];
 	struct check_outcome outcome;
+	char why[200];
 	int watchdog_end;
 
 	host.plan = plan;
 	if (plan->runner_fd >= 0)
 		close(plan->runner_fd);
+	if ((plan->isolate && !namespace_isolate_item(plan->isolate, why, sizeof why)) ||
+	    !grader_enter_item_folder(plan->item->name, why, sizeof why)) {
+		fprintf(stderr, "grader: %s: %s\n", plan->item->name, why);
+		_exit(3);
+	}
 	confine_block_signals(check_needs);
 	audit_become_subreaper();
 	fill_low_descriptors();
-	snprintf(host.workdir, sizeof host.workdir, "%s/work-%s", grader_ctx.tmpdir,
-		 plan->item->name);
+	snprintf(host.workdir, sizeof host.workdir, "%s/work", grader_ctx.tmpdir);
 	watchdog_end = open_completion_channel();
 	if (watchdog_end < 0 || (mkdir(host.workdir, 0755) < 0 && errno != EEXIST)) {
 		fprintf(stderr, "grader: cannot prepare %s: %s\n", plan->item->name,
@@ -311,36 +317,16 @@ static _Noreturn void host_main(const struct item_plan *plan, int report_fd)
 	watchdog_finish(&host.watchdog, &found, 1.0 + 10.0 * grader_ctx.scale);
 	audit_sweep_objects(&snapshot, leaks, sizeof leaks);
 	audit_release(&snapshot);
-	remove_tree(host.workdir);
 	compose(&outcome, &found, leaks, &r);
+	if (r.status != RESULT_PASS)
+		transcript_read(r.transcript, sizeof r.transcript);
+	remove_tree(grader_ctx.tmpdir); /* the item's folder, and workdir inside it */
 	if (write(report_fd, &r, sizeof r) != (ssize_t)sizeof r)
 		_exit(4);
 	_exit(0);
 }
 
 /* ---- in the runner ---- */
-
-/* Reads up to size bytes before the deadline; returns how many came. */
-static size_t read_until(int fd, void *buf, size_t size, double deadline)
-{
-	size_t got = 0;
-
-	while (got < size) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		double left = deadline - monotonic_seconds();
-		ssize_t n;
-
-		if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) == 0)
-			break;
-		n = read(fd, (char *)buf + got, size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	return got;
-}
 
 /* The host ended without a result: only the code under test can do that. */
 static void host_lost(const struct item_plan *plan, int status, bool stalled,
@@ -373,39 +359,81 @@ static bool reaped(pid_t pid, int *status)
 	return w == pid || (w < 0 && errno == ECHILD);
 }
 
-void item_run(const struct item_plan *plan, struct result *r)
+void item_start(const struct item_plan *plan, struct item_host *h)
 {
-	int report[2], status = 0;
-	bool stalled = false;
-	size_t got;
-	pid_t pid;
+	int report[2];
 
-	if (pipe2(report, O_CLOEXEC) < 0) {
-		host_lost(plan, 3 << 8, false, r);
+	*h = (struct item_host){ .plan = plan, .pid = -1, .report_fd = -1 };
+	if (pipe2(report, O_CLOEXEC) < 0)
 		return;
-	}
 	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
+	h->pid = fork();
+	if (h->pid == 0) {
 		close(report[0]);
 		host_main(plan, report[1]);
 	}
 	close(report[1]);
-	got = pid < 0 ? 0 : read_until(report[0], r, sizeof *r,
-				       monotonic_seconds() + plan->timeout + HOST_MARGIN_SECONDS);
-	close(report[0]);
-	if (pid > 0) {
+	if (h->pid < 0) {
+		close(report[0]);
+		return;
+	}
+	h->report_fd = report[0];
+	h->deadline = monotonic_seconds() + plan->timeout + HOST_MARGIN_SECONDS;
+}
+
+bool item_read(struct item_host *h)
+{
+	while (h->report_fd >= 0 && h->got < sizeof h->r) {
+		ssize_t n = read(h->report_fd, (char *)&h->r + h->got, sizeof h->r - h->got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return false;
+		if (n <= 0)
+			break;
+		h->got += (size_t)n;
+	}
+	return true;
+}
+
+void item_finish(struct item_host *h, struct result *r)
+{
+	bool stalled = false;
+	int status = 3 << 8; /* no host at all: as if it failed to start */
+
+	if (h->report_fd >= 0)
+		close(h->report_fd);
+	if (h->pid > 0) {
 		/* Still there without a result: it stalled, and is stopped now. */
-		stalled = got < sizeof *r && waitpid(pid, &status, WNOHANG) == 0;
+		stalled = h->got < sizeof h->r && waitpid(h->pid, &status, WNOHANG) == 0;
 		if (stalled)
-			kill(pid, SIGKILL);
-		while (!reaped(pid, &status) && errno == EINTR)
+			kill(h->pid, SIGKILL);
+		while (!reaped(h->pid, &status) && errno == EINTR)
 			;
 	}
-	audit_kill_adopted();
-	if (got < sizeof *r)
-		host_lost(plan, status, stalled, r);
+	if (h->got < sizeof h->r)
+		host_lost(h->plan, status, stalled, &h->r);
+	*r = h->r;
 	r->name[sizeof r->name - 1] = '\0';
 	r->hint[sizeof r->hint - 1] = '\0';
 	r->integrity[sizeof r->integrity - 1] = '\0';
+}
+
+void item_run(const struct item_plan *plan, struct result *r)
+{
+	struct item_host h;
+
+	item_start(plan, &h);
+	while (h.report_fd >= 0) {
+		struct pollfd p = { h.report_fd, POLLIN, 0 };
+		double left = h.deadline - monotonic_seconds();
+
+		if (left <= 0 || (poll(&p, 1, (int)(left * 1000) + 1) == 0))
+			break;
+		if (item_read(&h))
+			break;
+	}
+	item_finish(&h, r);
+	audit_kill_adopted(NULL, 0);
 }

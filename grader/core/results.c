@@ -44,6 +44,36 @@ static void put_clean(FILE *f, const char *s)
 		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
 }
 
+/* One field, many lines: backslash, newline and tab written as \\, \n and \t. */
+static void put_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else if (*s == '\t')
+			fputs("\\t", f);
+		else if (*s != '\r')
+			fputc(*s, f);
+	}
+}
+
+void results_unescape(char *s)
+{
+	char *out = s;
+
+	for (const char *in = s; *in; in++) {
+		if (*in == '\\' && (in[1] == 'n' || in[1] == 't' || in[1] == '\\')) {
+			*out++ = in[1] == 'n' ? '\n' : in[1] == 't' ? '\t' : '\\';
+			in++;
+		} else {
+			*out++ = *in;
+		}
+	}
+	*out = '\0';
+}
+
 void results_write_item(FILE *f, const struct result *r)
 {
 	fprintf(f, "item\t%s\t%s\t%d\t%d\t%.3f\t", r->name,
@@ -51,6 +81,8 @@ void results_write_item(FILE *f, const struct result *r)
 	put_clean(f, r->hint);
 	fputc('\t', f);
 	put_clean(f, r->integrity);
+	fputc('\t', f);
+	put_escaped(f, r->transcript);
 	fputc('\n', f);
 }
 

@@ -31,6 +31,7 @@ struct result {
 	double seconds;
 	char hint[768];
 	char integrity[320];  /* "" or an integrity finding; the item then earns 0 */
+	char transcript[4096]; /* a failing item's programs and their output (VERBOSE) */
 };
 
 const char *result_status_name(enum result_status s);
@@ -38,6 +39,8 @@ int result_status_parse(const char *word, enum result_status *s);
 
 void results_write_header(FILE *f, const char *lab, uint64_t seed);
 void results_write_start(FILE *f, const char *test);
+/* Undoes the escapes of a line's transcript field, in place. */
+void results_unescape(char *s);
 void results_write_item(FILE *f, const struct result *r);
 /* For a runner started by hand: a readable line per item. */
 void results_print_item(FILE *f, const struct result *r);

@@ -9,6 +9,7 @@
 #include "completion.h"
 #include "context.h"
 #include "grader.h"
+#include "transcript.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +51,7 @@ struct running {
 	bool keep_stdin_open, explain_hang;
 	double start, deadline;
 	struct buffer out, err;
+	char command[256];       /* for the transcript */
 };
 
 
@@ -297,6 +299,7 @@ struct running *run_start(const char *prog, const char *const args[],
 	free(env);
 	if (rc == 0) {
 		hold_ends(r, o, in, out, err);
+		transcript_command(r->command, sizeof r->command, prog, args);
 		return r;
 	}
 	for (int i = 0; i < 2; i++) {
@@ -453,6 +456,7 @@ int run_finish(struct running *r, struct run_result *res)
 	close_fd(&r->out_fd);
 	close_fd(&r->err_fd);
 	close_fd(&r->pid_fd);
+	transcript_record(r->command, res);
 	free(r);
 	return 0;
 }
@@ -463,11 +467,15 @@ int run_program(const char *prog, const char *const args[],
 	struct running *r = run_start(prog, args, opts);
 
 	if (r == NULL) {
+		char command[256];
+
 		memset(res, 0, sizeof *res);
 		res->spawn_error = errno;
 		res->exit_code = -1;
 		res->out = strdup("");
 		res->err = strdup("");
+		transcript_command(command, sizeof command, prog, args);
+		transcript_record(command, res);
 		return -1;
 	}
 	return run_finish(r, res);

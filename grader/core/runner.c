@@ -1,8 +1,10 @@
 /*
- * runner.c - grader_main(): runs one lab's graded items, one at a time.
+ * runner.c - grader_main(): runs one lab's graded items, several at a time.
  *
  * Each item runs in a host process of its own (item.c), so that nothing
- * of one item reaches the next.  The runner itself never runs student
+ * of one item reaches the next: items run side by side, each host in a
+ * user namespace with its own System V namespace and /dev/shm
+ * (namespace.c), but for the items marked alone.  The runner itself never runs student
  * code and cannot be reached by it: it blocks every signal it can, it is
  * not dumpable (no test can read its memory or descriptors through
  * /proc), and the test processes live in a Landlock domain that cannot
@@ -11,16 +13,19 @@
  * no test process holds; without it the results are printed.
  */
 #include "audit.h"
+#include "checkrun.h"
 #include "context.h"
 #include "grader.h"
 #include "item.h"
 #include "landlock.h"
+#include "namespace.h"
 #include "results.h"
 #include "sysutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,9 +33,17 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
 
+enum {
+	MAX_JOBS = 16,
+	DEFAULT_MAX_JOBS = 8,
+	/* An item's /dev/shm and run folder, as big as the sandbox's. */
+	ITEM_SHM_BYTES = 256 << 20,
+	ITEM_TMP_BYTES = 256 << 20,
+};
 
 /*
  * Nothing the code under test does may stop the runner: it blocks every
@@ -60,42 +73,6 @@ static void protect_runner(void)
 		close(null_fd);
 	}
 	audit_become_subreaper();
-}
-
-static void write_map(const char *file, unsigned id)
-{
-	char path[64], map[64];
-	int fd;
-
-	snprintf(path, sizeof path, "/proc/self/%s", file);
-	snprintf(map, sizeof map, "%u %u 1", id, id);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (write(fd, map, strlen(map)) < 0)
-		perror("grader: write id map");
-	close(fd);
-}
-
-/* A private System V namespace, when the sandbox has not given one. */
-static void isolate_sysv(void)
-{
-	const uid_t uid = geteuid();
-	const gid_t gid = getegid();
-	int fd;
-
-	if (unshare(CLONE_NEWIPC) == 0)
-		return;
-	if (unshare(CLONE_NEWUSER | CLONE_NEWIPC) < 0)
-		return; /* shared namespace: the audit still works by difference */
-	fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, "deny", 4) < 0)
-			perror("grader: setgroups");
-		close(fd);
-	}
-	write_map("uid_map", (unsigned)uid);
-	write_map("gid_map", (unsigned)gid);
 }
 
 static int find_item(const struct graded_item *table, size_t count, const char *name)
@@ -142,7 +119,7 @@ static _Noreturn void usage_exit(const char *prog, int status)
 	fprintf(status ? stderr : stdout,
 		"usage: %s [--list] [--only TEST[,TEST...]] [--results-fd N]\n"
 		"          [--bindir DIR] [--shimdir DIR] [--tmpdir DIR] [--seed N]\n"
-		"          [--scale X] [--isolated]\n", prog);
+		"          [--scale X] [--isolated] [--jobs N] [--debug TEST]\n", prog);
 	exit(status);
 }
 
@@ -181,6 +158,8 @@ struct runner_args {
 	const char *only;         /* --only, or NULL for every item */
 	const char *tmpdir;       /* --tmpdir, or NULL for a folder of its own */
 	int results_fd;           /* --results-fd, or -1: print instead */
+	size_t jobs;              /* --jobs, or 0 for the default */
+	const char *debug;        /* --debug: this item alone, in the foreground */
 	bool list;
 	bool isolated;            /* the sandbox gave a private IPC namespace */
 };
@@ -198,6 +177,8 @@ static void parse_arguments(int argc, char **argv, struct runner_args *a)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "scale", required_argument, NULL, 'x' },
 		{ "isolated", no_argument, NULL, 'i' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "debug", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -227,6 +208,12 @@ static void parse_arguments(int argc, char **argv, struct runner_args *a)
 			break;
 		case 'x': grader_ctx.scale = scale_or_exit(optarg); break;
 		case 'i': a->isolated = true; break;
+		case 'd': a->debug = optarg; break;
+		case 'j':
+			a->jobs = (size_t)whole_or_exit(optarg, "--jobs needs a whole number");
+			if (a->jobs < 1 || a->jobs > MAX_JOBS)
+				bad_value("--jobs must be from 1 to 16", optarg);
+			break;
 		case 'h': usage_exit(argv[0], 0);
 		default: usage_exit(argv[0], 2);
 		}
@@ -235,11 +222,9 @@ static void parse_arguments(int argc, char **argv, struct runner_args *a)
 		usage_exit(argv[0], 2);
 }
 
-/* The run's folder, names and key file; false (with a message) when it fails. */
+/* The run's folder and names; false (with a message) when it fails. */
 static bool prepare_context(const char *tmpdir)
 {
-	int key_fd;
-
 	if (grader_ctx.seed == 0) {
 		struct timespec ts;
 
@@ -254,47 +239,223 @@ static bool prepare_context(const char *tmpdir)
 	}
 	snprintf(grader_ctx.shm_prefix, sizeof grader_ctx.shm_prefix,
 		 "ipclab-%d-%08x", (int)getpid(), (unsigned)(grader_ctx.seed * 2654435761u));
-	snprintf(grader_ctx.key_file, sizeof grader_ctx.key_file, "%s/keyfile",
-		 grader_ctx.tmpdir);
-	key_fd = open(grader_ctx.key_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (key_fd < 0) {
-		fprintf(stderr, "grader: cannot create %s: %s\n", grader_ctx.key_file,
-			strerror(errno));
-		return false;
-	}
-	close(key_fd);
-	/* Check keeps its message files in $TEMP: keep them in the run's folder. */
-	setenv("TEMP", grader_ctx.tmpdir, 1);
 	return true;
 }
 
-/* Runs the chosen items, one host each; each result goes out as it comes. */
-static void run_items(const struct graded_item *table, const int *chosen, size_t count,
-		      int results_fd, FILE *results)
-{
-	for (size_t k = 0; k < count; k++) {
-		const struct graded_item *it = &table[chosen[k]];
-		const struct item_plan plan = {
-			.item = it,
-			.timeout = it->timeout * grader_ctx.scale,
-			.runner_fd = results_fd,
-			.landlock = landlock_abi() > 0,
-		};
-		struct result r;
+/* The items still running, each in a slot of its own. */
+struct slots {
+	struct item_host *host;
+	bool *busy;
+	size_t size;
+	size_t active;
+	bool alone;              /* the running item must have the machine to itself */
+};
 
-		if (results) {
-			results_write_start(results, it->name);
-			fflush(results);
-		}
-		item_run(&plan, &r);
-		if (results) {
-			results_write_item(results, &r);
-			fflush(results);
-		} else {
-			results_print_item(stdout, &r);
-			fflush(stdout);
-		}
+/* The pids of the hosts still running: the orphans' sweep spares them. */
+static size_t running_hosts(const struct slots *s, pid_t *pids)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->size; i++)
+		if (s->busy[i] && s->host[i].pid > 0)
+			pids[n++] = s->host[i].pid;
+	return n;
+}
+
+static void start_in_slot(struct slots *s, const struct item_plan *plan, FILE *results)
+{
+	size_t i = 0;
+
+	while (s->busy[i])
+		i++;
+	if (results) {
+		results_write_start(results, plan->item->name);
+		fflush(results);
 	}
+	item_start(plan, &s->host[i]);
+	if (s->host[i].report_fd >= 0)
+		fcntl(s->host[i].report_fd, F_SETFL, O_NONBLOCK);
+	s->busy[i] = true;
+	s->active++;
+	s->alone = plan->item->alone;
+}
+
+static void finish_slot(struct slots *s, size_t i, FILE *results, pid_t *pids)
+{
+	struct result r;
+
+	item_finish(&s->host[i], &r);
+	s->busy[i] = false;
+	s->active--;
+	/* Orphans of the item (reparented here when its host died) go now. */
+	audit_kill_adopted(pids, running_hosts(s, pids));
+	if (results) {
+		results_write_item(results, &r);
+		fflush(results);
+	} else {
+		results_print_item(stdout, &r);
+		fflush(stdout);
+	}
+}
+
+/* Waits for the next result or deadline, and finishes what has ended. */
+static void collect(struct slots *s, FILE *results, pid_t *pids)
+{
+	struct pollfd p[s->size];
+	double now = monotonic_seconds(), first = now + 60;
+
+	for (size_t i = 0; i < s->size; i++) {
+		p[i] = (struct pollfd){ -1, POLLIN, 0 };
+		if (!s->busy[i])
+			continue;
+		p[i].fd = s->host[i].report_fd;
+		if (s->host[i].deadline < first)
+			first = s->host[i].deadline;
+	}
+	if (poll(p, s->size, first > now ? (int)((first - now) * 1000) + 1 : 0) < 0 &&
+	    errno != EINTR)
+		first = 0; /* cannot wait: finish everything that is due */
+	now = monotonic_seconds();
+	for (size_t i = 0; i < s->size; i++) {
+		if (!s->busy[i])
+			continue;
+		if (s->host[i].report_fd < 0 || now >= s->host[i].deadline ||
+		    (p[i].revents && item_read(&s->host[i])))
+			finish_slot(s, i, results, pids);
+	}
+}
+
+/*
+ * Runs the chosen items, up to jobs at once, one host each; each result
+ * goes out as it comes.  An item marked alone (it measures time or CPU)
+ * runs with nothing beside it, after the others.
+ */
+static void run_items(const struct graded_item *table, const int *chosen, size_t count,
+		      int results_fd, FILE *results, size_t jobs,
+		      const struct item_mounts *isolate)
+{
+	struct item_plan *plans = calloc(count ? count : 1, sizeof *plans);
+	struct slots s = {
+		.host = calloc(jobs, sizeof *s.host),
+		.busy = calloc(jobs, sizeof *s.busy),
+		.size = jobs,
+	};
+	pid_t *pids = calloc(jobs, sizeof *pids);
+	size_t order = 0;
+
+	if (plans == NULL || s.host == NULL || s.busy == NULL || pids == NULL) {
+		perror("grader");
+		exit(2);
+	}
+	/* The items that may share the machine first, then the others. */
+	for (int alone = 0; alone <= 1; alone++)
+		for (size_t k = 0; k < count; k++) {
+			const struct graded_item *it = &table[chosen[k]];
+
+			if (it->alone != (alone == 1))
+				continue;
+			plans[order++] = (struct item_plan){
+				.item = it,
+				.timeout = it->timeout * grader_ctx.scale,
+				.runner_fd = results_fd,
+				.landlock = landlock_abi() > 0,
+				.isolate = isolate,
+			};
+		}
+	for (size_t next = 0; next < count || s.active > 0;) {
+		while (next < count && s.active < s.size &&
+		       (s.active == 0 || (!s.alone && !plans[next].item->alone)))
+			start_in_slot(&s, &plans[next++], results);
+		collect(&s, results, pids);
+	}
+	free(plans);
+	free(s.host);
+	free(s.busy);
+	free(pids);
+}
+
+/*
+ * How many items run at once: --jobs, or twice the CPUs (most items spend
+ * their time asleep in a wait), at most DEFAULT_MAX_JOBS; one when items
+ * cannot have namespaces of their own.
+ */
+static size_t choose_jobs(size_t asked, const struct item_mounts *m, bool *isolate)
+{
+	size_t jobs = asked ? asked : 2 * (size_t)get_nprocs();
+
+	if (asked == 0 && jobs > DEFAULT_MAX_JOBS)
+		jobs = DEFAULT_MAX_JOBS;
+	/* Side by side only where no test can reach another item's host. */
+	*isolate = jobs > 1 && landlock_abi() > 0 && namespace_items_can_isolate(m);
+	return *isolate ? jobs : 1;
+}
+
+/* ---- --debug: one item in the foreground, for gdb or strace ---- */
+
+static const struct graded_item *debugged;
+
+static void debug_setup(void)
+{
+}
+
+static void debug_body(int iteration)
+{
+	(*debugged->test)->fn(iteration);
+}
+
+/*
+ * The item in this very process: no host, no watchdog, no Check fork, no
+ * timeout, no confinement, so that a debugger sees the test and the lab's
+ * code it calls.  The namespaces are kept where the system allows them:
+ * what the lab leaves behind vanishes with the process.  Returns the exit
+ * status: 0 when the item passed.
+ */
+static int debug_item(const struct graded_item *it, const struct item_mounts *mounts)
+{
+	static char workdir[sizeof grader_ctx.tmpdir + 16];
+	const struct check_test test = {
+		.suite = grader_ctx.lab, .name = it->name,
+		.file = (*it->test)->file, .line = (*it->test)->line,
+		.body = debug_body, .setup = debug_setup, .no_fork = true,
+	};
+	struct check_outcome out;
+	char why[200], leaks[400];
+	struct audit_snapshot snapshot;
+	bool isolated;
+
+	debugged = it;
+	isolated = namespace_isolate_item(mounts, why, sizeof why);
+	if (!isolated)
+		fprintf(stderr, "grader: %s; the run's objects are the system's\n", why);
+	if (!grader_enter_item_folder(it->name, why, sizeof why)) {
+		fprintf(stderr, "grader: %s\n", why);
+		return 2;
+	}
+	snprintf(workdir, sizeof workdir, "%s/work", grader_ctx.tmpdir);
+	if ((mkdir(workdir, 0755) < 0 && errno != EEXIST) || chdir(workdir) < 0) {
+		fprintf(stderr, "grader: cannot enter %s: %s\n", workdir, strerror(errno));
+		return 2;
+	}
+	grader_ctx.test_pid = getpid();
+	grader_reseed_for(it->name);
+	printf("grader: %s, alone in the foreground (process %d, folder %s)\n", it->name,
+	       (int)getpid(), workdir);
+	fflush(stdout);
+	audit_take(&snapshot);
+	check_run_one(&test, &out);
+	audit_sweep_processes(0, leaks, sizeof leaks);
+	audit_sweep_objects(&snapshot, leaks + strlen(leaks), sizeof leaks - strlen(leaks));
+	audit_release(&snapshot);
+	if (chdir("/") == 0 && isolated)
+		namespace_leave_item(mounts);
+	if (out.end == CHECK_PASSED && leaks[0] == '\0')
+		printf("PASS %s\n", it->name);
+	else
+		printf("FAIL %s: %s%s%s\n", it->name,
+		       out.end == CHECK_PASSED ? "" : out.message[0] ? out.message : "no result",
+		       leaks[0] ? (out.end == CHECK_PASSED ? "left behind: " : "; left behind: ")
+				: "", leaks);
+	return out.end == CHECK_PASSED && leaks[0] == '\0' ? 0 : 1;
 }
 
 int grader_main(int argc, char **argv, const char *lab,
@@ -303,7 +464,15 @@ int grader_main(int argc, char **argv, const char *lab,
 	char own_tmp[] = "/tmp/ipclab-XXXXXX";
 	struct runner_args a;
 	FILE *results = NULL;
-	size_t chosen_count;
+	/* The run's folder, kept: an item's host makes grader_ctx.tmpdir its own. */
+	static char run_dir[sizeof grader_ctx.tmpdir];
+	const struct item_mounts mounts = {
+		.run_dir = run_dir,
+		.run_bytes = ITEM_TMP_BYTES,
+		.shm_bytes = ITEM_SHM_BYTES,
+	};
+	size_t chosen_count, jobs;
+	bool isolate;
 	int *chosen;
 
 	grader_ctx.lab = lab;
@@ -327,6 +496,18 @@ int grader_main(int argc, char **argv, const char *lab,
 	}
 	if (!prepare_context(a.tmpdir ? a.tmpdir : own_tmp))
 		return 2;
+	memcpy(run_dir, grader_ctx.tmpdir, sizeof run_dir);
+	if (a.debug) {
+		int status = find_item(table, count, a.debug) < 0 ? 2
+			     : debug_item(&table[find_item(table, count, a.debug)], &mounts);
+
+		if (status == 2 && find_item(table, count, a.debug) < 0)
+			fprintf(stderr, "grader: %s has no test named '%s'\n", lab, a.debug);
+		if (a.tmpdir == NULL)
+			remove_tree(own_tmp);
+		free(chosen);
+		return status;
+	}
 	if (a.results_fd >= 0) {
 		fcntl(a.results_fd, F_SETFD, FD_CLOEXEC);
 		results = fdopen(a.results_fd, "w");
@@ -340,8 +521,10 @@ int grader_main(int argc, char **argv, const char *lab,
 	}
 	protect_runner();
 	if (!a.isolated)
-		isolate_sysv();
-	run_items(table, chosen, chosen_count, a.results_fd, results);
+		namespace_private_sysv();
+	jobs = choose_jobs(a.jobs, &mounts, &isolate);
+	run_items(table, chosen, chosen_count, a.results_fd, results, jobs,
+		  isolate ? &mounts : NULL);
 	if (results)
 		fclose(results);
 	else

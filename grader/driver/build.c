@@ -6,7 +6,8 @@
  * its full path (and of the user grading), so that grading one folder
  * never reuses another's build.  A lab's build folder holds:
  *   src/           the staged sources (stage.c)
- *   out/           what make builds, the only folder the sandbox writes
+ *   out/           what make builds, the only folder the sandbox writes;
+ *                  out/obj/NAME.warnings holds what the compiler said of NAME.c
  *   build.log      the build's output, capped
  *   recipe         how out/ was built: another recipe starts it afresh
  *   built          written after a build that worked: when it is newer
@@ -25,6 +26,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+enum { WARNING_LINES = 6 }; /* shown on the score card */
 
 enum { MAX_ARTIFACT_BYTES = 64 << 20 };
 
@@ -338,6 +341,62 @@ static bool run_make(const struct grading *g, const char *ctx, struct lab_report
 	return ok;
 }
 
+/* Appends the warning lines of one file's compiler output, as "NAME.c:LINE: ...". */
+static void add_warnings(const char *path, struct lab_report *lr, int *count)
+{
+	FILE *f = fopen(path, "re");
+	char line[600];
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		const char *name = line;
+		size_t used = strlen(lr->build_warnings);
+
+		if (strstr(line, ": warning: ") == NULL)
+			continue;
+		if (++*count > WARNING_LINES)
+			continue;
+		/* The sandbox's path of the file means nothing to the student. */
+		for (const char *p = line; *p && *p != ':'; p++)
+			if (*p == '/')
+				name = p + 1;
+		snprintf(lr->build_warnings + used, sizeof lr->build_warnings - used, "%s%s", name,
+			 line[strlen(line) - 1] == '\n' ? "" : "\n");
+	}
+	fclose(f);
+}
+
+/* The compiler's warnings about the lab's own files, from their objects' notes. */
+static void collect_warnings(const char *ctx, struct lab_report *lr)
+{
+	char src[4400], path[4600];
+	struct dirent **names;
+	int n, count = 0;
+
+	lr->build_warnings[0] = '\0';
+	snprintf(src, sizeof src, "%s/src", ctx);
+	n = scandir(src, &names, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(names[i]->d_name);
+
+		if (len > 2 && strcmp(names[i]->d_name + len - 2, ".c") == 0) {
+			snprintf(path, sizeof path, "%s/out/obj/%.*s.warnings", ctx, (int)(len - 2),
+				 names[i]->d_name);
+			add_warnings(path, lr, &count);
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	if (count > WARNING_LINES) {
+		size_t used = strlen(lr->build_warnings);
+
+		snprintf(lr->build_warnings + used, sizeof lr->build_warnings - used,
+			 "(and %d more: make shows them all)\n", count - WARNING_LINES);
+	}
+}
+
 bool build_lab(const struct grading *g, struct lab_report *lr)
 {
 	const struct catalogue_lab *lab = lr->lab;
@@ -371,6 +430,8 @@ bool build_lab(const struct grading *g, struct lab_report *lr)
 			 "grader: could not prepare the run: %s\n", error[0] ? error : strerror(errno));
 		ok = false;
 	}
+	if (ok)
+		collect_warnings(ctx, lr);
 	close(lock);
 	return ok;
 }

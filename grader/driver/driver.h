@@ -46,6 +46,8 @@ struct grading {
 	const char *sandbox;      /* "auto", "bwrap" or "none" */
 	const char *run_as;       /* user to drop to when root, or NULL */
 	const char *only;         /* run only these tests ("a,b"), or NULL */
+	int jobs;                 /* items at once (GRADER_JOBS), or 0: the suite's choice */
+	bool verbose;             /* the card shows failing items' programs and output */
 };
 
 struct lab_report {
@@ -54,6 +56,7 @@ struct lab_report {
 	bool built;
 	bool missing;             /* no folder for it in src */
 	char build_errors[2048];  /* the compiler's first lines */
+	char build_warnings[1024]; /* its warnings about the lab's files, when it built */
 	char integrity[320];      /* a lab-wide integrity finding (a refused build) */
 	char note[1600];          /* about the run (sandbox, a crash) */
 };
@@ -108,7 +111,10 @@ void argv_free(struct argv_builder *b);
 void sandbox_build_argv(const struct grading *g, const struct catalogue_lab *lab,
 			const char *ctx, struct argv_builder *b);
 void sandbox_run_argv(const struct grading *g, const char *lab_run_dir,
-		      const char *only, struct argv_builder *b);
+		      const char *only, bool one_at_a_time, struct argv_builder *b);
+
+/* debug.c: builds the lab and runs its one chosen test in the foreground. */
+int debug_test(const struct grading *g, const struct catalogue_lab *lab, const char *tool);
 
 /* suite.c: runs the lab's suite and fills the report's results. */
 void run_suite(const struct grading *g, struct lab_report *report);

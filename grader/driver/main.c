@@ -13,6 +13,7 @@
 #include "driver.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,13 +42,18 @@ static void print_help(void)
 	printf("usage: ipcgrade --root DIR --src DIR --build DIR --core DIR [options]\n"
 	       "  --lab NN[,NN]    grade these labs only (number or full name)\n"
 	       "  --format F       text (default), json (= gradescope), tap, junit, tsv\n"
-	       "  --test NAME[,NAME]  only these tests (of the labs chosen)\n"
+	       "  --test NAME[,NAME]  only these tests (of the labs chosen): full names,\n"
+	       "                   prefixes, or globs such as 'pipe_*'\n"
 	       "  --seed N         random inputs from seed N (default GRADER_SEED or new)\n"
 	       "  --sanitize       build with AddressSanitizer and UBSan\n"
 	       "  --batch DIR      grade every submission folder in DIR\n"
 	       "  --out DIR        batch mode: where reports and the class summary go\n"
+	       "  --verbose        a failing test's programs and their whole output\n"
+	       "  --debug TOOL     run the one test --test names in the foreground, under\n"
+	       "                   TOOL: gdb, strace or none (no sandbox: not a grading)\n"
 	       "--build DIR is where every graded tree gets build folders of its own.\n"
 	       "Environment: GRADER_SEED, GRADER_TIMEOUT_SCALE (slow machines),\n"
+	       "GRADER_JOBS (tests run at once, 1-16; default twice the CPUs, at most 8),\n"
 	       "GRADER_SANDBOX=auto|bwrap|none, GRADER_USER (user for student code\n"
 	       "when run as root; default nobody), CC, NO_COLOR.\n");
 }
@@ -110,46 +116,76 @@ static size_t select_labs(const char *list, const struct catalogue_lab **chosen)
 }
 
 /*
- * Keeps only the named tests: each chosen lab becomes a copy of its
- * catalogue entry holding just those; labs left with none are dropped.
+ * Does pattern choose the test called name?  A glob (fnmatch) must match
+ * the whole name; a plain word is a prefix: "pipe_commands" chooses every
+ * pipe_commands_* test, and a full name chooses that test.
+ */
+static bool test_matches(const char *pattern, const char *name)
+{
+	if (strpbrk(pattern, "*?[") != NULL)
+		return fnmatch(pattern, name, 0) == 0;
+	return strncmp(pattern, name, strlen(pattern)) == 0;
+}
+
+/* A pattern chose nothing: say so, with every test of the labs chosen. */
+static _Noreturn void no_such_test(const char *pattern, const struct catalogue_lab **chosen,
+				   size_t count)
+{
+	fprintf(stderr, "ipcgrade: no test matches '%s'; the tests are:\n", pattern);
+	for (size_t l = 0; l < count; l++)
+		for (size_t i = 0; i < chosen[l]->count; i++)
+			fprintf(stderr, "  %s  %s\n", chosen[l]->name, chosen[l]->tests[i].name);
+	fprintf(stderr, "(TEST= takes names, prefixes or globs such as 'pipe_*', "
+		"separated by commas)\n");
+	exit(2);
+}
+
+/*
+ * Keeps only the tests the patterns choose: each chosen lab becomes a copy
+ * of its catalogue entry holding just those; labs left with none are
+ * dropped.  A pattern that chooses nothing is an error.
  */
 static size_t select_tests(const char *list, const struct catalogue_lab **chosen,
 			   size_t count)
 {
 	size_t kept = 0, wanted = 0;
 	char *copy = strdup(list), *save = NULL;
-	char **names = calloc(strlen(list) / 2 + 2, sizeof *names);
+	char **patterns = calloc(strlen(list) / 2 + 2, sizeof *patterns);
 	bool *matched = calloc(strlen(list) / 2 + 2, sizeof *matched);
+	const struct catalogue_lab **all = calloc(count + 1, sizeof *all);
 
-	if (copy == NULL || names == NULL || matched == NULL)
+	if (copy == NULL || patterns == NULL || matched == NULL || all == NULL)
 		die_usage("out of memory");
+	memcpy(all, chosen, count * sizeof *all);
 	for (char *n = strtok_r(copy, ", ", &save); n; n = strtok_r(NULL, ", ", &save))
-		names[wanted++] = n;
+		patterns[wanted++] = n;
 	for (size_t l = 0; l < count; l++) {
 		struct catalogue_lab *lab = malloc(sizeof *lab);
-		struct catalogue_test *tests = calloc(chosen[l]->count, sizeof *tests);
+		struct catalogue_test *tests = calloc(all[l]->count, sizeof *tests);
 
 		if (lab == NULL || tests == NULL)
 			die_usage("out of memory");
-		*lab = *chosen[l];
+		*lab = *all[l];
 		lab->count = 0;
-		for (size_t i = 0; i < chosen[l]->count; i++)
+		for (size_t i = 0; i < all[l]->count; i++) {
+			bool chosen_test = false;
+
 			for (size_t w = 0; w < wanted; w++)
-				if (strcmp(chosen[l]->tests[i].name, names[w]) == 0) {
-					tests[lab->count++] = chosen[l]->tests[i];
-					matched[w] = true;
-					break;
-				}
+				if (test_matches(patterns[w], all[l]->tests[i].name))
+					chosen_test = matched[w] = true;
+			if (chosen_test)
+				tests[lab->count++] = all[l]->tests[i];
+		}
 		lab->tests = tests;
 		if (lab->count > 0)
 			chosen[kept++] = lab;
 	}
 	for (size_t w = 0; w < wanted; w++)
 		if (!matched[w])
-			die_usage("no test named '%s' in the labs chosen (the score card "
-				  "lists every test's name)", names[w]);
-	free(names);
+			no_such_test(patterns[w], all, count);
+	free(patterns);
 	free(matched);
+	free(all);
 	return kept;
 }
 
@@ -214,6 +250,7 @@ static uint64_t new_seed(void)
 /* The command line, before it is checked. */
 struct arguments {
 	const char *lab_list, *test_list, *batch, *out, *build_base;
+	const char *debug_tool;   /* --debug TOOL: one test in the foreground */
 	enum report_format format;
 };
 
@@ -231,6 +268,8 @@ static void parse_arguments(int argc, char **argv, struct grading *g, struct arg
 		{ "test", required_argument, NULL, 't' },
 		{ "batch", required_argument, NULL, 'B' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "debug", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -253,6 +292,8 @@ static void parse_arguments(int argc, char **argv, struct grading *g, struct arg
 		case 't': a->test_list = optarg; break;
 		case 'B': a->batch = optarg; break;
 		case 'o': a->out = optarg; break;
+		case 'v': g->verbose = true; break;
+		case 'D': a->debug_tool = optarg; break;
 		case 'h': print_help(); exit(0);
 		default: exit(2);
 		}
@@ -285,7 +326,7 @@ static void resolve_folders(struct grading *g, const struct arguments *a)
 	g->build = tree;
 }
 
-/* GRADER_SEED, GRADER_TIMEOUT_SCALE, GRADER_SANDBOX, GRADER_USER, CC. */
+/* GRADER_SEED, GRADER_TIMEOUT_SCALE, GRADER_JOBS, GRADER_SANDBOX, GRADER_USER, CC. */
 static void read_environment(struct grading *g)
 {
 	const char *env;
@@ -295,6 +336,13 @@ static void read_environment(struct grading *g)
 	if (g->seed == 0)
 		g->seed = new_seed();
 	g->scale = scale_from_environment();
+	if ((env = getenv("GRADER_JOBS")) && *env) {
+		uint64_t jobs;
+
+		if (!parse_whole(env, &jobs) || jobs < 1 || jobs > 16)
+			die_usage("GRADER_JOBS must be a whole number from 1 to 16, not '%s'", env);
+		g->jobs = (int)jobs;
+	}
 	if ((env = getenv("GRADER_SANDBOX")) && *env) {
 		if (strcmp(env, "auto") && strcmp(env, "bwrap") && strcmp(env, "none"))
 			die_usage("GRADER_SANDBOX must be auto, bwrap or none, not '%s'", env);
@@ -345,6 +393,8 @@ int main(int argc, char **argv)
 		count = select_tests(a.test_list, chosen, count);
 		g.only = a.test_list;
 	}
+	if (a.debug_tool && (count != 1 || !a.test_list))
+		die_usage("--debug needs one lab (--lab) and one test (--test)");
 	read_environment(&g);
 	sandbox_decide(&g);
 	if (mkdtemp(run_dir) == NULL) {
@@ -361,7 +411,9 @@ int main(int argc, char **argv)
 	g.run_dir = run_dir;
 	driver_catch_interrupts();
 	driver_become_subreaper();
-	if (a.batch)
+	if (a.debug_tool) {
+		rc = debug_test(&g, chosen[0], a.debug_tool);
+	} else if (a.batch)
 		rc = grade_batch(&g, g.src, a.out, chosen, count);
 	else
 		grade_tree(&g, chosen, count, a.format);

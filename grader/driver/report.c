@@ -138,21 +138,45 @@ struct palette {
 	const char *pass, *fail, *dim, *bold, *off;
 };
 
-static void print_build_errors(FILE *f, const struct lab_report *lr)
+/* Every line of text, indented. */
+static void print_indented(FILE *f, const char *text, const char *indent)
 {
-	for (const char *line = lr->build_errors; *line;) {
+	for (const char *line = text; *line;) {
 		size_t len = strcspn(line, "\n");
 		char one[600];
 
 		snprintf(one, sizeof one, "%.*s", (int)len, line);
-		fputs("    ", f);
+		fputs(indent, f);
 		write_utf8(f, one, plain_escape);
 		fputc('\n', f);
 		line += len + (line[len] == '\n');
 	}
 }
 
-static void render_text_lab(FILE *f, const struct lab_report *lr, const struct palette *p)
+/* The lab after this one in the catalogue, or NULL. */
+static const struct catalogue_lab *next_lab(const struct catalogue_lab *lab)
+{
+	for (size_t i = 0; i + 1 < catalogue_count; i++)
+		if (&catalogue[i] == lab || strcmp(catalogue[i].name, lab->name) == 0)
+			return &catalogue[i + 1];
+	return NULL;
+}
+
+/* Whether every item of the lab was graded and passed. */
+static bool lab_complete(const struct lab_report *lr)
+{
+	const struct catalogue_lab *full = NULL;
+	int score, max;
+
+	for (size_t i = 0; i < catalogue_count; i++)
+		if (strcmp(catalogue[i].name, lr->lab->name) == 0)
+			full = &catalogue[i];
+	report_totals(lr, 1, &score, &max);
+	return lr->built && full != NULL && lr->lab->count == full->count && score == max;
+}
+
+static void render_text_lab(FILE *f, const struct lab_report *lr, const struct palette *p,
+			    bool verbose)
 {
 	int score, max;
 
@@ -168,7 +192,12 @@ static void render_text_lab(FILE *f, const struct lab_report *lr, const struct p
 	}
 	if (!lr->built && !lr->missing) {
 		fprintf(f, "  %sthe lab does not build; the compiler says:%s\n", p->fail, p->off);
-		print_build_errors(f, lr);
+		print_indented(f, lr->build_errors, "    ");
+	}
+	if (lr->built && lr->build_warnings[0]) {
+		fprintf(f, "  %sthe compiler warns (a warning is often the bug):%s\n", p->fail,
+			p->off);
+		print_indented(f, lr->build_warnings, "    ");
 	}
 	for (size_t i = 0; i < lr->lab->count; i++) {
 		const struct result *r = &lr->results[i];
@@ -185,6 +214,12 @@ static void render_text_lab(FILE *f, const struct lab_report *lr, const struct p
 			write_utf8(f, r->hint, plain_escape);
 			fputc('\n', f);
 		}
+		if (!ok && verbose && lr->built) {
+			fprintf(f, "        %s%s%s\n", p->dim, r->transcript[0]
+				? "what the test's last programs printed:"
+				: "(the test ran no program: it called the lab's functions)", p->off);
+			print_indented(f, r->transcript, "        | ");
+		}
 	}
 	if (lr->note[0]) {
 		fprintf(f, "  %snote: ", p->dim);
@@ -192,6 +227,16 @@ static void render_text_lab(FILE *f, const struct lab_report *lr, const struct p
 		fprintf(f, "%s\n", p->off);
 	}
 	fprintf(f, "  %s%s: %d/%d%s\n", p->bold, lr->lab->name, score, max, p->off);
+	if (lab_complete(lr)) {
+		const struct catalogue_lab *next = next_lab(lr->lab);
+
+		if (next)
+			fprintf(f, "  %sFull marks. Next: lab %s, handouts/%s.md (make grade "
+				"LAB=%.2s)%s\n", p->pass, next->name, next->name, next->name,
+				p->off);
+		else
+			fprintf(f, "  %sFull marks: that was the last lab.%s\n", p->pass, p->off);
+	}
 }
 
 static void render_text(FILE *f, const struct grading *g,
@@ -207,8 +252,16 @@ static void render_text(FILE *f, const struct grading *g,
 	write_utf8(f, g->src, plain_escape);
 	fprintf(f, " (seed %llu, sandbox: %s)\n", (unsigned long long)g->seed,
 		sandbox_description());
-	for (size_t l = 0; l < count; l++)
-		render_text_lab(f, &labs[l], &p);
+	bool transcripts = false;
+	size_t complete = 0;
+
+	for (size_t l = 0; l < count; l++) {
+		render_text_lab(f, &labs[l], &p, g->verbose);
+		complete += lab_complete(&labs[l]);
+		for (size_t i = 0; i < labs[l].lab->count; i++)
+			transcripts = transcripts || (labs[l].results[i].status != RESULT_PASS &&
+						      labs[l].results[i].transcript[0]);
+	}
 	report_totals(labs, count, &score, &max);
 	if (findings)
 		fprintf(f, "\n%sIntegrity findings: %d.  The code under test acted against "
@@ -217,6 +270,10 @@ static void render_text(FILE *f, const struct grading *g,
 	fprintf(f, "\n%sTotal: %d/%d%s in %.1f s.  Rerun with GRADER_SEED=%llu to "
 		"get the same inputs.\n", p.bold, score, max, p.off, seconds,
 		(unsigned long long)g->seed);
+	if (count == catalogue_count && g->only == NULL)
+		fprintf(f, "Labs at full marks: %zu/%zu.\n", complete, catalogue_count);
+	if (transcripts && !g->verbose)
+		fprintf(f, "VERBOSE=1 shows what the failing tests' programs printed, in full.\n");
 }
 
 /* ---- JSON (Gradescope's results.json) ---- */

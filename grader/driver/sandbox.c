@@ -358,7 +358,7 @@ void sandbox_build_argv(const struct grading *g, const struct catalogue_lab *lab
 }
 
 void sandbox_run_argv(const struct grading *g, const char *lab_run_dir,
-		      const char *only, struct argv_builder *b)
+		      const char *only, bool one_at_a_time, struct argv_builder *b)
 {
 	const bool boxed = sandbox_state == 1;
 	char bin[4400], tmp[4400];
@@ -391,6 +391,10 @@ void sandbox_run_argv(const struct grading *g, const char *lab_run_dir,
 	argv_addf(b, "%g", g->scale);
 	if (boxed)
 		argv_add(b, "--isolated");
+	if (one_at_a_time || g->jobs > 0) {
+		argv_add(b, "--jobs");
+		argv_addf(b, "%d", one_at_a_time ? 1 : g->jobs);
+	}
 	if (only && *only) {
 		argv_add(b, "--only");
 		argv_addf(b, "%s", only);

@@ -25,7 +25,7 @@
 
 extern char **environ;
 
-enum { LINE_MAX_BYTES = 8192 };
+enum { LINE_MAX_BYTES = 16384 }; /* a result line, with its transcript */
 
 volatile sig_atomic_t driver_interrupted;
 

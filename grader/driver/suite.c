@@ -3,11 +3,14 @@
  *
  * The built suite, programs and shims are in the run's own folder (see
  * build.c), which the sandbox sees read-only.  The suite writes one line per item as each ends, on a
- * pipe that no test process holds (descriptor 3).  Each item has a
- * deadline: a suite that stops answering is stopped.  If the suite ends
- * before every item has a result, the item it was running is lost (an
- * integrity finding: only the code under test can do that) and the items
- * after it are run again in a new sandbox.
+ * pipe that no test process holds (descriptor 3).  Items run side by
+ * side, and each has a deadline: a suite that stops answering is stopped.
+ * If the suite ends before every item has a result, the item it was
+ * running is lost (an integrity finding: only the code under test can do
+ * that) and the items after it are run again in a new sandbox.  When
+ * several items were running, which one ended the suite is not known:
+ * they run again, one at a time, and the one that ends the suite again is
+ * lost.
  */
 #include "driver.h"
 
@@ -30,9 +33,34 @@ struct suite_run {
 	const struct grading *g;
 	struct lab_report *report;
 	bool *done;
-	int current;             /* the item started and not yet reported, or -1 */
+	double *running;         /* per item: its deadline while it runs, or 0 */
 	int reported;            /* in this attempt */
+	bool one_at_a_time;      /* after a loss among several running items */
 };
+
+/* The latest deadline of the items running, or 0 when none runs. */
+static double latest_deadline(const struct suite_run *run)
+{
+	double latest = 0;
+
+	for (size_t i = 0; i < run->report->lab->count; i++)
+		if (run->running[i] > latest)
+			latest = run->running[i];
+	return latest;
+}
+
+/* How many items are running, and the last of them in last. */
+static int count_running(const struct suite_run *run, int *last)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < run->report->lab->count; i++)
+		if (run->running[i] > 0) {
+			*last = (int)i;
+			n++;
+		}
+	return n;
+}
 
 static int find_test(const struct catalogue_lab *lab, const char *name)
 {
@@ -61,13 +89,13 @@ static void on_line(void *ctx, char *line, struct command *c)
 {
 	struct suite_run *run = ctx;
 	const struct catalogue_lab *lab = run->report->lab;
-	char *f[8];
-	int n = split_tabs(line, f, 8), i;
+	char *f[9];
+	int n = split_tabs(line, f, 9), i;
 
 	if (n == 2 && strcmp(f[0], "start") == 0 && (i = find_test(lab, f[1])) >= 0) {
-		run->current = i;
-		c->deadline = monotonic_seconds() + lab->tests[i].timeout * run->g->scale +
-			      ITEM_MARGIN_SECONDS;
+		run->running[i] = monotonic_seconds() + lab->tests[i].timeout * run->g->scale +
+				  ITEM_MARGIN_SECONDS;
+		c->deadline = latest_deadline(run);
 	} else if (n >= 7 && strcmp(f[0], "item") == 0 && (i = find_test(lab, f[1])) >= 0 &&
 		   !run->done[i]) {
 		struct result *r = &run->report->results[i];
@@ -79,13 +107,19 @@ static void on_line(void *ctx, char *line, struct command *c)
 		r->score = st == RESULT_PASS ? r->max : 0; /* points from the catalogue */
 		r->seconds = atof(f[5]);
 		snprintf(r->hint, sizeof r->hint, "%s", f[6]);
-		snprintf(r->integrity, sizeof r->integrity, "%s", n == 8 ? f[7] : "");
+		snprintf(r->integrity, sizeof r->integrity, "%s", n >= 8 ? f[7] : "");
+		if (n == 9) {
+			results_unescape(f[8]);
+			snprintf(r->transcript, sizeof r->transcript, "%s", f[8]);
+		}
 		if (r->integrity[0])
 			r->score = 0;
 		run->done[i] = true;
-		run->current = -1;
+		run->running[i] = 0;
 		run->reported++;
-		c->deadline = monotonic_seconds() + BETWEEN_SECONDS * run->g->scale;
+		c->deadline = latest_deadline(run);
+		if (c->deadline == 0)
+			c->deadline = monotonic_seconds() + BETWEEN_SECONDS * run->g->scale;
 	}
 }
 
@@ -147,11 +181,12 @@ static bool attempt(struct suite_run *state, const char *run, const char *only,
 		.results_pipe = true, .on_line = on_line, .ctx = state,
 		.deadline = monotonic_seconds() + START_SECONDS * state->g->scale,
 	};
-	int rc;
+	int rc, running, last = -1;
 
-	sandbox_run_argv(state->g, run, only, &argv);
+	sandbox_run_argv(state->g, run, only, state->one_at_a_time, &argv);
 	c.argv = argv.argv;
-	state->current = -1;
+	for (size_t i = 0; i < report->lab->count; i++)
+		state->running[i] = 0;
 	state->reported = 0;
 	rc = command_run(&c, o);
 	argv_free(&argv);
@@ -162,9 +197,12 @@ static bool attempt(struct suite_run *state, const char *run, const char *only,
 	}
 	if (driver_interrupted)
 		return false;
-	if (state->current >= 0) {
-		lost_item(&report->results[state->current], o);
-		state->done[state->current] = true;
+	running = count_running(state, &last);
+	if (running > 1) {
+		state->one_at_a_time = true;
+	} else if (running == 1) {
+		lost_item(&report->results[last], o);
+		state->done[last] = true;
 	} else if (state->reported == 0) {
 		char last[320];
 
@@ -194,17 +232,18 @@ void run_suite(const struct grading *g, struct lab_report *report)
 	const struct catalogue_lab *lab = report->lab;
 	struct command_outcome *o = calloc(1, sizeof *o);
 	bool *done = calloc(lab->count + 1, sizeof *done);
-	struct suite_run state = { g, report, done, -1, 0 };
+	double *running = calloc(lab->count + 1, sizeof *running);
+	struct suite_run state = { g, report, done, running, 0, false };
 	char run[4300], only[8192];
-	bool going = o != NULL && done != NULL;
+	bool going = o != NULL && done != NULL && running != NULL;
 
 	lab_run_folder(g, lab, run, sizeof run);
 	if (!going)
 		snprintf(report->note, sizeof report->note, "grader: out of memory");
 	else if (!sandbox_active())
 		going = host_scratch(run, report);
-	/* Once more for every item lost: the items after it run again. */
-	for (size_t n = 0; going && n <= lab->count; n++) {
+	/* Once more for every item lost (and once to find it): the others run again. */
+	for (size_t n = 0; going && n <= lab->count + 1; n++) {
 		remaining_items(report, done, only, sizeof only);
 		if (only[0] == '\0')
 			break;
@@ -221,4 +260,5 @@ void run_suite(const struct grading *g, struct lab_report *report)
 	remove_tree(run);
 	free(o);
 	free(done);
+	free(running);
 }

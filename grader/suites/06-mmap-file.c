@@ -1049,12 +1049,23 @@ START_TEST(reader_default_interval)
 	char path[PATH_MAX], text[MAPPED], seen[64];
 	const char *twice[] = { path, "read", "-n", "2", NULL };
 	const char *forever[] = { path, "read", NULL };
-	struct run_result res;
+	/* Past the second print of -n 2, and half a second more. */
+	const struct run_opts forever_opts = { .timeout = 1.5 };
+	const struct run_opts twice_opts = { .timeout = 4.0 };
+	struct run_result res, endless;
+	struct running *r;
 
 	work_path(path, sizeof path, "line.txt");
 	random_line(text, grader_random_between(1, LONGEST_TEXT));
 	prepare_line_file(path, text, 0);
-	run_mmapdemo(twice, NULL, 4.0, &res);
+	signal(SIGPIPE, SIG_IGN);
+	/* Side by side: the reader without -n must outlive the one with -n 2. */
+	r = run_start("mmapdemo", forever, &forever_opts);
+	ck_assert_msg(r != NULL, "could not start mmapdemo: %s", strerror(errno));
+	run_program("mmapdemo", twice, &twice_opts, &res);
+	run_finish(r, &endless);
+	ck_assert_msg(res.spawn_error == 0, "could not start mmapdemo: %s",
+		      strerror(res.spawn_error));
 	ck_assert_msg(res.exited && res.exit_code == 0,
 		      "mmapdemo FILE read -n 2: %s, expected exit 0", describe(&res));
 	ck_assert_msg(res.out_len == 2 * (strlen(text) + 1),
@@ -1066,18 +1077,17 @@ START_TEST(reader_default_interval)
 		      "1 s apart, as in the lecture", res.seconds);
 	run_result_free(&res);
 
-	run_mmapdemo(forever, NULL, 2.0, &res);
-	ck_assert_msg(res.timed_out,
+	ck_assert_msg(endless.timed_out,
 		      "mmapdemo FILE read without -n: %s after %.1f s: without -n the "
 		      "reader prints for ever, as in the lecture",
-		      describe(&res), res.seconds);
-	ck_assert_msg(res.out_len >= strlen(text) + 1 &&
-		      strncmp(res.out, text, strlen(text)) == 0,
+		      describe(&endless), endless.seconds);
+	ck_assert_msg(endless.out_len >= strlen(text) + 1 &&
+		      strncmp(endless.out, text, strlen(text)) == 0,
 		      "mmapdemo FILE read without -n printed %s in %.1f s: expected the "
 		      "line at once (fflush stdout after each print)",
-		      grader_excerpt(seen, sizeof seen, res.out, res.out_len),
-		      res.seconds);
-	run_result_free(&res);
+		      grader_excerpt(seen, sizeof seen, endless.out, endless.out_len),
+		      endless.seconds);
+	run_result_free(&endless);
 }
 END_TEST
 
