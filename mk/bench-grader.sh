@@ -5,8 +5,9 @@
 #
 # Every figure is the median of its runs, measured here and now; the
 # machine may be shared, so compare figures of one run with each other.
-#   edit -> verdict   one file of the lab touched, then make grade LAB=NN
-#                     (the rebuild and the grading), for the solution
+#   edit -> verdict   one file of the solution changed (a comment added:
+#                     the build goes by content), then the lab graded: the
+#                     rebuild of that file and the grading
 #   stub              the generated stub of the lab, graded
 #   hang              one item of a known-buggy variant that hangs: the
 #                     time until its verdict, with the autopsy
@@ -52,8 +53,8 @@ for lab_dir in solutions/[0-9][0-9]-*/; do
 	first=$(ls "$WORK/solutions/$lab"/*.c | head -1)
 	# Built once, so that each run below rebuilds one file, as an edit does.
 	"${DRIVER[@]}" --src "$WORK/solutions" --lab "$lab" >/dev/null 2>&1 || true
-	edit=$(for _ in $(seq "$RUNS"); do
-		touch "$first"
+	edit=$(for run in $(seq "$RUNS"); do
+		echo "/* edit $run */" >>"$first"
 		seconds "${DRIVER[@]}" --src "$WORK/solutions" --lab "$lab"
 	done | median)
 	stub=$(timed "$RUNS" "${DRIVER[@]}" --src "$WORK/labs" --lab "$lab")

@@ -48,6 +48,7 @@ struct grading {
 	const char *only;         /* run only these tests ("a,b"), or NULL */
 	int jobs;                 /* items at once (GRADER_JOBS), or 0: the suite's choice */
 	bool verbose;             /* the card shows failing items' programs and output */
+	int lab_jobs;             /* labs at once (GRADER_LAB_JOBS), or 0: one per CPU */
 };
 
 struct lab_report {

@@ -54,6 +54,7 @@ static void print_help(void)
 	       "--build DIR is where every graded tree gets build folders of its own.\n"
 	       "Environment: GRADER_SEED, GRADER_TIMEOUT_SCALE (slow machines),\n"
 	       "GRADER_JOBS (tests run at once, 1-16; default twice the CPUs, at most 8),\n"
+	       "GRADER_LAB_JOBS (labs graded at once, 1-16; default one per CPU),\n"
 	       "GRADER_SANDBOX=auto|bwrap|none, GRADER_USER (user for student code\n"
 	       "when run as root; default nobody), CC, NO_COLOR.\n");
 }
@@ -326,7 +327,7 @@ static void resolve_folders(struct grading *g, const struct arguments *a)
 	g->build = tree;
 }
 
-/* GRADER_SEED, GRADER_TIMEOUT_SCALE, GRADER_JOBS, GRADER_SANDBOX, GRADER_USER, CC. */
+/* GRADER_SEED, _TIMEOUT_SCALE, _JOBS, _LAB_JOBS, _SANDBOX, _USER, CC. */
 static void read_environment(struct grading *g)
 {
 	const char *env;
@@ -342,6 +343,14 @@ static void read_environment(struct grading *g)
 		if (!parse_whole(env, &jobs) || jobs < 1 || jobs > 16)
 			die_usage("GRADER_JOBS must be a whole number from 1 to 16, not '%s'", env);
 		g->jobs = (int)jobs;
+	}
+	if ((env = getenv("GRADER_LAB_JOBS")) && *env) {
+		uint64_t jobs;
+
+		if (!parse_whole(env, &jobs) || jobs < 1 || jobs > 16)
+			die_usage("GRADER_LAB_JOBS must be a whole number from 1 to 16, not '%s'",
+				  env);
+		g->lab_jobs = (int)jobs;
 	}
 	if ((env = getenv("GRADER_SANDBOX")) && *env) {
 		if (strcmp(env, "auto") && strcmp(env, "bwrap") && strcmp(env, "none"))

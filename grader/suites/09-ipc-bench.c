@@ -773,8 +773,8 @@ END_TEST
 
 /* ---- shm_rings_sleep_when_idle ---- */
 
-#define IDLE_MS 300
-#define CPU_LIMIT_MS 30.0
+#define IDLE_MS 150
+#define CPU_LIMIT_MS 15.0
 #define BIG (2u << 20)
 
 /*
