@@ -433,3 +433,109 @@ void autopsy_hint(pid_t pgrp, pid_t parent, char *hint, size_t size)
 		 t.count > 0 && m[0].wchan[0] ? m[0].wchan : "?");
 	free(m);
 }
+
+/*
+ * Whether the blocking call nr (a[] its arguments) can wait for ever: a
+ * sleep with a time limit ends by itself, and says nothing of a deadlock.
+ * A call this file does not know is taken as one that ends.
+ */
+static bool waits_for_ever(long nr, const unsigned long *a)
+{
+	if (syscall_name(nr) == NULL)
+		return false;
+#ifdef SYS_nanosleep
+	if (nr == SYS_nanosleep)
+		return false;
+#endif
+#ifdef SYS_clock_nanosleep
+	if (nr == SYS_clock_nanosleep)
+		return false;
+#endif
+#ifdef SYS_futex
+	if (nr == SYS_futex)
+		return a[3] == 0;
+#endif
+#ifdef SYS_poll
+	if (nr == SYS_poll)
+		return (int)a[2] < 0;
+#endif
+#ifdef SYS_ppoll
+	if (nr == SYS_ppoll)
+		return a[2] == 0;
+#endif
+#ifdef SYS_select
+	if (nr == SYS_select)
+		return a[4] == 0;
+#endif
+#ifdef SYS_pselect6
+	if (nr == SYS_pselect6)
+		return a[4] == 0;
+#endif
+#ifdef SYS_epoll_wait
+	if (nr == SYS_epoll_wait)
+		return (int)a[3] < 0;
+#endif
+#ifdef SYS_semtimedop
+	if (nr == SYS_semtimedop)
+		return a[3] == 0;
+#endif
+	return true;
+}
+
+/* Whether p sleeps in a call that can wait for ever (or is stopped, or has ended). */
+static bool asleep_for_ever(const struct proc_status *p)
+{
+	char path[64], line[256];
+	unsigned long a[6] = { 0 };
+	long nr = -1;
+	int fields = 0;
+	FILE *f;
+
+	if (p->state == 'Z' || p->state == 'T' || p->state == 't')
+		return true;
+	if (p->state != 'S')
+		return false;
+	snprintf(path, sizeof path, "/proc/%d/syscall", (int)p->pid);
+	f = fopen(path, "re");
+	if (f && fgets(line, sizeof line, f))
+		fields = sscanf(line, "%ld %lx %lx %lx %lx %lx %lx", &nr, &a[0], &a[1], &a[2],
+				&a[3], &a[4], &a[5]);
+	if (f)
+		fclose(f);
+	return fields == 7 && waits_for_ever(nr, a);
+}
+
+bool autopsy_trees_asleep(const pid_t *roots, size_t count, unsigned long long *cpu_ticks)
+{
+	struct proc_table t = { calloc(MAX_PROCS, sizeof *t.procs), 0, MAX_PROCS };
+	bool *in_tree = calloc(MAX_PROCS, sizeof *in_tree);
+	bool *in_one = calloc(MAX_PROCS, sizeof *in_one);
+	bool asleep = false;
+
+	*cpu_ticks = 0;
+	if (t.procs == NULL || in_tree == NULL || in_one == NULL)
+		goto out;
+	proc_each(collect, &t);
+	for (size_t r = 0; r < count; r++) {
+		if (roots[r] <= 0)
+			continue;
+		mark_tree(t.procs, t.count, roots[r], in_one);
+		for (int i = 0; i < t.count; i++)
+			in_tree[i] = in_tree[i] || in_one[i];
+	}
+	for (int i = 0; i < t.count; i++) {
+		if (!in_tree[i])
+			continue;
+		*cpu_ticks += t.procs[i].cpu_ticks;
+		if (!asleep_for_ever(&t.procs[i])) {
+			asleep = false;
+			goto out;
+		}
+		asleep = true;
+	}
+out:
+	free(t.procs);
+	free(in_tree);
+	free(in_one);
+	return asleep;
+}

@@ -2,6 +2,7 @@
 #ifndef GRADER_AUTOPSY_H
 #define GRADER_AUTOPSY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -19,5 +20,14 @@ void autopsy_describe(pid_t root, const char *root_label, char *out, size_t size
  * parent", and the advice is worded for it.
  */
 void autopsy_hint(pid_t pgrp, pid_t parent, char *hint, size_t size);
+
+/*
+ * Whether every process of the trees rooted at roots (0 entries skipped)
+ * is asleep in a call that can wait for ever (a read, a sem_wait, a
+ * sigsuspend, a wait: no time limit), stopped or ended, and at least one
+ * is asleep; *cpu_ticks gets the CPU time they have used together.  A
+ * deadlock looks like this, for as long as one cares to look.
+ */
+bool autopsy_trees_asleep(const pid_t *roots, size_t count, unsigned long long *cpu_ticks);
 
 #endif

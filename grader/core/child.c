@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define SETTLE_LOOK 0.05 /* seconds between looks at sleeping children */
+
 void *child_shared(size_t size)
 {
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -225,10 +227,42 @@ static enum watch_end after_grace(const struct child_watch *w, bool crashed,
 	return running > 0 ? WATCH_OVERDUE : WATCH_ENDED;
 }
 
+/* What child_watch's settle has seen of the children asleep. */
+struct settling {
+	double since;                    /* asleep for good since, or 0 */
+	double next_look;
+	unsigned long long cpu_ticks;    /* their CPU time then */
+};
+
+/*
+ * Whether the children have been asleep for good (see child_watch's
+ * settle) for the settle time; looks at /proc every SETTLE_LOOK seconds.
+ */
+static bool settled(const struct child_watch *w, double still_for, struct settling *st)
+{
+	const double settle = w->settle * grader_ctx.scale, now = monotonic_seconds();
+	unsigned long long cpu;
+
+	if (w->settle <= 0 || still_for < settle || now < st->next_look)
+		return false;
+	st->next_look = now + SETTLE_LOOK;
+	if (!autopsy_trees_asleep(w->pids, w->count, &cpu)) {
+		st->since = 0;
+		return false;
+	}
+	if (st->since == 0 || cpu != st->cpu_ticks) {
+		st->since = now;
+		st->cpu_ticks = cpu;
+		return false;
+	}
+	return now - st->since >= settle;
+}
+
 enum watch_end child_watch(struct child_watch *w)
 {
 	const double start = monotonic_seconds();
 	double last_move = start, grace_end = 0;
+	struct settling settling = { 0 };
 	size_t running = 0, started, last = w->progress ? w->progress(w->arg) : 0;
 	enum watch_end end = WATCH_ENDED;
 	bool crashed = false, failed;
@@ -252,9 +286,11 @@ enum watch_end child_watch(struct child_watch *w)
 		else if (failed)
 			end = WATCH_FAILED;
 		else if (now_at != last)
-			last = now_at, last_move = now;
+			last = now_at, last_move = now, settling.since = 0;
 		else if (running > 0 && w->progress &&
 			 now - last_move > w->stall * grader_ctx.scale)
+			end = WATCH_STALLED;
+		else if (running > 0 && w->progress && settled(w, now - last_move, &settling))
 			end = WATCH_STALLED;
 		else if (running > 0 && w->deadline > 0 &&
 			 now - start > w->deadline * grader_ctx.scale)

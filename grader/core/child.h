@@ -126,6 +126,7 @@ struct child_watch {
 	atomic_int *failed;               /* a child's problem flag, or NULL */
 	double stall, deadline;           /* seconds, scaled; deadline 0: none */
 	double grace;                     /* seconds, scaled; see child_watch */
+	double settle;                    /* seconds, scaled; 0: see child_watch */
 	size_t crashed;                   /* out: which child crashed */
 	double still_for;                 /* out: how long progress stood still */
 };
@@ -141,6 +142,13 @@ struct child_watch {
  * the stall time and the deadline.  The watch then ends as WATCH_CRASHED
  * if a child crashed, else WATCH_FAILED if *failed is set, else
  * WATCH_ENDED when all ended in time, else WATCH_OVERDUE.
+ *
+ * With a settle time, a stall is called early: once progress has stood
+ * still for settle seconds and, for settle seconds more, every process of
+ * the children's trees has been asleep in a call that can wait for ever
+ * (autopsy_trees_asleep) without using any CPU.  Use it only when the
+ * children depend on nothing outside their trees: nobody else can wake
+ * them then.
  */
 enum watch_end child_watch(struct child_watch *w);
 

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -352,9 +353,9 @@ static void host_lost(const struct item_plan *plan, int status, bool stalled,
 }
 
 /* waitpid that tells whether pid was reaped (by this call or before). */
-static bool reaped(pid_t pid, int *status)
+static bool reaped(pid_t pid, int *status, struct rusage *usage)
 {
-	pid_t w = waitpid(pid, status, 0);
+	pid_t w = wait4(pid, status, 0, usage);
 
 	return w == pid || (w < 0 && errno == ECHILD);
 }
@@ -399,6 +400,7 @@ bool item_read(struct item_host *h)
 
 void item_finish(struct item_host *h, struct result *r)
 {
+	struct rusage usage = { 0 };
 	bool stalled = false;
 	int status = 3 << 8; /* no host at all: as if it failed to start */
 
@@ -409,8 +411,11 @@ void item_finish(struct item_host *h, struct result *r)
 		stalled = h->got < sizeof h->r && waitpid(h->pid, &status, WNOHANG) == 0;
 		if (stalled)
 			kill(h->pid, SIGKILL);
-		while (!reaped(h->pid, &status) && errno == EINTR)
+		while (!reaped(h->pid, &status, &usage) && errno == EINTR)
 			;
+		/* The host reaps every process of its item: their time is in its own. */
+		h->cpu_seconds = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+				 usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
 	}
 	if (h->got < sizeof h->r)
 		host_lost(h->plan, status, stalled, &h->r);

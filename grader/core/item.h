@@ -31,6 +31,7 @@ struct item_host {
 	double deadline;         /* monotonic seconds: past it, the host stalled */
 	struct result r;
 	size_t got;              /* bytes of r read so far */
+	double cpu_seconds;      /* after item_finish: the CPU time the item used */
 };
 
 /* Starts an item's host (item_finish reports one that could not start). */

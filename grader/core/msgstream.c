@@ -12,6 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Every producer and consumer asleep for good this long, nothing moving: a stall. */
+#define MSGSTREAM_SETTLE 0.3
+
 /* The head of every message. */
 struct msg_head {
 	uint32_t producer;
@@ -222,7 +225,7 @@ enum watch_end msgstream_watch(struct msgstream *st, pid_t *pids, double stall,
 	struct child_watch watch = {
 		.pids = pids, .status = status, .count = st->producers + st->consumers,
 		.progress = progress, .arg = st, .failed = &st->got.failed,
-		.stall = stall, .deadline = deadline,
+		.stall = stall, .deadline = deadline, .settle = MSGSTREAM_SETTLE,
 	};
 	enum watch_end end = child_watch(&watch);
 	char how[64];

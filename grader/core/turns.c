@@ -11,6 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Both sides asleep for good this long (and no turn taken): a stall. */
+#define TURNS_SETTLE 0.3
+
 struct turns *turns_new(const struct turns_ops *ops, void *arg, const char *name,
 			long rounds)
 {
@@ -116,6 +119,7 @@ void turns_run(struct turns *t, double stall, double grace)
 	struct child_watch watch = {
 		.pids = pids, .status = t->status, .count = 2, .progress = turns_count,
 		.arg = t, .failed = &t->failure, .stall = stall, .grace = grace,
+		.settle = TURNS_SETTLE,
 	};
 
 	pids[0] = child_start(first_side, t, &io);

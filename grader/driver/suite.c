@@ -93,6 +93,11 @@ static void on_line(void *ctx, char *line, struct command *c)
 	int n = split_tabs(line, f, 9), i;
 
 	if (n == 2 && strcmp(f[0], "start") == 0 && (i = find_test(lab, f[1])) >= 0) {
+		/* A second start: the item is graded again, alone; its last result counts. */
+		if (run->done[i]) {
+			run->done[i] = false;
+			run->reported--;
+		}
 		run->running[i] = monotonic_seconds() + lab->tests[i].timeout * run->g->scale +
 				  ITEM_MARGIN_SECONDS;
 		c->deadline = latest_deadline(run);
