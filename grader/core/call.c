@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define LEFTOVER_GRACE 0.2 /* seconds a child on its way out gets to end */
+
 struct call_report *call_report_new(size_t data_size)
 {
 	size_t size = sizeof(struct call_report) + data_size;
@@ -117,6 +119,14 @@ static _Noreturn void be_the_caller(call_fn fn, void *arg, struct call_report *r
 	rep->err = err;
 	rep->nafter = fds_list(0, rep->after, 64);
 	w = waitpid(-1, NULL, WNOHANG);
+	/*
+	 * A child on its way out (its last write done, as the left side of a
+	 * pipe is when the right side ends) gets a moment to end: not waiting
+	 * for it is the mistake, and the hint should say so.
+	 */
+	for (const double until = monotonic_seconds() + LEFTOVER_GRACE * grader_ctx.scale;
+	     w == 0 && monotonic_seconds() < until; w = waitpid(-1, NULL, WNOHANG))
+		sleep_seconds(0.005);
 	if (w > 0) {
 		rep->leftover = w;
 		rep->leftover_zombie = true;

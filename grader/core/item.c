@@ -23,7 +23,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -423,22 +422,4 @@ void item_finish(struct item_host *h, struct result *r)
 	r->name[sizeof r->name - 1] = '\0';
 	r->hint[sizeof r->hint - 1] = '\0';
 	r->integrity[sizeof r->integrity - 1] = '\0';
-}
-
-void item_run(const struct item_plan *plan, struct result *r)
-{
-	struct item_host h;
-
-	item_start(plan, &h);
-	while (h.report_fd >= 0) {
-		struct pollfd p = { h.report_fd, POLLIN, 0 };
-		double left = h.deadline - monotonic_seconds();
-
-		if (left <= 0 || (poll(&p, 1, (int)(left * 1000) + 1) == 0))
-			break;
-		if (item_read(&h))
-			break;
-	}
-	item_finish(&h, r);
-	audit_kill_adopted(NULL, 0);
 }

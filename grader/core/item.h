@@ -46,7 +46,5 @@ bool item_read(struct item_host *h);
 /* Ends the host (killing it when it stalled) and fills r. */
 void item_finish(struct item_host *h, struct result *r);
 
-/* One item from start to finish, then the orphans it left are killed. */
-void item_run(const struct item_plan *plan, struct result *r);
 
 #endif

@@ -3,9 +3,9 @@
  *
  * Each item runs in a host process of its own (item.c), so that nothing
  * of one item reaches the next: items run side by side, each host in a
- * user namespace with its own System V namespace and /dev/shm
- * (namespace.c), but for the items marked alone.  The runner itself never runs student
- * code and cannot be reached by it: it blocks every signal it can, it is
+ * user namespace with its own System V namespace, /dev/shm and run folder
+ * (namespace.c), but for the items marked alone.  The runner itself never
+ * runs student code and cannot be reached by it: it blocks every signal it can, it is
  * not dumpable (no test can read its memory or descriptors through
  * /proc), and the test processes live in a Landlock domain that cannot
  * signal or trace it.  Each item's result is written as soon as it is
@@ -13,8 +13,8 @@
  * no test process holds; without it the results are printed.
  */
 #include "audit.h"
-#include "checkrun.h"
 #include "context.h"
+#include "debug.h"
 #include "grader.h"
 #include "item.h"
 #include "landlock.h"
@@ -249,7 +249,7 @@ static bool prepare_context(const char *tmpdir)
 struct item_record {
 	double started, ended;   /* monotonic seconds */
 	bool failed;             /* it did not pass */
-	bool hogged;             /* it failed using a CPU or more all along (a fork bomb?) */
+	bool hogged;             /* it failed, busy on half a CPU or more (a fork bomb?) */
 	bool forged;             /* it has an integrity finding: it stands */
 };
 
@@ -458,74 +458,6 @@ static size_t choose_jobs(size_t asked, const struct item_mounts *m, bool *isola
 	return *isolate ? jobs : 1;
 }
 
-/* ---- --debug: one item in the foreground, for gdb or strace ---- */
-
-static const struct graded_item *debugged;
-
-static void debug_setup(void)
-{
-}
-
-static void debug_body(int iteration)
-{
-	(*debugged->test)->fn(iteration);
-}
-
-/*
- * The item in this very process: no host, no watchdog, no Check fork, no
- * timeout, no confinement, so that a debugger sees the test and the lab's
- * code it calls.  The namespaces are kept where the system allows them:
- * what the lab leaves behind vanishes with the process.  Returns the exit
- * status: 0 when the item passed.
- */
-static int debug_item(const struct graded_item *it, const struct item_mounts *mounts)
-{
-	static char workdir[sizeof grader_ctx.tmpdir + 16];
-	const struct check_test test = {
-		.suite = grader_ctx.lab, .name = it->name,
-		.file = (*it->test)->file, .line = (*it->test)->line,
-		.body = debug_body, .setup = debug_setup, .no_fork = true,
-	};
-	struct check_outcome out;
-	char why[200], leaks[400];
-	struct audit_snapshot snapshot;
-	bool isolated;
-
-	debugged = it;
-	isolated = namespace_isolate_item(mounts, why, sizeof why);
-	if (!isolated)
-		fprintf(stderr, "grader: %s; the run's objects are the system's\n", why);
-	if (!grader_enter_item_folder(it->name, why, sizeof why)) {
-		fprintf(stderr, "grader: %s\n", why);
-		return 2;
-	}
-	snprintf(workdir, sizeof workdir, "%s/work", grader_ctx.tmpdir);
-	if ((mkdir(workdir, 0755) < 0 && errno != EEXIST) || chdir(workdir) < 0) {
-		fprintf(stderr, "grader: cannot enter %s: %s\n", workdir, strerror(errno));
-		return 2;
-	}
-	grader_ctx.test_pid = getpid();
-	grader_reseed_for(it->name);
-	printf("grader: %s, alone in the foreground (process %d, folder %s)\n", it->name,
-	       (int)getpid(), workdir);
-	fflush(stdout);
-	audit_take(&snapshot);
-	check_run_one(&test, &out);
-	audit_sweep_processes(0, leaks, sizeof leaks);
-	audit_sweep_objects(&snapshot, leaks + strlen(leaks), sizeof leaks - strlen(leaks));
-	audit_release(&snapshot);
-	if (chdir("/") == 0 && isolated)
-		namespace_leave_item(mounts);
-	if (out.end == CHECK_PASSED && leaks[0] == '\0')
-		printf("PASS %s\n", it->name);
-	else
-		printf("FAIL %s: %s%s%s\n", it->name,
-		       out.end == CHECK_PASSED ? "" : out.message[0] ? out.message : "no result",
-		       leaks[0] ? (out.end == CHECK_PASSED ? "left behind: " : "; left behind: ")
-				: "", leaks);
-	return out.end == CHECK_PASSED && leaks[0] == '\0' ? 0 : 1;
-}
-
 int grader_main(int argc, char **argv, const char *lab,
 		const struct graded_item *table, size_t count)
 {
@@ -566,11 +498,13 @@ int grader_main(int argc, char **argv, const char *lab,
 		return 2;
 	memcpy(run_dir, grader_ctx.tmpdir, sizeof run_dir);
 	if (a.debug) {
-		int status = find_item(table, count, a.debug) < 0 ? 2
-			     : debug_item(&table[find_item(table, count, a.debug)], &mounts);
+		const int found = find_item(table, count, a.debug);
+		int status = 2;
 
-		if (status == 2 && find_item(table, count, a.debug) < 0)
+		if (found < 0)
 			fprintf(stderr, "grader: %s has no test named '%s'\n", lab, a.debug);
+		else
+			status = debug_item(&table[found], &mounts);
 		if (a.tmpdir == NULL)
 			remove_tree(own_tmp);
 		free(chosen);
