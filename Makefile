@@ -177,16 +177,16 @@ $(CORE_DIR)/obj/%.o: grader/core/%.c grader/core/*.h | $(CORE_DIR)/obj
 
 $(CORE_DIR)/libgrader.a: $(CORE_SRCS:grader/core/%.c=$(CORE_DIR)/obj/%.o)
 	@rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(SAN_CORE_DIR)/obj/%.o: grader/core/%.c grader/core/*.h | $(SAN_CORE_DIR)/obj
 	$(CC) $(GRADER_CFLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer -c $< -o $@
 
 $(SAN_CORE_DIR)/libgrader.a: $(CORE_SRCS:grader/core/%.c=$(SAN_CORE_DIR)/obj/%.o)
 	@rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
-$(SAN_CORE_DIR)/shims/%.so $(CORE_DIR)/shims/%.so: grader/shims/%.c
+$(SAN_CORE_DIR)/shims/%.so $(CORE_DIR)/shims/%.so: grader/shims/%.c $(wildcard grader/shims/*.h)
 	@mkdir -p $(@D)
 	$(CC) -std=c11 $(WARNINGS) -O1 -fPIC -shared -o $@ $< -ldl
 

@@ -100,7 +100,7 @@ $(OUT)/grader/errors.o: $(ROOT)/common/errors.c | $(OUT)/grader
 
 $(OUT)/liblab.a: $(LIB_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(LAB_PROGRAMS:%=$(OUT)/%): $(OUT)/%: $(OUT)/obj/%.o $(GIVEN_OBJS) $(OUT)/liblab.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS)

@@ -74,9 +74,14 @@ vet() { # LISTS SAN OBJECT...
 		# readelf -t prints each section's name alone on its line, spaces and all.
 		[ "$san" = 1 ] || readelf -tW "$@" | sed -n -e 's/^File: /file /p' \
 			-e 's/^ *\[ *[0-9]*\] \(..*\)/section \1/p'
-		readelf -sW "$@" | awk '/^File: / { print "file", $2 } $4 == "IFUNC" { print "ifunc", $8 }'
-		nm -A -u "$@" | awk '{ sub(/:.*/, "", $1); print "uses", $1, $NF }'
-		nm -A -g --defined-only "$@" | awk '{ sub(/:.*/, "", $1); print "defines", $1, $NF }'
+		# The symbol tables as the linker reads them (nm and ar would load
+		# every linker plugin first, which costs more than the rest).
+		readelf -sW "$@" | awk '
+		/^File: / { file = $2; print "file", file }
+		$1 !~ /^[0-9]+:$/ || NF < 8 { next }
+		$4 == "IFUNC" { print "ifunc", $8 }
+		$7 == "UND" { print "uses", file, $8; next }
+		$5 == "GLOBAL" || $5 == "WEAK" || $5 == "UNIQUE" { print "defines", file, $8 }'
 	} | awk -v private="$lists/private" -v wrapped="$lists/wrapped" -v allowed="$allowed" '
 	BEGIN {
 		while ((getline name < private) > 0) is_private[name] = 1
@@ -106,7 +111,8 @@ vet() { # LISTS SAN OBJECT...
 check() { # OUT.o PARTS SAN COMMON.o LAB-OBJECT...
 	out=$1 lists=$2/symbols san=$3 common=$4
 	shift 4
-	refusal=$(vet "$lists" "$san" "$@")
+	# readelf names each file only when it is given more than one.
+	refusal=$(vet "$lists" "$san" "$@" "$1")
 	if [ -n "$refusal" ]; then
 		echo "$refusal" >&2
 		exit 1

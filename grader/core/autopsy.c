@@ -505,6 +505,11 @@ static bool asleep_for_ever(const struct proc_status *p)
 	return fields == 7 && waits_for_ever(nr, a);
 }
 
+bool autopsy_sleeps_untimed(const struct proc_status *p)
+{
+	return p->state == 'S' && asleep_for_ever(p);
+}
+
 bool autopsy_trees_asleep(const pid_t *roots, size_t count, unsigned long long *cpu_ticks)
 {
 	struct proc_table t = { calloc(MAX_PROCS, sizeof *t.procs), 0, MAX_PROCS };

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct proc_status;
+
 /*
  * Writes one line about root and every descendant: the system call each
  * sleeps in and, for a pipe or FIFO, who holds its other end.  root is
@@ -28,6 +30,9 @@ void autopsy_hint(pid_t pgrp, pid_t parent, char *hint, size_t size);
  * is asleep; *cpu_ticks gets the CPU time they have used together.  A
  * deadlock looks like this, for as long as one cares to look.
  */
+/* Whether p, as just read, sleeps in a call without a time limit. */
+bool autopsy_sleeps_untimed(const struct proc_status *p);
+
 bool autopsy_trees_asleep(const pid_t *roots, size_t count, unsigned long long *cpu_ticks);
 
 #endif

@@ -308,6 +308,16 @@ enum watch_end child_watch(struct child_watch *w)
 	return end;
 }
 
+bool child_waits_untimed(const pid_t *pids, size_t count)
+{
+	unsigned long long before, after;
+
+	if (!autopsy_trees_asleep(pids, count, &before))
+		return false;
+	sleep_seconds(0.01);
+	return autopsy_trees_asleep(pids, count, &after) && after == before;
+}
+
 double child_cpu_share(const pid_t *pids, size_t count, double interval)
 {
 	const double hz = (double)sysconf(_SC_CLK_TCK);
@@ -318,6 +328,8 @@ double child_cpu_share(const pid_t *pids, size_t count, double interval)
 
 	for (size_t i = 0; i < count; i++)
 		child_asleep_by(pids[i], settle);
+	if (child_waits_untimed(pids, count))
+		return 0.0;	/* until woken, none can use any CPU */
 	for (size_t i = 0; i < count; i++) {
 		if (!proc_status_read(pids[i], &st))
 			return -1;
@@ -333,6 +345,24 @@ double child_cpu_share(const pid_t *pids, size_t count, double interval)
 	return (double)(after - before) / hz / (monotonic_seconds() - start);
 }
 
+bool child_untimed_by(pid_t pid, double deadline)
+{
+	unsigned long long last = 0;
+	struct proc_status st;
+	bool before = false;
+
+	while (monotonic_seconds() < deadline) {
+		if (!proc_status_read(pid, &st) || st.state == 'Z')
+			return false;
+		if (before && autopsy_sleeps_untimed(&st) && st.cpu_ticks == last)
+			return true;
+		before = autopsy_sleeps_untimed(&st);
+		last = st.cpu_ticks;
+		sleep_seconds(0.005);
+	}
+	return false;
+}
+
 bool child_asleep_by(pid_t pid, double deadline)
 {
 	unsigned long long last = 0;
@@ -340,11 +370,12 @@ bool child_asleep_by(pid_t pid, double deadline)
 	int calm = 0;
 
 	while (monotonic_seconds() < deadline) {
-		if (!proc_status_read(pid, &st))
+		if (!proc_status_read(pid, &st) || st.state == 'Z')
 			return false;
 		calm = st.state == 'S' && st.cpu_ticks == last ? calm + 1 : 0;
 		last = st.cpu_ticks;
-		if (calm >= 3)
+		/* In a call without a time limit, one calm look is enough. */
+		if (calm >= 3 || (calm >= 1 && autopsy_sleeps_untimed(&st)))
 			return true;
 		sleep_seconds(0.02);
 	}

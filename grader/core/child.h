@@ -156,13 +156,33 @@ enum watch_end child_watch(struct child_watch *w);
  * The share of one CPU that pids used together over interval seconds, or
  * -1 when one of them ended meanwhile.  Each first gets up to half a
  * second (scaled) to fall asleep, so that the CPU it used on its way into
- * a wait is not counted.  A process that waits without spinning uses ~0.
+ * a wait is not counted.  A process that waits without spinning uses ~0;
+ * when every process of the trees then sleeps in a call without a time
+ * limit (sem_wait, read, an untimed futex), 0 comes back at once.
  */
 double child_cpu_share(const pid_t *pids, size_t count, double interval);
 
 /*
- * Waits until pid has been asleep, using no CPU, for a few polls in a row
- * (true), or until the deadline of monotonic_seconds() passes (false).
+ * True when every process of the pids' trees sleeps in a call without a
+ * time limit (sem_wait, read, sigsuspend, an untimed futex: autopsy.h),
+ * and still does, having used no CPU, a moment later: until another
+ * process or a signal wakes one of them, nothing there can change.  A
+ * test that must show "it blocks" looks for this instead of waiting.
+ */
+bool child_waits_untimed(const pid_t *pids, size_t count);
+
+/*
+ * Waits until pid itself (not its children) sleeps in a call without a
+ * time limit, at two looks in a row with no CPU used between (true), or
+ * until it ends or the deadline of monotonic_seconds() passes (false).
+ * A process that spins costs the whole wait; one that sleeps, a moment.
+ */
+bool child_untimed_by(pid_t pid, double deadline);
+
+/*
+ * Waits until pid has been asleep, using no CPU, for a few polls in a row,
+ * or for one when it sleeps in a call without a time limit (true), or
+ * until it ends or the deadline of monotonic_seconds() passes (false).
  */
 bool child_asleep_by(pid_t pid, double deadline);
 

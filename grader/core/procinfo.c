@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static bool parse_maps_line(const char *line, struct map_region *r)
@@ -292,4 +294,46 @@ bool process_running(pid_t pid)
 	struct proc_status p;
 
 	return proc_status_read(pid, &p) && p.state != 'Z' && p.state != 'X';
+}
+
+double proc_sleep_request(pid_t pid)
+{
+	char path[64], line[256];
+	unsigned long a[6];
+	uintptr_t request = 0;
+	struct timespec ts;
+	long nr;
+	FILE *f;
+	int fd;
+	bool read_ok;
+
+	snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return -1;
+	read_ok = fgets(line, sizeof line, f) != NULL &&
+		  sscanf(line, "%ld %lx %lx %lx %lx %lx %lx", &nr, &a[0], &a[1], &a[2], &a[3],
+			 &a[4], &a[5]) == 7;
+	fclose(f);
+	if (!read_ok)
+		return -1;
+#ifdef SYS_clock_nanosleep
+	if (nr == SYS_clock_nanosleep && (a[1] & TIMER_ABSTIME) == 0)
+		request = a[2];
+#endif
+#ifdef SYS_nanosleep
+	if (nr == SYS_nanosleep)
+		request = a[0];
+#endif
+	if (request == 0)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%d/mem", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	read_ok = pread(fd, &ts, sizeof ts, (off_t)request) == (ssize_t)sizeof ts;
+	close(fd);
+	if (!read_ok || ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+		return -1;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

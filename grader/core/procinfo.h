@@ -73,4 +73,12 @@ bool process_running(pid_t pid);
 /* The kernel function pid sleeps in (/proc/PID/wchan), "" when unknown. */
 void proc_wchan(pid_t pid, char *buf, size_t size);
 
+/*
+ * When pid sleeps in nanosleep or clock_nanosleep for a relative time (as
+ * sleep, usleep and nanosleep do), the seconds it asked to sleep, read
+ * from the call's arguments and the process's memory; -1 otherwise.  A
+ * test reads "it sleeps 1 s between prints" instead of waiting a second.
+ */
+double proc_sleep_request(pid_t pid);
+
 #endif

@@ -240,6 +240,7 @@ struct waiter {
 	const struct turns_ops *ops;
 	struct turns t;           /* what the ops are given */
 	atomic_int woke;          /* waits of side 1 that have returned */
+	atomic_int told_early;    /* the third tell has been made */
 };
 
 static void caught_and_ignored(int signo)
@@ -264,19 +265,29 @@ static void wait_three_times(void *arg)
 	    sigprocmask(SIG_UNBLOCK, &alarm, NULL) < 0)
 		_exit(4);
 	for (int i = 0; i < 3; i++) {
-		if (i == 2)	/* let the third tell come first */
-			sleep_seconds(0.2);
+		/* The third tell comes first (5 s at most: a failed test stops it). */
+		for (double end = monotonic_seconds() + 5.0; i == 2 &&
+		     !atomic_load(&w->told_early) && monotonic_seconds() < end;)
+			sleep_seconds(0.001);
 		w->ops->wait(&w->t, 1);
 		atomic_fetch_add(&w->woke, 1);
 	}
 }
 
-/* How many waits had returned after seconds, or once count had. */
-static int woken(struct waiter *w, int count, double seconds)
+/*
+ * How many waits had returned once count had, or seconds passed, or (when
+ * pid > 0) the child slept in a call without a time limit: then no wait
+ * returns until the test tells or signals it, and waiting longer proves
+ * nothing more.
+ */
+static int woken(struct waiter *w, pid_t pid, int count, double seconds)
 {
 	for (double end = monotonic_seconds() + seconds * grader_scale();
-	     atomic_load(&w->woke) < count && monotonic_seconds() < end;)
+	     atomic_load(&w->woke) < count && monotonic_seconds() < end;) {
+		if (pid > 0 && child_waits_untimed(&pid, 1))
+			break;
 		sleep_seconds(0.002);
+	}
 	return atomic_load(&w->woke);
 }
 
@@ -287,28 +298,28 @@ static const char *wakeups_hint(struct waiter *w, pid_t *child, char *hint, size
 	pid_t pid = *child;
 	char why[300];
 
-	if (woken(w, 1, 0.2) != 0)
+	if (woken(w, pid, 1, 0.2) != 0)
 		return snprintf(hint, size, "%s (%s) returned although nobody had told: it "
 				"must sleep until %s", wait, name, tell), hint;
 	/* Another signal, caught by the process, wakes the sleep: no tell yet. */
 	kill(pid, SIGALRM);
-	if (woken(w, 1, 0.1) != 0)
+	if (woken(w, pid, 1, 0.1) != 0)
 		return snprintf(hint, size, "%s (%s) returned when a signal of another kind "
 				"(SIGALRM, which the process catches) interrupted its sleep, "
 				"before any %s: after the sleep returns, look again and sleep "
 				"again until told (a loop, not an if; read again after EINTR)",
 				wait, name, tell), hint;
 	o->tell(&w->t, 0, pid);
-	if (woken(w, 1, 2.0) == 0)
+	if (woken(w, 0, 1, 2.0) == 0)
 		return snprintf(hint, size, "%s (%s) still asleep 2 s after %s(%d): the %s "
 				"was never told", wait, name, tell, (int)pid, o->side[1]), hint;
-	sleep_seconds(0.2);
-	if (woken(w, 2, 0) != 1)
+	if (woken(w, pid, 2, 0.2) != 1)
 		return snprintf(hint, size, "a second %s (%s) returned after a single %s: "
 				"reset the flag once a wake-up is used", wait, name, tell), hint;
 	o->tell(&w->t, 0, pid);
-	woken(w, 2, 2.0);
+	woken(w, 0, 2, 2.0);
 	o->tell(&w->t, 0, pid);	/* before the child's third wait */
+	atomic_store(&w->told_early, 1);
 	if (!child_finished(child, 2.0, NULL, why, sizeof why) || atomic_load(&w->woke) != 3)
 		return snprintf(hint, size, "%s (%s) missed a %s that came before it began: "
 				"an early %s must be kept", wait, name, tell, o->tell_any), hint;

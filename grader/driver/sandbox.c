@@ -302,6 +302,14 @@ static void bind(struct argv_builder *b, const char *how, const char *to,
 	argv_addf(b, "%s", to);
 }
 
+/* make's jobs for one lab: the CPUs, 1 to 4. */
+static long build_jobs(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus < 1 ? 1 : cpus > 4 ? 4 : cpus;
+}
+
 /*
  * make, inside the sandbox, under limits: address space, file size, CPU
  * time.  The paths inside are fixed, whatever the submission's folder is.
@@ -338,10 +346,14 @@ void sandbox_build_argv(const struct grading *g, const struct catalogue_lab *lab
 	}
 	argv_add(b, "/bin/sh");
 	argv_add(b, "-c");
-	/* KiB of address space, 512-byte blocks of file size, CPU seconds. */
+	/*
+	 * KiB of address space, 512-byte blocks of file size, CPU seconds; the
+	 * programs and the suite link side by side, each target's messages
+	 * kept together.
+	 */
 	argv_addf(b, "ulimit -v %d; ulimit -f %d; ulimit -t %d; "
-		  "exec make -s --no-print-directory -f \"$0\" \"$@\"",
-		  4 << 20, 512 << 11, (int)(120 * g->scale) + 1);
+		  "exec make -s --no-print-directory -j%ld -Otarget -f \"$0\" \"$@\"",
+		  4 << 20, 512 << 11, (int)(120 * g->scale) + 1, build_jobs());
 	argv_addf(b, "%s/mk/lab.mk", root);
 	argv_addf(b, "LABDIR=%s/src", lab_dir);
 	argv_addf(b, "OUT=%s/out", lab_dir);

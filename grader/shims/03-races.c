@@ -12,12 +12,16 @@
  *    that keeps the signals blocked until sigsuspend() opens them is not
  *    touched.
  * 2. The parent that does not wait.  Every process forked by the program
- *    sleeps 150 ms as it exits (exit(), return from main, _exit()), so a
- *    parent that exits without waitpid() always leaves its child behind.
+ *    holds back 150 ms as it exits (exit(), return from main, _exit()),
+ *    unless its parent already sleeps in wait4 or waitid, so a parent
+ *    that exits without waitpid() always leaves its child behind.
  */
 #define _GNU_SOURCE
+#include "parentwait.h"
+
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,10 +32,18 @@
 #include <unistd.h>
 
 static pid_t first_pid;
+static pid_t forker;	/* in a child: the process that forked it */
+
+/* Runs in the parent just before each fork; the child inherits the value. */
+static void remember_forker(void)
+{
+	forker = getpid();
+}
 
 __attribute__((constructor)) static void remember_first(void)
 {
 	first_pid = getpid();
+	pthread_atfork(remember_forker, NULL, NULL);
 }
 
 static void sleep_ms(long ms)
@@ -116,18 +128,34 @@ int pause(void)
 
 /* ---- 2. children exit slowly ---- */
 
-__attribute__((destructor)) static void exit_slowly(void)
+/*
+ * A child on its way out holds back 150 ms, unless its parent sleeps in
+ * wait4 or waitid already: a parent that exits without waiting always
+ * leaves the child behind; one that waits loses a moment, not 150 ms.
+ */
+static void exit_slowly(void)
 {
-	if (getpid() != first_pid)
-		sleep_ms(150);
+	const pid_t parent = forker > 0 ? forker : getppid();
+
+	if (getpid() == first_pid)
+		return;
+	for (int waited = 0; waited < 150; waited++) {
+		if (parentwait_state(parent) == PARENT_WAITS)
+			return;
+		sleep_ms(1);
+	}
+}
+
+__attribute__((destructor)) static void exit_slowly_at_exit(void)
+{
+	exit_slowly();
 }
 
 void _exit(int status)
 {
 	static void (*real_exit)(int);
 
-	if (getpid() != first_pid)
-		sleep_ms(150);
+	exit_slowly();
 	if (real_exit == NULL)
 		real_exit = (void (*)(int))dlsym(RTLD_NEXT, "_exit");
 	real_exit(status);

@@ -1,7 +1,7 @@
 /*
  * closepause.c - LD_PRELOAD shim: a child created by fork() that closes
- * the write end of a pipe pauses before going on (GRADER_CLOSE_PAUSE_MS,
- * default 200 ms).
+ * the write end of a pipe pauses before going on, until its parent sleeps
+ * in wait4 or waitid, GRADER_CLOSE_PAUSE_MS at most (default 200 ms).
  *
  * The reader sees end of file at that close.  Whatever the child still
  * prints after it then comes out after what the reader prints in
@@ -9,6 +9,8 @@
  * closes its write end.
  */
 #define _GNU_SOURCE
+#include "parentwait.h"
+
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -45,10 +47,16 @@ int close(int fd)
 		real_close = (int (*)(int))dlsym(RTLD_NEXT, "close");
 	rc = real_close(fd);
 	if (rc == 0 && pause_after) {
-		struct timespec delay = { ms / 1000, (ms % 1000) * 1000000L };
+		const pid_t parent = getppid();
 
-		while (nanosleep(&delay, &delay) != 0)
-			;
+		/* Once the parent waits for its children, it has answered. */
+		for (long waited = 0; waited < ms &&
+		     parentwait_state(parent) != PARENT_WAITS; waited++) {
+			struct timespec delay = { 0, 1000000L };
+
+			while (nanosleep(&delay, &delay) != 0)
+				;
+		}
 	}
 	return rc;
 }

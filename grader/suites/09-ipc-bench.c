@@ -56,7 +56,7 @@ struct plan {
 	size_t n_echo, echo_len[MAX_MESSAGES];
 	size_t n_burst, burst_len[MAX_MESSAGES];
 	size_t reply_len;         /* side B's checksum reply: 8 bytes, 4 for a signal */
-	unsigned pause_ms;        /* each side waits this long once, on purpose */
+	unsigned pause_ms;        /* side B holds back at most this long, twice */
 	bool expect_eof;          /* recv once side B has left: -1, EPIPE */
 	bool check_mask;          /* the signal mask is back after close */
 	bool stdin_closed;        /* side A starts with descriptor 0 closed */
@@ -99,6 +99,15 @@ static const char *err_name(int e)
 
 /* ---- side B ---- */
 
+/*
+ * Side B holds back until side A (its parent) sleeps in a call without a
+ * time limit, ms at most: the point of the pause, reached as soon as seen.
+ */
+static void hold_until_a_sleeps(unsigned ms)
+{
+	child_untimed_by(getppid(), monotonic_seconds() + ms / 1e3);
+}
+
 static int side_b(const struct plan *p, struct channel *ch)
 {
 	size_t biggest = 8;
@@ -126,15 +135,15 @@ static int side_b(const struct plan *p, struct channel *ch)
 		}
 		for (size_t k = 0; k < p->echo_len[i]; k++)
 			buf[k] ^= FLIP;
-		if (i == 0)
-			sleep_ms(p->pause_ms);  /* side A must sleep in its recv */
+		if (i == 0)	/* side A must sleep in its recv */
+			hold_until_a_sleeps(p->pause_ms);
 		AT(b, "side B in send of reply %zu (%zu bytes)", i, p->echo_len[i]);
 		if (p->m->send(ch, buf, p->echo_len[i]) != 0) {
 			AT(b, "side B: send of reply %zu failed: %s", i, err_name(errno));
 			return 1;
 		}
 	}
-	sleep_ms(p->pause_ms);          /* the burst piles up: side A must block */
+	hold_until_a_sleeps(p->pause_ms);  /* the burst piles up: side A must block */
 	for (size_t i = 0; i < p->n_burst; i++) {
 		AT(b, "side B in recv of burst message %zu (%zu bytes)", i, p->burst_len[i]);
 		if (p->m->recv(ch, buf, p->burst_len[i]) != 0) {
@@ -778,9 +787,11 @@ END_TEST
 #define BIG (2u << 20)
 
 /*
- * Side B waits IDLE_MS for a message that side A holds back; then side
- * A sends more than the ring holds while side B waits IDLE_MS before
- * reading.  Each measures the CPU time it spent waiting.
+ * Side B waits for a message that side A holds back; then side A sends
+ * more than the ring holds while side B holds back.  Each holds back until
+ * the other sleeps in a call without a time limit, or IDLE_MS: a waiter
+ * that spins gets the whole IDLE_MS to show it.  Each measures the CPU
+ * time it spent waiting.
  */
 static int idle_b(const struct plan *p, struct channel *ch)
 {
@@ -800,7 +811,7 @@ static int idle_b(const struct plan *p, struct channel *ch)
 		return 1;
 	}
 	page->b_cpu_ms = cpu_ms() - t;
-	sleep_ms(IDLE_MS);
+	hold_until_a_sleeps(IDLE_MS);	/* side A, in its send on the full ring */
 	AT(b, "side B in recv of %u bytes", BIG);
 	if (p->m->recv(ch, buf, BIG) != 0) {
 		AT(b, "side B: recv of %u bytes failed: %s", BIG, err_name(errno));
@@ -829,7 +840,8 @@ static int idle_a(const struct plan *p)
 		VERDICT("the grader ran out of memory");
 	if (open_pair(p, &ch, idle_b, &b) != 0)
 		return 1;
-	sleep_ms(IDLE_MS);
+	/* Until side B sleeps in its recv on the empty ring, IDLE_MS at most. */
+	child_untimed_by(b, monotonic_seconds() + IDLE_MS / 1e3);
 	grader_replay_fill(&rng, buf, BIG);
 	AT(a, "side A in send of 16 bytes");
 	if (p->m->send(&ch, buf, 16) != 0)
@@ -1169,9 +1181,9 @@ static bool row_is_sane(const struct csv_row *r, char *why, size_t size)
 		else if (!close_to(r->mbps, r->bytes / r->seconds / 1e6))
 			snprintf(why, size, "%g bytes in %g s is %g MB/s, not %g", r->bytes,
 				 r->seconds, r->bytes / r->seconds / 1e6, r->mbps);
-		else if (!positive(r->vs_memcpy) || r->vs_memcpy > 20)
-			snprintf(why, size, "%g times memcpy's bandwidth is not possible",
-				 r->vs_memcpy);
+		else if (!positive(r->vs_memcpy))
+			snprintf(why, size, "its share of memcpy's bandwidth, %g, is not a "
+				 "positive number", r->vs_memcpy);
 		else
 			return true;
 		return false;
@@ -1180,9 +1192,31 @@ static bool row_is_sane(const struct csv_row *r, char *why, size_t size)
 	return false;
 }
 
-START_TEST(bench_figures_are_sane)
+/*
+ * Whether a throughput figure is over 20 times memcpy's bandwidth, which
+ * no mechanism can be.  The one figure a busy machine can make wrong:
+ * memcpy gets a few milliseconds in a --quick run, and a process of
+ * another grading that takes the CPU then makes the ceiling look low.
+ */
+static bool share_impossible(const struct csv_row *r, char *why, size_t size)
 {
-	char csv[512], seed[32], timeout[32], line[512], why[200], how[80];
+	if (strcmp(r->kind, "throughput") != 0 || strcmp(r->mechanism, "memcpy") == 0 ||
+	    r->vs_memcpy <= 20)
+		return false;
+	snprintf(why, size, "%s throughput at %g bytes%s: %g times memcpy's bandwidth is "
+		 "not possible (seen twice)", r->mechanism, r->message,
+		 strcmp(r->pinned, "yes") == 0 ? ", pinned" : "", r->vs_memcpy);
+	return true;
+}
+
+/*
+ * One ipcbench --quick run, its figures judged; a figure that is wrong
+ * fails the item, but one over memcpy's bandwidth only makes this return
+ * true (why says which), for the caller to measure again.
+ */
+static bool figures_judged(char *why, size_t size)
+{
+	char csv[512], seed[32], timeout[32], line[512], how[80];
 	const char *args[] = { "--quick", "--seconds", "0.005", "--sizes", "64K",
 			       "--pin", "both", "--csv", csv,
 			       "--seed", seed, "--timeout", timeout, "--dir", grader_tmpdir(),
@@ -1190,6 +1224,7 @@ START_TEST(bench_figures_are_sane)
 	struct run_opts opts = { .timeout = 9.0 };
 	struct run_result res;
 	int latency_rows = 0, throughput_rows = 0, rows = 0;
+	bool impossible = false;
 	FILE *f;
 
 	grader_tmp_path(csv, sizeof csv, "09-figures.csv");
@@ -1210,16 +1245,19 @@ START_TEST(bench_figures_are_sane)
 		      "the CSV file does not start with its header line");
 	while (fgets(line, sizeof line, f) != NULL) {
 		struct csv_row r;
+		char wrong[200];
 
 		rows++;
 		ck_assert_msg(parse_row(line, &r), "CSV line %d does not have 15 fields", rows + 1);
 		if (strcmp(r.status, "ok") != 0)
 			continue;       /* a failing kernel is its own item's business */
-		if (!row_is_sane(&r, why, sizeof why)) {
+		if (!row_is_sane(&r, wrong, sizeof wrong)) {
 			fclose(f);
 			ck_abort_msg("%s %s at %g bytes%s: %s", r.mechanism, r.kind, r.message,
-				     strcmp(r.pinned, "yes") == 0 ? ", pinned" : "", why);
+				     strcmp(r.pinned, "yes") == 0 ? ", pinned" : "", wrong);
 		}
+		if (!impossible)
+			impossible = share_impossible(&r, why, size);
 		if (strcmp(r.kind, "latency") == 0)
 			latency_rows++;
 		else if (strcmp(r.mechanism, "memcpy") != 0)
@@ -1230,6 +1268,15 @@ START_TEST(bench_figures_are_sane)
 		      "no mechanism produced a figure (%d latency, %d throughput rows): every "
 		      "kernel failed; see the other items", latency_rows, throughput_rows);
 	run_result_free(&res);
+	return impossible;
+}
+
+START_TEST(bench_figures_are_sane)
+{
+	char why[300];
+
+	if (figures_judged(why, sizeof why) && figures_judged(why, sizeof why))
+		ck_abort_msg("%s", why);
 }
 END_TEST
 
