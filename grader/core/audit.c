@@ -1,6 +1,8 @@
 /* audit.c - see audit.h. */
 #include "audit.h"
+#include "context.h"
 #include "procinfo.h"
+#include "sysutil.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -181,19 +183,35 @@ struct child_sweep {
 	int found;
 };
 
+/* Whether p is a living child of ours but a spare one; a zombie child is reaped. */
+static bool living_child(const struct child_sweep *s, const struct proc_status *p)
+{
+	if (p->ppid != getpid())
+		return false;
+	for (size_t i = 0; i < s->spare_count; i++)
+		if (p->pid == s->spare[i])
+			return false;
+	if (p->state == 'Z' || p->state == 'X') {
+		waitpid(p->pid, NULL, WNOHANG);
+		return false;
+	}
+	return true;
+}
+
+static bool count_if_child(const struct proc_status *p, void *arg)
+{
+	struct child_sweep *s = arg;
+
+	s->found += living_child(s, p);
+	return true;
+}
+
 static bool kill_if_child(const struct proc_status *p, void *arg)
 {
 	struct child_sweep *s = arg;
 
-	if (p->ppid != getpid())
+	if (!living_child(s, p))
 		return true;
-	for (size_t i = 0; i < s->spare_count; i++)
-		if (p->pid == s->spare[i])
-			return true;
-	if (p->state == 'Z' || p->state == 'X') {
-		waitpid(p->pid, NULL, WNOHANG);
-		return true;
-	}
 	s->found++;
 	/* A copy of the test process bears the suite's name: say what it is. */
 	if (s->describe && s->found <= 3)
@@ -217,11 +235,32 @@ static int kill_children(const pid_t *spare, size_t spare_count, char *report, s
 	return s.found;
 }
 
-/* Kills and reaps every process adopted during the test but spare. */
-static int sweep_processes(const pid_t *spare, size_t spare_count, char *report,
-			   size_t size)
+/*
+ * A child on its way out has closed its descriptors (its parent saw the
+ * end of a pipe, and exited) before it becomes a zombie: that is no leak.
+ * The living get up to seconds to end before they are reported.
+ */
+static void let_children_end(const pid_t *spare, size_t spare_count, double seconds)
 {
-	int leaks = kill_children(spare, spare_count, report, size, true);
+	for (double end = monotonic_seconds() + seconds; monotonic_seconds() < end;) {
+		struct child_sweep s = { NULL, 0, false, spare, spare_count, 0 };
+
+		proc_each(count_if_child, &s);
+		if (s.found == 0)
+			return;
+		sleep_seconds(0.005);
+	}
+}
+
+/* Kills and reaps every process adopted during the test but spare. */
+static int sweep_processes(const pid_t *spare, size_t spare_count, bool grace,
+			   char *report, size_t size)
+{
+	int leaks;
+
+	if (grace)
+		let_children_end(spare, spare_count, LEFTOVER_GRACE * grader_ctx.scale);
+	leaks = kill_children(spare, spare_count, report, size, true);
 
 	if (leaks > 3)
 		append(report, size, "and %d more processes", leaks - 3);
@@ -238,13 +277,13 @@ void audit_kill_adopted(const pid_t *spare, size_t spare_count)
 {
 	char ignored[8] = "";
 
-	sweep_processes(spare, spare_count, ignored, sizeof ignored);
+	sweep_processes(spare, spare_count, false, ignored, sizeof ignored);
 }
 
 int audit_sweep_processes(pid_t spare, char *report, size_t size)
 {
 	report[0] = '\0';
-	return sweep_processes(&spare, 1, report, size);
+	return sweep_processes(&spare, 1, true, report, size);
 }
 
 int audit_sweep_objects(const struct audit_snapshot *before, char *report, size_t size)

@@ -33,7 +33,10 @@ void audit_release(struct audit_snapshot *snap);
  * kills or removes what it finds and describes it in report, one line
  * ("process 4242 (child) still running; System V segment 32770"); the
  * first step starts report afresh.  Each returns the number of leaks.
+ * A child still alive first gets LEFTOVER_GRACE seconds (scaled) to end:
+ * one on its way out has closed its pipes before it becomes a zombie.
  */
+#define LEFTOVER_GRACE 0.2
 int audit_sweep_processes(pid_t spare, char *report, size_t size);
 int audit_sweep_objects(const struct audit_snapshot *before, char *report, size_t size);
 

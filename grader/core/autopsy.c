@@ -482,7 +482,11 @@ static bool waits_for_ever(long nr, const unsigned long *a)
 	return true;
 }
 
-/* Whether p sleeps in a call that can wait for ever (or is stopped, or has ended). */
+/*
+ * Whether p sleeps in a call that can wait for ever (or is stopped, or has
+ * ended).  /proc shows the first thread's call only: a process with more
+ * threads is taken as one that may be running.
+ */
 static bool asleep_for_ever(const struct proc_status *p)
 {
 	char path[64], line[256];
@@ -493,7 +497,7 @@ static bool asleep_for_ever(const struct proc_status *p)
 
 	if (p->state == 'Z' || p->state == 'T' || p->state == 't')
 		return true;
-	if (p->state != 'S')
+	if (p->state != 'S' || p->threads != 1)
 		return false;
 	snprintf(path, sizeof path, "/proc/%d/syscall", (int)p->pid);
 	f = fopen(path, "re");

@@ -1,5 +1,6 @@
 /* call.c - see call.h. */
 #include "call.h"
+#include "audit.h"
 #include "autopsy.h"
 #include "child.h"
 #include "context.h"
@@ -17,8 +18,6 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#define LEFTOVER_GRACE 0.2 /* seconds a child on its way out gets to end */
 
 struct call_report *call_report_new(size_t data_size)
 {

@@ -208,7 +208,7 @@ bool proc_status_read(pid_t pid, struct proc_status *out)
 	char path[64], line[512];
 	const char *open_paren, *close_paren;
 	FILE *f;
-	int ppid, pgid;
+	int ppid, pgid, threads;
 	unsigned long long user, sys;
 	bool ok = false;
 
@@ -219,11 +219,12 @@ bool proc_status_read(pid_t pid, struct proc_status *out)
 	/* The command name is in parentheses and may itself hold ") ". */
 	if (fgets(line, sizeof line, f) && (open_paren = strchr(line, '(')) &&
 	    (close_paren = strrchr(line, ')')) && close_paren > open_paren &&
-	    sscanf(close_paren + 2, "%c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-		   &out->state, &ppid, &pgid, &user, &sys) == 5) {
+	    sscanf(close_paren + 2, "%c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
+		   "%*d %*d %*d %*d %d", &out->state, &ppid, &pgid, &user, &sys, &threads) == 6) {
 		out->pid = pid;
 		out->ppid = ppid;
 		out->pgid = pgid;
+		out->threads = threads;
 		out->cpu_ticks = user + sys;
 		snprintf(out->comm, sizeof out->comm, "%.*s",
 			 (int)(close_paren - open_paren - 1), open_paren + 1);

@@ -61,6 +61,7 @@ struct proc_status {
 	pid_t pid, ppid, pgid;
 	char state;               /* 'R', 'S', 'D', 'Z', ... */
 	unsigned long long cpu_ticks; /* user + system time, in clock ticks */
+	int threads;
 	char comm[32];
 };
 
