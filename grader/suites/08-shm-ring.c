@@ -102,8 +102,8 @@ static enum stream_outcome fill_first(struct msgstream *st, size_t slot_count,
 		return STREAM_PROBLEM;
 	if (msgstream_sent(st) < slot_count) {
 		snprintf(why, size, "with no consumer yet, the producers put only %zu messages "
-			 "into an empty ring of %zu slots: it must hold slot_count messages",
-			 msgstream_sent(st), slot_count);
+			 "into an empty ring of %zu slots: it must hold slot_count messages%s",
+			 msgstream_sent(st), slot_count, pshared_cause());
 		return STREAM_NOT_FULL;
 	}
 	share = child_cpu_share(producers, st->producers, WAIT_CPU_INTERVAL);
@@ -1417,19 +1417,56 @@ static bool sent_line(const char *sent, size_t len, const char *got, size_t got_
 }
 
 /*
+ * How many bytes of got match what a ringget printing each message with
+ * printf("%s") would print: the message, then what longer earlier
+ * messages left after it in its buffer, up to a NUL (the buffer taken as
+ * zeroed at first, as fresh memory is).
+ */
+static size_t printed_as_strings(const char *sent, size_t len, const char *got,
+				 size_t got_len)
+{
+	char *buf = calloc(len + 1, 1);
+	size_t o = 0;
+
+	if (buf == NULL)
+		return 0;
+	for (const char *p = sent; p < sent + len; ) {
+		const char *end = memchr(p, '\n', (size_t)(sent + len - p));
+		size_t line_len = end ? (size_t)(end - p) + 1 : (size_t)(sent + len - p);
+
+		memcpy(buf, p, line_len);
+		for (size_t k = 0; buf[k] != '\0'; k++, o++)
+			if (o >= got_len || got[o] != buf[k])
+				goto out;
+		p += line_len;
+	}
+out:
+	free(buf);
+	return o;
+}
+
+/*
  * The likeliest cause of ringget's output differing from the lines sent
- * from byte at: a line that was never sent, where one was due, is bytes
- * past a message's end (printed as a string); a whole line that was sent,
- * but not there, is a message lost, repeated or out of order.
+ * from byte at: output that a printf("%s") of each message explains
+ * further than the lines sent do, or a line that was never sent where one
+ * was due, is bytes past a message's end (printed as a string); a whole
+ * line that was sent, but not there, is a message lost, repeated or out
+ * of order.
  */
 static const char *ringget_difference(const char *sent, size_t len, const char *got,
 				      size_t got_len, size_t at)
 {
+	static const char *const as_string =
+		"it printed bytes that no message holds: a message is its length in "
+		"bytes, with no NUL after it: fwrite(buf, 1, len, stdout), not "
+		"printf(\"%s\") (§8)";
 	const char *line, *end;
 
 	if (at >= got_len)
 		return "it stopped early: it should print every message until "
 		       "ring_get returns 0 (§8)";
+	if (printed_as_strings(sent, len, got, got_len) >= at + 2)
+		return as_string;
 	/* The line where they differ, and the next one. */
 	for (line = got + at; line > got && line[-1] != '\n'; line--)
 		continue;
@@ -1438,9 +1475,7 @@ static const char *ringget_difference(const char *sent, size_t len, const char *
 		if (end == NULL)
 			end = got + got_len - 1;
 		if (!sent_line(sent, len, line, (size_t)(end - line) + 1))
-			return "it printed bytes that no message holds: a message is its "
-			       "length in bytes, with no NUL after it: fwrite(buf, 1, len, "
-			       "stdout), not printf(\"%s\") (§8)";
+			return as_string;
 	}
 	return "a message lost, repeated or out of order: does each index move under "
 	       "its lock (§5) and wrap at slot_count (§9)?";
