@@ -102,6 +102,7 @@ struct duel {
 	atomic_int slept_in_pause;      /* a side's WAIT_* called pause() */
 	long held_rounds;               /* tells of rounds below: held, see hold_tell */
 	atomic_int in_sleep_call[2];    /* the side is in sigsuspend()/pause() */
+	atomic_long told[2], woke[2];   /* tells to the side; its waits returned */
 	atomic_int hold_gave_up;        /* a side never came to either */
 };
 
@@ -219,8 +220,9 @@ int pause(void)
  * sigsuspend() or pause(), so its flag test is behind it and a window it
  * left open is open now.  Without this, two sides that happen to preempt
  * each other at every kill() find their flags raised before they test
- * them, and a short duel may never open the window.  A side that never
- * comes to either call (0.2 s) ends the holding for the duel.
+ * them, and a short duel may never open the window.  The holding ends for
+ * the duel once a wait returns untold (there is no sleep to wait for), a
+ * side fails, or a side does not come to either call in 0.2 s.
  */
 static void hold_tell(const struct turns *t, struct duel *d, int other)
 {
@@ -230,9 +232,12 @@ static void hold_tell(const struct turns *t, struct duel *d, int other)
 	       atomic_load(&t->side[other].step) != TURNS_DONE &&
 	       !(atomic_load(&t->side[other].step) == TURNS_WAIT &&
 		 atomic_load(&d->in_sleep_call[other]))) {
-		if (monotonic_seconds() > end)
+		if (monotonic_seconds() > end || atomic_load(&t->failure) ||
+		    atomic_load(&d->woke[0]) > atomic_load(&d->told[0]) ||
+		    atomic_load(&d->woke[1]) > atomic_load(&d->told[1]))
 			atomic_store(&d->hold_gave_up, 1);
-		sleep_seconds(0.0001);
+		else
+			sleep_seconds(0.0001);
 	}
 }
 
@@ -243,6 +248,7 @@ static void duel_tell(const struct turns *t, int side, pid_t other)
 
 	if (atomic_load(&t->side[side].round) < d->held_rounds)
 		hold_tell(t, d, !side);
+	atomic_fetch_add(&d->told[!side], 1);
 	(side == 0 ? api->tell_child : api->tell_parent)(other);
 }
 
@@ -253,6 +259,7 @@ static void duel_wait(const struct turns *t, int side)
 
 	(side == 0 ? api->wait_child : api->wait_parent)();
 	atomic_store(&d->in_sleep_call[side], 0);
+	atomic_fetch_add(&d->woke[side], 1);
 }
 
 /* While mask_watch is set, sides check SIGUSR1/2 after every WAIT_*. */
