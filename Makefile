@@ -40,7 +40,7 @@ GRADE = ./$(DRIVER) --root $(call quote,$(CURDIR)) --src $(call quote,$(SRC)) \
 	$(if $(filter-out 0,$(VERBOSE)),--verbose)
 
 .PHONY: all help grade watch debug test mutants stubs diagrams html batch bench bench-grader \
-	clean deps deps-test tools san-tools
+	clean deps deps-test tools san-tools gradescope
 .DEFAULT_GOAL := all
 
 help:
@@ -53,6 +53,7 @@ help:
 	@echo '  make debug LAB=03 TEST=name [TOOL=gdb|strace]   one test in the foreground'
 	@echo '  make grade FORMAT=json     Gradescope results.json (also tap, junit, tsv)'
 	@echo '  make batch SUBMISSIONS=DIR [OUT=DIR]   grade a class, one folder per student'
+	@echo '  make gradescope       build/autograder.zip, the Gradescope autograder'
 	@echo '  make test             the self-test (solutions pass, stubs and bugs fail, ...)'
 	@echo '  make mutants          mutation testing of the suites (LAB=03 for one lab)'
 	@echo '  make diagrams         render diagrams/*.dot to SVG'
@@ -130,6 +131,11 @@ batch: deps
 	@./$(DRIVER) --root $(call quote,$(CURDIR)) --src $(call quote,$(SUBMISSIONS)) \
 		--build $(BUILD) --core $(CORE_DIR) $(if $(LAB),--lab $(call quote,$(LAB))) \
 		--batch $(call quote,$(SUBMISSIONS)) --out $(call quote,$(OUT))
+
+# The Gradescope autograder package (mk/gradescope.sh says what is inside).
+gradescope:
+	@sh mk/deps.sh gradescope
+	@bash mk/gradescope.sh
 
 test: deps-test
 	@$(MAKE) -s --no-print-directory tools

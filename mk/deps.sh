@@ -4,6 +4,7 @@
 #   mk/deps.sh grade    what building and grading needs
 #   mk/deps.sh watch    that, plus inotifywait for make watch
 #   mk/deps.sh TOOL     that, plus gdb or strace for make debug
+#   mk/deps.sh gradescope   that, plus bsdtar to write the package
 #   mk/deps.sh test     all of that, plus what the self-test needs
 #
 # Missing Debian packages are installed with apt-get (through sudo when not
@@ -33,10 +34,12 @@ want patch have patch
 case $purpose in
 watch) want inotify-tools have inotifywait ;;
 gdb | strace) want "$purpose" have "$purpose" ;;
+gradescope) want libarchive-tools have bsdtar ;;
 test)
 	want clang have clang
 	want pandoc have pandoc
 	want inotify-tools have inotifywait
+	want libarchive-tools have bsdtar
 	;;
 esac
 [ -z "$missing" ] && exit 0

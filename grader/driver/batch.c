@@ -86,14 +86,6 @@ static char **list_submissions(const char *dir, size_t *count)
 	return names;
 }
 
-/* A real folder, not a link to one. */
-static bool real_dir(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* The submission's own seed: the run's seed mixed with its name. */
 static uint64_t submission_seed(uint64_t seed, const char *name)
 {
@@ -117,9 +109,7 @@ static bool grade_one(const struct grading *base, const char *dir, const char *n
 	snprintf(folder, sizeof folder, "%s/%s", dir, name);
 	if (!real_dir(folder))
 		return false;
-	snprintf(src, sizeof src, "%s/labs", folder);
-	if (!real_dir(src))
-		snprintf(src, sizeof src, "%s", folder);
+	find_lab_root(folder, src, sizeof src);
 	snprintf(own, sizeof own, "%s/submission-%zu", base->run_dir, index);
 	snprintf(build, sizeof build, "%s/build", own);
 	snprintf(run, sizeof run, "%s/run", own);

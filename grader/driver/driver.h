@@ -64,7 +64,16 @@ struct lab_report {
 
 enum { OUTPUT_CAP = 64 * 1024 };    /* bytes kept of a build's or a suite's output */
 
+/*
+ * labroot.c: the folder of dir that holds its lab folders (dir itself,
+ * its labs/, or either one or two single folders down), in out; false,
+ * and dir in out, when there is none.
+ */
+bool find_lab_root(const char *dir, char *out, size_t size);
+
 /* files.c: safe file handling, also as root among files another user wrote. */
+/* Whether path is a folder, not a link to one. */
+bool real_dir(const char *path);
 int make_dirs(const char *path, int mode);
 /* Copies a regular file (never through a symbolic link), at most max bytes. */
 int copy_regular_at(int from_dir, const char *name, const char *to_path, int mode,

@@ -130,3 +130,10 @@ char *read_file(const char *path, size_t max, size_t *len)
 		*len = (size_t)n;
 	return data;
 }
+
+bool real_dir(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}

@@ -318,6 +318,13 @@ static void resolve_folders(struct grading *g, const struct arguments *a)
 			  graded);
 	if (!realpath(graded, src) || !realpath(g->root, root) || !realpath(g->core, core))
 		die_usage("cannot resolve '%s', '%s' or '%s'", graded, g->root, g->core);
+	/* One submission may be a repository, or inside a folder or two. */
+	if (!a->batch) {
+		char found[sizeof src];
+
+		find_lab_root(src, found, sizeof found);
+		snprintf(src, sizeof src, "%s", found);
+	}
 	if (make_dirs(a->build_base, 0755) < 0 || !realpath(a->build_base, base))
 		die_usage("cannot create the build folder '%s'", a->build_base);
 	g->src = src;
