@@ -40,7 +40,7 @@ GRADE = ./$(DRIVER) --root $(call quote,$(CURDIR)) --src $(call quote,$(SRC)) \
 	$(if $(filter-out 0,$(VERBOSE)),--verbose)
 
 .PHONY: all help grade watch debug test mutants stubs diagrams html batch bench bench-grader \
-	clean deps deps-test tools san-tools gradescope
+	clean deps deps-test tools san-tools gradescope student-kit full-edition
 .DEFAULT_GOAL := all
 
 help:
@@ -54,6 +54,7 @@ help:
 	@echo '  make grade FORMAT=json     Gradescope results.json (also tap, junit, tsv)'
 	@echo '  make batch SUBMISSIONS=DIR [OUT=DIR]   grade a class, one folder per student'
 	@echo '  make gradescope       build/autograder.zip, the Gradescope autograder'
+	@echo '  make student-kit [KIT=DIR]   the edition for students (no solutions, no self-test)'
 	@echo '  make test             the self-test (solutions pass, stubs and bugs fail, ...)'
 	@echo '  make mutants          mutation testing of the suites (LAB=03 for one lab)'
 	@echo '  make diagrams         render diagrams/*.dot to SVG'
@@ -71,12 +72,12 @@ deps-test:
 	@sh mk/deps.sh test
 
 all: deps tools
-	@for lab in solutions/[0-9][0-9]-*/ labs/[0-9][0-9]-*/; do \
+	@for lab in $(wildcard solutions/[0-9][0-9]-*/ labs/[0-9][0-9]-*/); do \
 		src=$${lab%%/*}; name=$$(basename $$lab); \
 		$(MAKE) -s --no-print-directory -f mk/lab.mk SRC=$$src LAB=$$name \
 			OUT=$(BUILD)/$$src/$$name CORE=$(CORE_DIR) || exit 1; \
 	done
-	@echo 'built: the grader, every lab of solutions/ and labs/'
+	@echo 'built: the grader, every lab of $(if $(wildcard solutions),solutions/ and )labs/'
 
 tools: $(DRIVER) $(CORE_DIR)/libgrader.a $(CORE_DIR)/shims/ipclaunch \
 	$(SHIM_SRCS:grader/shims/%.c=$(CORE_DIR)/shims/%.so) $(CORE_DIR)/suites/stamp
@@ -137,15 +138,25 @@ gradescope:
 	@sh mk/deps.sh gradescope
 	@bash mk/gradescope.sh
 
-test: deps-test
+# What a student edition (make student-kit) leaves out: a clear refusal.
+STUDENT_EDITION := this is the student edition, without solutions/ and the self-test; \
+	make grade grades your labs
+full-edition:
+	@test -d solutions && test -d selftest || \
+		{ echo 'make $(MAKECMDGOALS): $(STUDENT_EDITION)' >&2; exit 2; }
+
+student-kit:
+	@bash mk/student-kit.sh $(if $(KIT),$(call quote,$(KIT)))
+
+test: full-edition deps-test
 	@$(MAKE) -s --no-print-directory tools
 	@bash selftest/run $(LAB)
 
-mutants: deps-test
+mutants: full-edition deps-test
 	@$(MAKE) -s --no-print-directory tools
 	@bash selftest/mutants/run $(LAB)
 
-stubs:
+stubs: full-edition
 	@sh tools/mkstubs solutions labs
 	@echo 'labs/ regenerated from solutions/'
 
