@@ -1,6 +1,6 @@
 # IPC Lab Workbook
 #
-#   make grade [LAB=NN] [SRC=labs|solutions|DIR] [FORMAT=text|json|gradescope|tap|junit|tsv]
+#   make grade [LAB=NN] [SRC=labs|solutions|DIR] [FORMAT=text|json|gradescope|classroom|tap|junit|tsv]
 #   make test [LAB=NN]        the workbook's own self-test
 #   make help                 everything else
 
@@ -51,7 +51,7 @@ help:
 	@echo '  make grade VERBOSE=1       failing tests: their programs and all they printed'
 	@echo '  make watch LAB=03          grade the lab again each time you save a file'
 	@echo '  make debug LAB=03 TEST=name [TOOL=gdb|strace]   one test in the foreground'
-	@echo '  make grade FORMAT=json     Gradescope results.json (also tap, junit, tsv)'
+	@echo '  make grade FORMAT=json     Gradescope results.json (also classroom, tap, junit, tsv)'
 	@echo '  make batch SUBMISSIONS=DIR [OUT=DIR]   grade a class, one folder per student'
 	@echo '  make gradescope       build/autograder.zip, the Gradescope autograder'
 	@echo '  make student-kit [KIT=DIR]   the edition for students (no solutions, no self-test)'

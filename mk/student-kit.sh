@@ -5,8 +5,9 @@
 #
 # Writes DIR (default build/student-kit) and DIR.tar.gz: labs/, handouts/,
 # diagrams/, common/, the grader and its build, the README with a note on
-# top.  Never solutions/, the self-test or the CI: the stubs grade to 0
-# and a correct lab to full marks with nothing else.
+# top, and GitHub Classroom's workflow (.github/workflows/classroom.yml).
+# Never solutions/, the self-test or the CI: the stubs grade to 0 and a
+# correct lab to full marks with nothing else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kit=${1:-build/student-kit}
@@ -19,6 +20,9 @@ for path in .gitignore Makefile common diagrams grader handouts labs mk tools; d
 	cp -R -- "$path" "$kit/"
 done
 rm -f -- "$kit/tools/mkstubs"	# it writes labs/ from solutions/
+# The kit is a GitHub Classroom template repository as it stands.
+mkdir -p -- "$kit/.github/workflows"
+cp -- mk/github-classroom.yml "$kit/.github/workflows/classroom.yml"
 {
 	printf '> **Student edition.** The reference solutions, the self-test and the\n'
 	printf '> instructors'"'"' targets (`make test`, `make stubs`, `make mutants`) are not\n'

@@ -130,7 +130,9 @@ int debug_test(const struct grading *g, const struct catalogue_lab *lab, const c
 void run_suite(const struct grading *g, struct lab_report *report);
 
 /* report.c: the views of the one result model. */
-enum report_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TAP, FORMAT_JUNIT, FORMAT_TSV };
+enum report_format {
+	FORMAT_TEXT, FORMAT_JSON, FORMAT_TAP, FORMAT_JUNIT, FORMAT_TSV, FORMAT_CLASSROOM
+};
 int report_format_parse(const char *word, enum report_format *f);
 void report_render(FILE *f, enum report_format format, const struct grading *g,
 		   const struct lab_report *labs, size_t count, double seconds,

@@ -41,7 +41,8 @@ static void print_help(void)
 {
 	printf("usage: ipcgrade --root DIR --src DIR --build DIR --core DIR [options]\n"
 	       "  --lab NN[,NN]    grade these labs only (number or full name)\n"
-	       "  --format F       text (default), json (= gradescope), tap, junit, tsv\n"
+	       "  --format F       text (default), json (= gradescope), classroom (GitHub\n"
+	       "                   Classroom's reporter), tap, junit, tsv\n"
 	       "  --test NAME[,NAME]  only these tests (of the labs chosen): full names,\n"
 	       "                   prefixes, or globs such as 'pipe_*'\n"
 	       "  --seed N         random inputs from seed N (default GRADER_SEED or new)\n"
@@ -286,7 +287,7 @@ static void parse_arguments(int argc, char **argv, struct grading *g, struct arg
 		case 'f':
 			if (report_format_parse(optarg, &a->format) < 0)
 				die_usage("unknown format '%s': use text, json, gradescope, "
-					  "tap, junit or tsv", optarg);
+					  "classroom, tap, junit or tsv", optarg);
 			break;
 		case 'S': g->seed = seed_or_exit(optarg); break;
 		case 'z': g->sanitize = true; break;

@@ -13,7 +13,7 @@
 
 static const char *const format_names[] = {
 	[FORMAT_TEXT] = "text", [FORMAT_JSON] = "json", [FORMAT_TAP] = "tap",
-	[FORMAT_JUNIT] = "junit", [FORMAT_TSV] = "tsv",
+	[FORMAT_JUNIT] = "junit", [FORMAT_TSV] = "tsv", [FORMAT_CLASSROOM] = "classroom",
 };
 
 int report_format_parse(const char *word, enum report_format *f)
@@ -326,6 +326,58 @@ static void render_json(FILE *f, const struct grading *g,
 	fprintf(f, "%s]\n}\n", number ? "\n  " : "");
 }
 
+/* ---- GitHub Classroom: what its autograding reporter reads ---- */
+
+static const char *classroom_status(enum result_status status)
+{
+	return status == RESULT_PASS ? "pass" : status == RESULT_FAIL ? "fail" : "error";
+}
+
+/*
+ * The reporter's runner result: a status per test and at the top ("pass"
+ * only when every test passed), each test's points as its score, the
+ * points of all as max_score.  The workflow passes it on base64-encoded;
+ * "Points X/Y" goes to stderr, for the job's log.
+ */
+static void render_classroom(FILE *f, const struct lab_report *labs, size_t count)
+{
+	int score, max, number = 0;
+	bool all_passed = true, errors = false;
+
+	report_totals(labs, count, &score, &max);
+	for (size_t l = 0; l < count; l++)
+		for (size_t i = 0; i < labs[l].lab->count; i++) {
+			all_passed = all_passed && labs[l].results[i].status == RESULT_PASS;
+			errors = errors || labs[l].results[i].status == RESULT_ERROR;
+		}
+	fprintf(f, "{\"version\": 1, \"status\": \"%s\", \"max_score\": %d, \"tests\": [",
+		all_passed ? "pass" : errors ? "error" : "fail", max);
+	for (size_t l = 0; l < count; l++) {
+		const struct lab_report *lr = &labs[l];
+
+		for (size_t i = 0; i < lr->lab->count; i++) {
+			const struct result *r = &lr->results[i];
+			char name[200], text[sizeof lr->build_errors + 40];
+
+			snprintf(name, sizeof name, "%s: %s", lr->lab->name, r->name);
+			if (!lr->built && !lr->missing)
+				snprintf(text, sizeof text, "the lab does not build:\n%s",
+					 lr->build_errors);
+			else
+				snprintf(text, sizeof text, "%s", r->hint);
+			fprintf(f, "%s\n  {\"name\": ", number++ ? "," : "");
+			json_string(f, name);
+			fprintf(f, ", \"status\": \"%s\", \"score\": %d, \"max_score\": %d, "
+				"\"execution_time\": \"%.2fs\", \"message\": ",
+				classroom_status(r->status), r->score, r->max, r->seconds);
+			json_string(f, text);
+			fputc('}', f);
+		}
+	}
+	fprintf(f, "%s]}\n", number ? "\n" : "");
+	fprintf(stderr, "Points %d/%d\n", score, max);
+}
+
 /* ---- TAP ---- */
 
 static void render_tap(FILE *f, const struct grading *g,
@@ -471,5 +523,6 @@ void report_render(FILE *f, enum report_format format, const struct grading *g,
 	case FORMAT_TAP: render_tap(f, g, labs, count); break;
 	case FORMAT_JUNIT: render_junit(f, labs, count); break;
 	case FORMAT_TSV: render_tsv(f, labs, count); break;
+	case FORMAT_CLASSROOM: render_classroom(f, labs, count); break;
 	}
 }
