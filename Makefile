@@ -19,6 +19,7 @@ DRIVER_SRCS := $(wildcard grader/driver/*.c) grader/core/results.c grader/core/s
 	grader/core/landlock.c
 SHIM_SRCS := $(wildcard grader/shims/*.c)
 DEFS := $(wildcard grader/suites/[0-9][0-9]-*.def)
+HIDDEN := $(wildcard grader/hidden/[0-9][0-9]-*.[cd]*)
 DOTS := $(wildcard diagrams/*.dot)
 SVGS := $(DOTS:.dot=.svg)
 HANDOUTS := $(wildcard handouts/*.md)
@@ -88,7 +89,7 @@ san-tools: $(SAN_CORE_DIR)/libgrader.a $(SAN_CORE_DIR)/shims/ipclaunch \
 
 # Every suite's object, the grader's symbol lists and the labs' harnesses,
 # from trusted files only: lab builds link them and never see their sources.
-SUITE_INPUTS := $(DEFS) $(DEFS:.def=.c) $(wildcard $(TRUSTED)/*/*.h) grader/core/*.h \
+SUITE_INPUTS := $(DEFS) $(DEFS:.def=.c) $(HIDDEN) $(wildcard $(TRUSTED)/*/*.h) grader/core/*.h \
 	$(wildcard $(TRUSTED)/*/harness $(TRUSTED)/*/harness/*.[ch]) mk/lab.mk mk/flags.mk \
 	mk/vet-lab.sh
 
@@ -222,10 +223,10 @@ $(CORE_DIR)/obj $(SAN_CORE_DIR)/obj:
 # folders stand for labs added or removed.
 $(BUILD)/catalogue.c: $(BUILD)/catalogue.stamp ;
 
-$(BUILD)/catalogue.stamp: $(DEFS) $(wildcard $(TRUSTED)/*/lab.mk) tools/mkcatalogue \
-		grader/suites $(TRUSTED)
+$(BUILD)/catalogue.stamp: $(DEFS) $(HIDDEN) $(wildcard $(TRUSTED)/*/lab.mk) tools/mkcatalogue \
+		grader/suites $(wildcard grader/hidden) $(TRUSTED)
 	@mkdir -p $(BUILD)
-	@sh tools/mkcatalogue grader/suites $(TRUSTED) > $(BUILD)/catalogue.c.$$$$ && \
+	@sh tools/mkcatalogue grader $(TRUSTED) > $(BUILD)/catalogue.c.$$$$ && \
 		{ cmp -s $(BUILD)/catalogue.c.$$$$ $(BUILD)/catalogue.c && \
 		  rm -f $(BUILD)/catalogue.c.$$$$ || \
 		  mv $(BUILD)/catalogue.c.$$$$ $(BUILD)/catalogue.c; }

@@ -115,10 +115,23 @@ $(HARNESS_PROGRAMS:%=$(OUT)/%): $(OUT)/%: $(HARNESS)/%.o $(GIVEN_OBJS) $(OUT)/li
 suite-parts: $(SUITE_PARTS)/suite.o $(SUITE_PARTS)/symbols/interface $(HARNESS_OBJS)
 
 ifeq ($(BUILD_PARTS),1)
-$(SUITE_PARTS)/suite.o: $(SUITE_SRC) $(ROOT)/grader/suites/$(LAB).def
+# The lab's hidden items (grader/hidden/, see grader.h), where the tree has them.
+HIDDEN_SRC := $(wildcard $(ROOT)/grader/hidden/$(LAB).c)
+HIDDEN_FLAGS := $(if $(HIDDEN_SRC),-I$(ROOT)/grader \
+	-DGRADER_HIDDEN_TESTS='"hidden/$(LAB).c"' -DGRADER_HIDDEN_ITEMS='"hidden/$(LAB).def"')
+
+# Whether it has any, as a file that changes when that does: the suite follows.
+.PHONY: FORCE
+FORCE:
+$(SUITE_PARTS)/hidden: FORCE
+	@mkdir -p $(@D)
+	@echo $(if $(HIDDEN_SRC),with,without) | cmp -s - $@ 2>/dev/null || \
+		echo $(if $(HIDDEN_SRC),with,without) >$@
+
+$(SUITE_PARTS)/suite.o: $(SUITE_SRC) $(ROOT)/grader/suites/$(LAB).def $(SUITE_PARTS)/hidden
 	@mkdir -p $(@D)
 	$(CC) $(GRADER_CFLAGS) -I$(ROOT)/grader/core -I$(LABDIR) -I$(ROOT)/common \
-		-I$(ROOT)/grader/suites -MMD -MP -c $< -o $@
+		-I$(ROOT)/grader/suites $(HIDDEN_FLAGS) -MMD -MP -c $< -o $@
 
 $(SUITE_PARTS)/symbols/interface: $(SUITE_PARTS)/suite.o $(CORE_LIB) $(ROOT)/mk/vet-lab.sh
 	CC='$(CC)' sh $(ROOT)/mk/vet-lab.sh symbols $(SUITE_PARTS) $(CORE_LIB)

@@ -6,8 +6,9 @@
 # Writes DIR (default build/student-kit) and DIR.tar.gz: labs/, handouts/,
 # diagrams/, common/, the grader and its build, the README with a note on
 # top, and GitHub Classroom's workflow (.github/workflows/classroom.yml).
-# Never solutions/, the self-test or the CI: the stubs grade to 0 and a
-# correct lab to full marks with nothing else.
+# Never solutions/, the hidden items (grader/hidden/), the self-test or
+# the CI: the stubs grade to 0 and a correct lab to its visible points with
+# nothing else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kit=${1:-build/student-kit}
@@ -20,6 +21,7 @@ for path in .gitignore Makefile common diagrams grader handouts labs mk tools; d
 	cp -R -- "$path" "$kit/"
 done
 rm -f -- "$kit/tools/mkstubs"	# it writes labs/ from solutions/
+rm -rf -- "$kit/grader/hidden"	# the hidden items stay with the instructors
 # The kit is a GitHub Classroom template repository as it stands.
 mkdir -p -- "$kit/.github/workflows"
 cp -- mk/github-classroom.yml "$kit/.github/workflows/classroom.yml"

@@ -15,6 +15,18 @@
  * around it and its own timeout; the driver reads the same table to know a
  * lab's points even when the lab does not compile.
  *
+ * Hidden items: grader/hidden/NN-name.c holds more START_TESTs and
+ * grader/hidden/NN-name.def their lines of the table.  The suite includes
+ * both where it says so (GRADER_HIDDEN_TESTS before its table,
+ * GRADER_HIDDEN_ITEMS at its end; the build defines them when the files
+ * exist).  They are graded wherever the tree has them (make grade, the
+ * Gradescope package, batch mode); make student-kit leaves them out.
+ *
+ * A line SHOWN(test_name, "when") in either table sets the item's
+ * visibility on Gradescope: "visible", "hidden", "after_due_date" or
+ * "after_published".  Items of the suite's table are "visible" and
+ * hidden items "after_published" unless a SHOWN line says otherwise.
+ *
  * Failure messages are hints for a student: one line, at most ~200
  * characters, saying what was expected, what was seen and the likely
  * mistake.  The runner appends the item's handout section.
@@ -57,6 +69,14 @@ int grader_main(int argc, char **argv, const char *lab,
 	{ #name, &name, points, timeout, section, false },
 #define GRADED_ALONE(name, points, timeout, section) \
 	{ #name, &name, points, timeout, section, true },
+
+/* Gradescope's visibility of an item: read by the driver's catalogue only. */
+#define SHOWN(name, when)
+
+#ifndef GRADER_HIDDEN_TESTS
+#define GRADER_HIDDEN_TESTS "grader_none.h"
+#define GRADER_HIDDEN_ITEMS "grader_none.h"
+#endif
 
 #define GRADER_MAIN(lab)                                                    \
 	int main(int argc, char **argv)                                     \

@@ -17,6 +17,13 @@ struct catalogue_test {
 	int points;
 	double timeout;
 	const char *section;
+	const char *visibility;   /* on Gradescope, before any SHOWN line */
+	bool hidden;              /* from grader/hidden/: not in the student edition */
+};
+
+/* A SHOWN(test, "when") line of a table; the list ends with a NULL lab. */
+struct catalogue_shown {
+	const char *lab, *test, *when;
 };
 
 struct catalogue_lab {
@@ -29,6 +36,7 @@ struct catalogue_lab {
 
 extern const struct catalogue_lab catalogue[];
 extern const size_t catalogue_count;
+extern const struct catalogue_shown catalogue_shown[];
 
 /* ---- what one grading run needs ---- */
 

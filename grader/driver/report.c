@@ -278,6 +278,15 @@ static void render_text(FILE *f, const struct grading *g,
 
 /* ---- JSON (Gradescope's results.json) ---- */
 
+/* The Gradescope visibility of a test of lab: its SHOWN line's, or its default. */
+static const char *visibility(const char *lab, const struct catalogue_test *test)
+{
+	for (const struct catalogue_shown *s = catalogue_shown; s->lab; s++)
+		if (strcmp(s->lab, lab) == 0 && strcmp(s->test, test->name) == 0)
+			return s->when;
+	return test->visibility;
+}
+
 static void render_json(FILE *f, const struct grading *g,
 			const struct lab_report *labs, size_t count, double seconds)
 {
@@ -319,6 +328,8 @@ static void render_json(FILE *f, const struct grading *g,
 				fprintf(f, ", \"integrity\": ");
 				json_string(f, r->integrity[0] ? r->integrity : lr->integrity);
 			}
+			fprintf(f, ", \"visibility\": ");
+			json_string(f, visibility(lr->lab->name, &lr->lab->tests[i]));
 			fprintf(f, ", \"tags\": [\"%s\"]}", lr->lab->name);
 			number++;
 		}

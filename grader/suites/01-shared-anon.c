@@ -437,7 +437,10 @@ START_TEST(programs_report_failures)
 }
 END_TEST
 
+#include GRADER_HIDDEN_TESTS	/* this lab's hidden items, if any (grader.h) */
+
 static const struct graded_item graded_items[] = {
 #include "01-shared-anon.def"
+#include GRADER_HIDDEN_ITEMS
 };
 GRADER_MAIN("01-shared-anon")

@@ -758,7 +758,10 @@ START_TEST(layout_rejects_arguments)
 }
 END_TEST
 
+#include GRADER_HIDDEN_TESTS	/* this lab's hidden items, if any (grader.h) */
+
 static const struct graded_item graded_items[] = {
 #include "02-address-layout.def"
+#include GRADER_HIDDEN_ITEMS
 };
 GRADER_MAIN("02-address-layout")

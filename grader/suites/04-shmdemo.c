@@ -703,7 +703,10 @@ START_TEST(demo_usage)
 }
 END_TEST
 
+#include GRADER_HIDDEN_TESTS	/* this lab's hidden items, if any (grader.h) */
+
 static const struct graded_item graded_items[] = {
 #include "04-shmdemo.def"
+#include GRADER_HIDDEN_ITEMS
 };
 GRADER_MAIN("04-shmdemo")

@@ -1624,7 +1624,10 @@ START_TEST(ring_programs_reject_bad_input)
 }
 END_TEST
 
+#include GRADER_HIDDEN_TESTS	/* this lab's hidden items, if any (grader.h) */
+
 static const struct graded_item graded_items[] = {
 #include "08-shm-ring.def"
+#include GRADER_HIDDEN_ITEMS
 };
 GRADER_MAIN("08-shm-ring")
