@@ -6,7 +6,8 @@
  * inside one more folder (a zip of the repository's folder, a download
  * named after the branch).  The lab root is the first folder, from the
  * one given, that holds a lab of the catalogue; else labs/ in it; else
- * its only subfolder, two levels down at most.  Links are never followed.
+ * its only subfolder: two folders and labs/ down at most.  Links are
+ * never followed.
  */
 #include "driver.h"
 
@@ -14,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { MAX_DEPTH = 3 };	/* the folder, then labs/ or one folder, twice */
+enum { MAX_DESCENTS = 3 };	/* into labs/ or a lone folder: two folders, then labs/ */
 
 /* dir/name in out; false when it does not fit. */
 static bool join(char *out, size_t size, const char *dir, const char *name)
@@ -61,22 +62,20 @@ static bool only_subfolder(const char *dir, char *out, size_t size)
 bool find_lab_root(const char *dir, char *out, size_t size)
 {
 	char here[4400], next[4400];
-	bool found = false;
 
 	snprintf(out, size, "%s", dir);
 	if (strlen(dir) >= sizeof here)
 		return false;
 	memcpy(here, dir, strlen(dir) + 1);
-	for (int depth = 0; depth < MAX_DEPTH; depth++) {
-		found = holds_a_lab(here);
-		if (found)
-			break;
+	for (int descents = 0; !holds_a_lab(here); descents++) {
+		if (descents == MAX_DESCENTS)
+			return false;
 		if (!(join(next, sizeof next, here, "labs") && real_dir(next)) &&
 		    !only_subfolder(here, next, sizeof next))
 			return false;
 		memcpy(here, next, sizeof here);
 	}
-	if (!found || strlen(here) >= size)
+	if (strlen(here) >= size)
 		return false;
 	memcpy(out, here, strlen(here) + 1);
 	return true;
