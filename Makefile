@@ -53,7 +53,7 @@ help:
 	@echo '  make watch LAB=03          grade the lab again each time you save a file'
 	@echo '  make debug LAB=03 TEST=name [TOOL=gdb|strace]   one test in the foreground'
 	@echo '  make grade FORMAT=json     Gradescope results.json (also classroom, tap, junit, tsv)'
-	@echo '  make batch SUBMISSIONS=DIR [OUT=DIR]   grade a class, one folder per student'
+	@echo '  make batch SUBMISSIONS=DIR [OUT=DIR] [STUDENT=name] [RESUME=1]   grade a class'
 	@echo '  make gradescope       build/autograder.zip, the Gradescope autograder'
 	@echo '  make student-kit [KIT=DIR]   the edition for students (no solutions, no self-test)'
 	@echo '  make test             the self-test (solutions pass, stubs and bugs fail, ...)'
@@ -132,7 +132,8 @@ batch: deps
 	@$(MAKE) -s --no-print-directory tools
 	@./$(DRIVER) --root $(call quote,$(CURDIR)) --src $(call quote,$(SUBMISSIONS)) \
 		--build $(BUILD) --core $(CORE_DIR) $(if $(LAB),--lab $(call quote,$(LAB))) \
-		--batch $(call quote,$(SUBMISSIONS)) --out $(call quote,$(OUT))
+		--batch $(call quote,$(SUBMISSIONS)) --out $(call quote,$(OUT)) \
+		$(if $(STUDENT),--student $(call quote,$(STUDENT))) $(if $(filter-out 0,$(RESUME)),--resume)
 
 # The Gradescope autograder package (mk/gradescope.sh says what is inside).
 gradescope:

@@ -157,8 +157,43 @@ void grade_labs(const struct grading *g, const struct catalogue_lab **chosen,
 void free_reports(struct lab_report *reports, size_t count);
 
 /* batch.c: every submission of a folder, each on its own. */
-int grade_batch(const struct grading *base, const char *dir, const char *out,
+/* batch.c: every submission of a folder, each on its own. */
+struct batch_options {
+	const char *out;          /* the reports and the class files */
+	const char *student;      /* grade this submission only, or NULL: all */
+	bool resume;              /* keep the rows of submissions that did not change */
+};
+int grade_batch(const struct grading *base, const char *dir, const struct batch_options *opts,
 		const struct catalogue_lab **chosen, size_t count);
+
+/* unpack.c: the length of name without .zip, .tar, .tar.gz or .tgz, or 0. */
+size_t archive_stem(const char *name);
+/* Unpacks an archive with bsdtar into the folder into; false with why. */
+bool unpack_archive(const char *archive, const char *into, char *why, size_t size);
+
+/* summary.c: one submission's line of the class summary, and the class files. */
+enum { ROW_MAX_LABS = 32, ROW_MAX_ITEMS = 1024 };
+struct summary_row {
+	const char *name;         /* the submission, without an archive's suffix */
+	char note[320];           /* why it was not graded, or what was odd */
+	int score, max, findings;
+	bool graded;              /* its labs ran (a folder or an archive that unpacked) */
+	char signature[32];       /* of its files: unchanged submissions keep their row */
+	int lab_scores[ROW_MAX_LABS];
+	char items[ROW_MAX_ITEMS + 1]; /* per item of the chosen labs: 'p' passed, '-' not */
+};
+FILE *batch_open_out(const char *dir, const char *name, const char *ext);
+void row_from_reports(struct summary_row *row, const struct lab_report *reports, size_t count);
+void row_not_graded(struct summary_row *row, const struct catalogue_lab **chosen,
+		    size_t count, const char *note);
+/* OUT/.rows/FILE.row: written; read back (false if missing or for other labs). */
+void row_save(const char *out, const char *file, const struct summary_row *row,
+	      const struct catalogue_lab **chosen, size_t count);
+bool row_load(const char *out, const char *file, struct summary_row *row,
+	      const struct catalogue_lab **chosen, size_t count);
+/* summary.csv, summary.json and items.csv, from the rows of every submission. */
+void summary_write(const char *out, const struct catalogue_lab **chosen, size_t count,
+		   const struct summary_row *rows, size_t n);
 
 /* spawn.c: commands with their output captured and a deadline. */
 extern volatile sig_atomic_t driver_interrupted;

@@ -49,6 +49,8 @@ static void print_help(void)
 	       "  --sanitize       build with AddressSanitizer and UBSan\n"
 	       "  --batch DIR      grade every submission folder in DIR\n"
 	       "  --out DIR        batch mode: where reports and the class summary go\n"
+	       "  --student NAME   batch mode: grade that submission again, update its row\n"
+	       "  --resume         batch mode: keep the rows of unchanged submissions\n"
 	       "  --verbose        a failing test's programs and their whole output\n"
 	       "  --debug TOOL     run the one test --test names in the foreground, under\n"
 	       "                   TOOL: gdb, strace or none (no sandbox: not a grading)\n"
@@ -252,6 +254,8 @@ static uint64_t new_seed(void)
 /* The command line, before it is checked. */
 struct arguments {
 	const char *lab_list, *test_list, *batch, *out, *build_base;
+	const char *student;      /* --student NAME: batch mode, that submission only */
+	bool resume;              /* --resume: batch mode, unchanged submissions kept */
 	const char *debug_tool;   /* --debug TOOL: one test in the foreground */
 	enum report_format format;
 };
@@ -270,6 +274,8 @@ static void parse_arguments(int argc, char **argv, struct grading *g, struct arg
 		{ "test", required_argument, NULL, 't' },
 		{ "batch", required_argument, NULL, 'B' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "student", required_argument, NULL, 'u' },
+		{ "resume", no_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "debug", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -294,6 +300,8 @@ static void parse_arguments(int argc, char **argv, struct grading *g, struct arg
 		case 't': a->test_list = optarg; break;
 		case 'B': a->batch = optarg; break;
 		case 'o': a->out = optarg; break;
+		case 'u': a->student = optarg; break;
+		case 'r': a->resume = true; break;
 		case 'v': g->verbose = true; break;
 		case 'D': a->debug_tool = optarg; break;
 		case 'h': print_help(); exit(0);
@@ -302,6 +310,10 @@ static void parse_arguments(int argc, char **argv, struct grading *g, struct arg
 	}
 	if (optind != argc)
 		die_usage("unexpected argument '%s'", argv[optind]);
+	if ((a->student || a->resume) && !a->batch)
+		die_usage("--student and --resume are for batch mode (--batch)");
+	if (a->student && (!*a->student || strchr(a->student, '/')))
+		die_usage("--student takes the name of one submission of the folder");
 }
 
 /* Checks the folders and makes every path absolute (static storage). */
@@ -431,7 +443,8 @@ int main(int argc, char **argv)
 	if (a.debug_tool) {
 		rc = debug_test(&g, chosen[0], a.debug_tool);
 	} else if (a.batch)
-		rc = grade_batch(&g, g.src, a.out, chosen, count);
+		rc = grade_batch(&g, g.src, &(struct batch_options){ .out = a.out,
+				 .student = a.student, .resume = a.resume }, chosen, count);
 	else
 		grade_tree(&g, chosen, count, a.format);
 	fflush(stdout);
