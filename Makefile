@@ -53,7 +53,7 @@ help:
 	@echo '  make watch LAB=03          grade the lab again each time you save a file'
 	@echo '  make debug LAB=03 TEST=name [TOOL=gdb|strace]   one test in the foreground'
 	@echo '  make grade FORMAT=json     Gradescope results.json (also classroom, tap, junit, tsv)'
-	@echo '  make batch SUBMISSIONS=DIR [OUT=DIR] [STUDENT=name] [RESUME=1]   grade a class'
+	@echo '  make batch SUBMISSIONS=DIR [OUT=DIR] [STUDENT=name] [RESUME=1] [PLAN=1] [MERGE=1]'
 	@echo '  make gradescope       build/autograder.zip, the Gradescope autograder'
 	@echo '  make student-kit [KIT=DIR]   the edition for students (no solutions, no self-test)'
 	@echo '  make test             the self-test (solutions pass, stubs and bugs fail, ...)'
@@ -133,7 +133,8 @@ batch: deps
 	@./$(DRIVER) --root $(call quote,$(CURDIR)) --src $(call quote,$(SUBMISSIONS)) \
 		--build $(BUILD) --core $(CORE_DIR) $(if $(LAB),--lab $(call quote,$(LAB))) \
 		--batch $(call quote,$(SUBMISSIONS)) --out $(call quote,$(OUT)) \
-		$(if $(STUDENT),--student $(call quote,$(STUDENT))) $(if $(filter-out 0,$(RESUME)),--resume)
+		$(if $(STUDENT),--student $(call quote,$(STUDENT))) $(if $(filter-out 0,$(RESUME)),--resume) \
+		$(if $(filter-out 0,$(PLAN)),--plan) $(if $(filter-out 0,$(MERGE)),--merge)
 
 # The Gradescope autograder package (mk/gradescope.sh says what is inside).
 gradescope:

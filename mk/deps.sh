@@ -40,6 +40,7 @@ test)
 	want pandoc have pandoc
 	want inotify-tools have inotifywait
 	want libarchive-tools have bsdtar
+	want parallel have parallel
 	;;
 esac
 [ -z "$missing" ] && exit 0

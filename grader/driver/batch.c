@@ -226,6 +226,36 @@ static void progress(size_t k, size_t n, const struct summary_row *row, const ch
 		(int)left / 60, (int)left % 60);
 }
 
+/* s in single quotes, for a shell. */
+static void print_quoted(const char *s)
+{
+	putchar('\'');
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*s);
+	putchar('\'');
+}
+
+/*
+ * --plan: one self-contained command per submission, each grading it alone
+ * (--student) with the run's seed, for GNU parallel, a job array or any
+ * queue; then --merge writes the class files from the rows they leave.
+ */
+static void print_plan(const struct batch_options *opts, char **names, size_t n)
+{
+	for (size_t s = 0; s < n; s++) {
+		for (char *const *arg = opts->plan_argv; *arg; arg++) {
+			print_quoted(*arg);
+			putchar(' ');
+		}
+		fputs("--student ", stdout);
+		print_quoted(names[s]);
+		putchar('\n');
+	}
+}
+
 /* Whether out is dir or inside it: its reports would be graded as a submission. */
 static bool inside(const char *out, const char *dir)
 {
@@ -241,6 +271,7 @@ int grade_batch(const struct grading *base, const char *dir, const struct batch_
 {
 	size_t n, found = 0;
 	char **names = list_submissions(dir, &n);
+	int rc = 0;
 	struct summary_row *rows = calloc(n ? n : 1, sizeof *rows);
 	double started = monotonic_seconds();
 
@@ -257,9 +288,11 @@ int grade_batch(const struct grading *base, const char *dir, const struct batch_
 		rmdir(opts->out);	/* when it was made just now, empty */
 		fprintf(stderr, "ipcgrade: the output folder %s is inside the submissions "
 			"folder %s: choose one outside it\n", opts->out, dir);
-		exit(2);
+		rc = 2;
 	}
-	for (size_t s = 0; s < n; s++) {
+	if (opts->plan_argv && rc == 0)
+		print_plan(opts, names, n);
+	for (size_t s = 0; s < n && rc == 0 && !opts->plan_argv; s++) {
 		struct summary_row *row = &rows[s];
 		size_t stem = archive_stem(names[s]);
 		char path[4400], file[300], now[32];
@@ -274,9 +307,9 @@ int grade_batch(const struct grading *base, const char *dir, const struct batch_
 		snprintf(path, sizeof path, "%s/%s", dir, names[s]);
 		signature(path, now, sizeof now);
 		report_name(row->name, file, sizeof file);
-		if (opts->student && strcmp(row->name, opts->student) != 0 &&
-		    strcmp(names[s], opts->student) != 0) {
-			/* Not the one to grade: its row as it was. */
+		if (opts->merge || (opts->student && strcmp(row->name, opts->student) != 0 &&
+				    strcmp(names[s], opts->student) != 0)) {
+			/* Not one to grade: its row as it was. */
 			if (!row_load(opts->out, file, row, chosen, count))
 				row_not_graded(row, chosen, count, "not graded yet");
 			continue;
@@ -298,18 +331,20 @@ int grade_batch(const struct grading *base, const char *dir, const struct batch_
 		print_row(row);
 		progress(found, opts->student ? 1 : n, row, how, started);
 	}
-	if (opts->student && found == 0) {
+	if (opts->student && found == 0 && rc == 0) {
 		fprintf(stderr, "ipcgrade: no submission '%s' in %s\n", opts->student, dir);
-		exit(2);
+		rc = 2;
 	}
-	summary_write(opts->out, chosen, count, rows, n);
+	if (rc == 0 && !opts->plan_argv)
+		summary_write(opts->out, chosen, count, rows, n);
 	for (size_t s = 0; s < n; s++) {
 		free((char *)rows[s].name);
 		free(names[s]);
 	}
 	free(rows);
 	free(names);
-	printf("class summary: %s/summary.csv and %s/summary.json; per item: %s/items.csv\n",
-	       opts->out, opts->out, opts->out);
-	return 0;
+	if (rc == 0 && !opts->plan_argv)
+		printf("class summary: %s/summary.csv and %s/summary.json; per item: "
+		       "%s/items.csv\n", opts->out, opts->out, opts->out);
+	return rc;
 }

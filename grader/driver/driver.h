@@ -162,6 +162,8 @@ struct batch_options {
 	const char *out;          /* the reports and the class files */
 	const char *student;      /* grade this submission only, or NULL: all */
 	bool resume;              /* keep the rows of submissions that did not change */
+	bool merge;               /* grade nothing: the class files from the rows */
+	char *const *plan_argv;   /* --plan: print this command, --student NAME, per submission */
 };
 int grade_batch(const struct grading *base, const char *dir, const struct batch_options *opts,
 		const struct catalogue_lab **chosen, size_t count);

@@ -51,6 +51,8 @@ static void print_help(void)
 	       "  --out DIR        batch mode: where reports and the class summary go\n"
 	       "  --student NAME   batch mode: grade that submission again, update its row\n"
 	       "  --resume         batch mode: keep the rows of unchanged submissions\n"
+	       "  --plan           batch mode: print one command per submission (for GNU\n"
+	       "                   parallel or a queue); --merge then writes the class files\n"
 	       "  --verbose        a failing test's programs and their whole output\n"
 	       "  --debug TOOL     run the one test --test names in the foreground, under\n"
 	       "                   TOOL: gdb, strace or none (no sandbox: not a grading)\n"
@@ -256,6 +258,7 @@ struct arguments {
 	const char *lab_list, *test_list, *batch, *out, *build_base;
 	const char *student;      /* --student NAME: batch mode, that submission only */
 	bool resume;              /* --resume: batch mode, unchanged submissions kept */
+	bool merge, plan;         /* --merge, --plan: batch mode across machines */
 	const char *debug_tool;   /* --debug TOOL: one test in the foreground */
 	enum report_format format;
 };
@@ -276,6 +279,8 @@ static void parse_arguments(int argc, char **argv, struct grading *g, struct arg
 		{ "out", required_argument, NULL, 'o' },
 		{ "student", required_argument, NULL, 'u' },
 		{ "resume", no_argument, NULL, 'r' },
+		{ "merge", no_argument, NULL, 'm' },
+		{ "plan", no_argument, NULL, 'p' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "debug", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -302,6 +307,8 @@ static void parse_arguments(int argc, char **argv, struct grading *g, struct arg
 		case 'o': a->out = optarg; break;
 		case 'u': a->student = optarg; break;
 		case 'r': a->resume = true; break;
+		case 'm': a->merge = true; break;
+		case 'p': a->plan = true; break;
 		case 'v': g->verbose = true; break;
 		case 'D': a->debug_tool = optarg; break;
 		case 'h': print_help(); exit(0);
@@ -310,8 +317,10 @@ static void parse_arguments(int argc, char **argv, struct grading *g, struct arg
 	}
 	if (optind != argc)
 		die_usage("unexpected argument '%s'", argv[optind]);
-	if ((a->student || a->resume) && !a->batch)
-		die_usage("--student and --resume are for batch mode (--batch)");
+	if ((a->student || a->resume || a->merge || a->plan) && !a->batch)
+		die_usage("--student, --resume, --merge and --plan are for batch mode (--batch)");
+	if (a->merge + a->plan + (a->student != NULL) + a->resume > 1)
+		die_usage("--student, --resume, --merge and --plan: one at a time");
 	if (a->student && (!*a->student || strchr(a->student, '/')))
 		die_usage("--student takes the name of one submission of the folder");
 }
@@ -403,6 +412,38 @@ static void grade_tree(const struct grading *g, const struct catalogue_lab **cho
 	free(reports);
 }
 
+/*
+ * The command that grades one submission of the batch as this run would,
+ * every path absolute and the run's seed given: what --plan prints.
+ */
+static char *const *plan_command(const struct grading *g, const struct arguments *a,
+				 const struct catalogue_lab **chosen, size_t count)
+{
+	static char exe[4096], build[4096], out[4096], seed[32], labs[2048];
+	static char *argv[24];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	int k = 0;
+
+	if (n < 0 || make_dirs(a->out, 0755) < 0 || !realpath(a->out, out) ||
+	    !realpath(a->build_base, build))
+		die_usage("--plan: cannot resolve the driver, --out or --build");
+	exe[n] = '\0';
+	snprintf(seed, sizeof seed, "%llu", (unsigned long long)g->seed);
+	labs[0] = '\0';
+	for (size_t l = 0; l < count; l++)
+		snprintf(labs + strlen(labs), sizeof labs - strlen(labs), "%s%s", l ? "," : "",
+			 chosen[l]->name);
+	char *const fixed[] = {
+		exe, "--root", (char *)g->root, "--src", (char *)g->src, "--build", build,
+		"--core", (char *)g->core, "--seed", seed, "--lab", labs,
+		"--batch", (char *)g->src, "--out", out,
+	};
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		argv[k++] = fixed[i];
+	argv[k] = NULL;
+	return argv;
+}
+
 int main(int argc, char **argv)
 {
 	struct grading g = { .sandbox = "auto", .run_as = "nobody", .cc = "cc" };
@@ -444,7 +485,9 @@ int main(int argc, char **argv)
 		rc = debug_test(&g, chosen[0], a.debug_tool);
 	} else if (a.batch)
 		rc = grade_batch(&g, g.src, &(struct batch_options){ .out = a.out,
-				 .student = a.student, .resume = a.resume }, chosen, count);
+				 .student = a.student, .resume = a.resume, .merge = a.merge,
+				 .plan_argv = a.plan ? plan_command(&g, &a, chosen, count) : NULL },
+				 chosen, count);
 	else
 		grade_tree(&g, chosen, count, a.format);
 	fflush(stdout);
