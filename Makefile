@@ -41,7 +41,8 @@ GRADE = ./$(DRIVER) --root $(call quote,$(CURDIR)) --src $(call quote,$(SRC)) \
 	$(if $(filter-out 0,$(VERBOSE)),--verbose)
 
 .PHONY: all help grade watch debug test mutants stubs diagrams html batch bench bench-grader \
-	clean deps deps-test tools san-tools gradescope student-kit full-edition
+	clean deps deps-test tools san-tools gradescope student-kit full-edition \
+	compile_commands.json
 .DEFAULT_GOAL := all
 
 help:
@@ -59,7 +60,8 @@ help:
 	@echo '  make test             the self-test (solutions pass, stubs and bugs fail, ...)'
 	@echo '  make mutants          mutation testing of the suites (LAB=03 for one lab)'
 	@echo '  make diagrams         render diagrams/*.dot to SVG'
-	@echo '  make html             handouts as HTML in build/html/'
+	@echo '  make html             handouts and README as HTML, build/html/index.html'
+	@echo '  make compile_commands.json   for clangd (records a build with bear)'
 	@echo '  make bench            lab 09 benchmark of every IPC mechanism'
 	@echo '  make bench-grader     how fast the grader answers, beside its goals'
 	@echo '  make stubs            regenerate labs/ from solutions/ (overwrites labs/)'
@@ -163,20 +165,22 @@ stubs: full-edition
 	@sh tools/mkstubs solutions labs
 	@echo 'labs/ regenerated from solutions/'
 
+# For clangd and other editors: how every file of labs/ and solutions/ is
+# compiled, recorded by Debian's bear from a build of every lab.
+compile_commands.json:
+	@sh mk/deps.sh bear
+	@$(MAKE) -s --no-print-directory tools
+	@rm -rf $(BUILD)/solutions $(BUILD)/labs
+	@bear --output $@ -- $(MAKE) -s --no-print-directory all >/dev/null
+	@echo "compile_commands.json: $$(grep -c '"file"' $@) files"
+
 diagrams: $(SVGS)
 
 diagrams/%.svg: diagrams/%.dot
 	dot -Tsvg $< -o $@
 
 html: $(SVGS)
-	@mkdir -p $(BUILD)/html
-	@for md in $(HANDOUTS); do \
-		out=$(BUILD)/html/$$(basename $$md .md).html; \
-		pandoc --standalone --self-contained --resource-path=handouts \
-			--lua-filter=mk/md-links.lua --metadata title="$$(sed -n '1s/^# //p' $$md)" \
-			-o $$out $$md || exit 1; \
-	done
-	@echo 'handouts: $(BUILD)/html/'
+	@sh mk/html.sh $(BUILD)/html
 
 # How fast the grader answers, beside the goals (BENCH_RUNS=N, default 5).
 bench-grader: deps

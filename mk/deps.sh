@@ -5,6 +5,7 @@
 #   mk/deps.sh watch    that, plus inotifywait for make watch
 #   mk/deps.sh TOOL     that, plus gdb or strace for make debug
 #   mk/deps.sh gradescope   that, plus bsdtar to write the package
+#   mk/deps.sh bear     that, plus bear for make compile_commands.json
 #   mk/deps.sh test     all of that, plus what the self-test needs
 #
 # Missing Debian packages are installed with apt-get (through sudo when not
@@ -35,6 +36,7 @@ case $purpose in
 watch) want inotify-tools have inotifywait ;;
 gdb | strace) want "$purpose" have "$purpose" ;;
 gradescope) want libarchive-tools have bsdtar ;;
+bear) want bear have bear ;;
 test)
 	want clang have clang
 	want pandoc have pandoc

@@ -6,8 +6,8 @@
  * student (--student) rewrites that row only, going on after an
  * interruption (--resume) keeps the rows of unchanged submissions, and the
  * class files are written from every row each time: summary.csv,
- * summary.json, and items.csv (how many submissions passed each item, the
- * hardest first).
+ * summary.json, items.csv (how many submissions passed each item, the
+ * hardest first) and class.html (the same, and the scores, as charts).
  */
 #include "driver.h"
 
@@ -199,6 +199,56 @@ static int fewest_passed_first(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/*
+ * class.html: the class on one page, for the instructor: how the scores
+ * spread (tenths of the maximum) and each item's pass rate, the hardest
+ * first, as SVG bars.  It names items, never students.
+ */
+static void write_class_page(const char *out, const struct item_tally *t, size_t items,
+			     size_t graded, const struct summary_row *rows, size_t n)
+{
+	enum { BAR = 18, LABEL = 330, WIDTH = 360 };
+	FILE *f = batch_open_out(out, "class", "html");
+	size_t tenths[11] = { 0 }, tallest = 1;
+
+	for (size_t s = 0; s < n; s++)
+		if (rows[s].graded && rows[s].max > 0)
+			tenths[(size_t)rows[s].score * 10 / (size_t)rows[s].max]++;
+	for (size_t b = 0; b <= 10; b++)
+		tallest = tenths[b] > tallest ? tenths[b] : tallest;
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
+		"<title>IPC Lab Workbook: the class</title>\n<style>body { font-family: "
+		"sans-serif; max-width: 50em; margin: 2em auto; } text { font-size: 12px; }"
+		"</style></head>\n<body>\n<h1>The class</h1>\n<p>%zu submissions, %zu of "
+		"them graded (the others: see summary.csv).</p>\n<h2>Scores</h2>\n"
+		"<p>How many submissions scored each tenth of the maximum.</p>\n"
+		"<svg width=\"%d\" height=\"190\" role=\"img\" aria-label=\"score "
+		"distribution\">\n", n, graded, 11 * 50 + 20);
+	for (size_t b = 0; b <= 10; b++) {
+		int h = (int)(140 * tenths[b] / tallest);
+
+		fprintf(f, "<rect x=\"%zu\" y=\"%d\" width=\"40\" height=\"%d\" "
+			"fill=\"#4a7ab5\"/><text x=\"%zu\" y=\"%d\">%zu</text>"
+			"<text x=\"%zu\" y=\"180\">%s%zu%%</text>\n", 10 + b * 50, 150 - h, h,
+			22 + b * 50, 145 - h, tenths[b], 10 + b * 50, b == 10 ? "" : "≥", b * 10);
+	}
+	fprintf(f, "</svg>\n<h2>Items, the hardest first</h2>\n<p>The share of the graded "
+		"submissions that passed each item.</p>\n<svg width=\"%d\" height=\"%zu\" "
+		"role=\"img\" aria-label=\"pass rate per item\">\n", LABEL + WIDTH + 60,
+		items * BAR + 10);
+	for (size_t i = 0; i < items; i++) {
+		double rate = graded ? (double)t[i].passed / (double)graded : 0.0;
+
+		fprintf(f, "<text x=\"0\" y=\"%zu\">%.2s %s</text><rect x=\"%d\" y=\"%zu\" "
+			"width=\"%.0f\" height=\"%d\" fill=\"%s\"/><text x=\"%.0f\" y=\"%zu\">"
+			"%.0f%% (%zu)</text>\n", i * BAR + 13, t[i].lab, t[i].item, LABEL,
+			i * BAR + 2, rate * WIDTH, BAR - 4, rate < 0.5 ? "#c0504d" : "#4a7ab5",
+			LABEL + rate * WIDTH + 4, i * BAR + 13, rate * 100, t[i].passed);
+	}
+	fprintf(f, "</svg>\n</body>\n</html>\n");
+	fclose(f);
+}
+
 /* items.csv: each item, how many of the graded submissions passed it, the hardest first. */
 static void write_items(const char *out, const struct catalogue_lab **chosen, size_t count,
 			const struct summary_row *rows, size_t n)
@@ -233,6 +283,7 @@ static void write_items(const char *out, const struct catalogue_lab **chosen, si
 		fprintf(csv, "%s,%s,%d,%zu,%zu\n", t[i].lab, t[i].item, t[i].points, t[i].passed,
 			graded);
 	fclose(csv);
+	write_class_page(out, t, items, graded, rows, n);
 	free(t);
 }
 
