@@ -310,8 +310,10 @@ int grade_batch(const struct grading *base, const char *dir, const struct batch_
 		if (opts->merge || (opts->student && strcmp(row->name, opts->student) != 0 &&
 				    strcmp(names[s], opts->student) != 0)) {
 			/* Not one to grade: its row as it was. */
-			if (!row_load(opts->out, file, row, chosen, count))
+			if (!row_load(opts->out, file, row, chosen, count)) {
+				*row = (struct summary_row){ .name = row->name };
 				row_not_graded(row, chosen, count, "not graded yet");
+			}
 			continue;
 		}
 		found++;
