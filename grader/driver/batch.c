@@ -63,18 +63,10 @@ static char **list_submissions(const char *dir, size_t *count)
 	return names;
 }
 
-/* FNV-1a over bytes, continued from h. */
-static uint64_t fnv(uint64_t h, const void *data, size_t len)
-{
-	for (const unsigned char *p = data; len-- > 0; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return h;
-}
-
 /* The submission's own seed: the run's seed mixed with its name. */
 static uint64_t submission_seed(uint64_t seed, const char *name)
 {
-	return fnv(1469598103934665603ULL ^ seed, name, strlen(name)) % 1000000000u + 1;
+	return fnv1a(FNV1A_START ^ seed, name, strlen(name)) % 1000000000u + 1;
 }
 
 /* ---- what a submission's files are: a signature, for --resume ---- */
@@ -86,17 +78,17 @@ static int hash_entry(const char *path, const struct stat *st, int type, struct 
 {
 	(void)type;
 	(void)f;
-	walk_hash = fnv(walk_hash, path + walk_root, strlen(path + walk_root) + 1);
-	walk_hash = fnv(walk_hash, &st->st_mode, sizeof st->st_mode);
-	walk_hash = fnv(walk_hash, &st->st_size, sizeof st->st_size);
-	walk_hash = fnv(walk_hash, &st->st_mtim, sizeof st->st_mtim);
+	walk_hash = fnv1a(walk_hash, path + walk_root, strlen(path + walk_root) + 1);
+	walk_hash = fnv1a(walk_hash, &st->st_mode, sizeof st->st_mode);
+	walk_hash = fnv1a(walk_hash, &st->st_size, sizeof st->st_size);
+	walk_hash = fnv1a(walk_hash, &st->st_mtim, sizeof st->st_mtim);
 	return 0;
 }
 
 /* Names, modes, sizes and times of every file, links not followed. */
 static void signature(const char *path, char *out, size_t size)
 {
-	walk_hash = 1469598103934665603ULL;
+	walk_hash = FNV1A_START;
 	walk_root = strlen(path);
 	if (nftw(path, hash_entry, 16, FTW_PHYS) != 0)
 		walk_hash = 0;	/* unreadable: never taken as unchanged */

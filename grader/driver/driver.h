@@ -80,6 +80,9 @@ enum { OUTPUT_CAP = 64 * 1024 };    /* bytes kept of a build's or a suite's outp
 bool find_lab_root(const char *dir, char *out, size_t size);
 
 /* files.c: safe file handling, also as root among files another user wrote. */
+/* FNV-1a over len bytes, continued from h (FNV1A_START to begin): short, stable names. */
+#define FNV1A_START 1469598103934665603ULL
+uint64_t fnv1a(uint64_t h, const void *data, size_t len);
 /* Whether path is a folder, not a link to one. */
 bool real_dir(const char *path);
 int make_dirs(const char *path, int mode);

@@ -137,3 +137,10 @@ bool real_dir(const char *path)
 
 	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
+
+uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	for (const unsigned char *p = data; len-- > 0; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}

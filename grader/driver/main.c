@@ -214,14 +214,6 @@ static double scale_from_environment(void)
 	return v;
 }
 
-/* FNV-1a: a short, stable name for a path. */
-static uint64_t hash_text(uint64_t h, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
 /*
  * The build folder of a tree: BASE/trees/NAME-HASH, where HASH is of the
  * tree's full path and the grading user, so that two trees (or two users)
@@ -232,7 +224,7 @@ static void tree_build_folder(const char *base, const char *src, bool sanitize,
 {
 	char name[40], extra[64];
 	const char *last = strrchr(src, '/');
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = FNV1A_START;
 	size_t n = 0;
 
 	last = last && last[1] ? last + 1 : src;
@@ -241,7 +233,7 @@ static void tree_build_folder(const char *base, const char *src, bool sanitize,
 				   "0123456789_-", *p) ? *p : '_';
 	name[n] = '\0';
 	snprintf(extra, sizeof extra, "uid=%u san=%d", (unsigned)getuid(), sanitize);
-	h = hash_text(hash_text(h, src, strlen(src) + 1), extra, strlen(extra));
+	h = fnv1a(fnv1a(h, src, strlen(src) + 1), extra, strlen(extra));
 	snprintf(buf, size, "%s/trees/%s-%016llx", base, name, (unsigned long long)h);
 }
 
