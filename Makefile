@@ -40,7 +40,7 @@ GRADE = ./$(DRIVER) --root $(call quote,$(CURDIR)) --src $(call quote,$(SRC)) \
 	$(if $(LAB),--lab $(call quote,$(LAB))) $(if $(TEST),--test $(call quote,$(TEST))) \
 	$(if $(filter-out 0,$(VERBOSE)),--verbose)
 
-.PHONY: all help grade watch debug test mutants stubs diagrams html batch bench bench-grader \
+.PHONY: all help grade watch debug test mutants stubs diagrams html batch bench bench-grader bench-batch \
 	clean deps deps-test tools san-tools gradescope student-kit full-edition \
 	compile_commands.json
 .DEFAULT_GOAL := all
@@ -54,7 +54,7 @@ help:
 	@echo '  make watch LAB=03          grade the lab again each time you save a file'
 	@echo '  make debug LAB=03 TEST=name [TOOL=gdb|strace]   one test in the foreground'
 	@echo '  make grade FORMAT=json     Gradescope results.json (also classroom, tap, junit, tsv)'
-	@echo '  make batch SUBMISSIONS=DIR [OUT=DIR] [STUDENT=name] [RESUME=1] [PLAN=1] [MERGE=1]'
+	@echo '  make batch SUBMISSIONS=DIR [OUT=DIR] [JOBS=N] [ROSTER=FILE] [STUDENT=name] [RESUME=1] [PLAN=1] [MERGE=1]'
 	@echo '  make gradescope       build/autograder.zip, the Gradescope autograder'
 	@echo '  make student-kit [KIT=DIR]   the edition for students (no solutions, no self-test)'
 	@echo '  make test             the self-test (solutions pass, stubs and bugs fail, ...)'
@@ -64,6 +64,7 @@ help:
 	@echo '  make compile_commands.json   for clangd (records a build with bear)'
 	@echo '  make bench            lab 09 benchmark of every IPC mechanism'
 	@echo '  make bench-grader     how fast the grader answers, beside its goals'
+	@echo '  make bench-batch      submissions a minute in batch mode, beside the goal'
 	@echo '  make stubs            regenerate labs/ from solutions/ (overwrites labs/)'
 	@echo '  make                  build everything;  make clean  removes build/'
 	@echo 'Variables: GRADER_SEED=N, GRADER_TIMEOUT_SCALE=2 (slow machine), NO_COLOR=1'
@@ -136,7 +137,8 @@ batch: deps
 		--build $(BUILD) --core $(CORE_DIR) $(if $(LAB),--lab $(call quote,$(LAB))) \
 		--batch $(call quote,$(SUBMISSIONS)) --out $(call quote,$(OUT)) \
 		$(if $(STUDENT),--student $(call quote,$(STUDENT))) $(if $(filter-out 0,$(RESUME)),--resume) \
-		$(if $(filter-out 0,$(PLAN)),--plan) $(if $(filter-out 0,$(MERGE)),--merge)
+		$(if $(filter-out 0,$(PLAN)),--plan) $(if $(filter-out 0,$(MERGE)),--merge) \
+		$(if $(JOBS),--jobs $(call quote,$(JOBS))) $(if $(ROSTER),--roster $(call quote,$(ROSTER)))
 
 # The Gradescope autograder package (mk/gradescope.sh says what is inside).
 gradescope:
@@ -186,6 +188,11 @@ html: $(SVGS)
 bench-grader: deps
 	@$(MAKE) -s --no-print-directory tools
 	@bash mk/bench-grader.sh
+
+# Batch mode's throughput on a class of twelve (BENCH_RUNS=N, BENCH_JOBS="1 2").
+bench-batch: deps
+	@$(MAKE) -s --no-print-directory tools
+	@bash mk/bench-batch.sh
 
 bench: deps
 	@$(MAKE) -s --no-print-directory tools

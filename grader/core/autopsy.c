@@ -16,6 +16,7 @@
  */
 #include "autopsy.h"
 #include "procinfo.h"
+#include "snapshot.h"
 
 #include <dirent.h>
 #include <stdbool.h>
@@ -164,6 +165,25 @@ static bool moves_bytes(long nr, bool *reading)
 	return *reading || nr == SYS_write || nr == SYS_writev;
 }
 
+const char *autopsy_call(pid_t pid, long *fd)
+{
+	char path[64], line[256];
+	long nr = -1, arg0 = -1;
+	bool reading;
+	FILE *f;
+
+	*fd = -1;
+	snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+	f = fopen(path, "re");
+	if (f && fgets(line, sizeof line, f))
+		sscanf(line, "%ld %lx", &nr, (unsigned long *)&arg0);
+	if (f)
+		fclose(f);
+	if (moves_bytes(nr, &reading))
+		*fd = arg0;
+	return syscall_name(nr);
+}
+
 static void append(char *out, size_t size, const char *text)
 {
 	size_t used = strlen(out);
@@ -287,6 +307,7 @@ void autopsy_describe(pid_t root, const char *root_label, char *out, size_t size
 	}
 	free(procs);
 	free(in_tree);
+	snapshot_take(&root, &root_label, 1, 0);
 }
 
 /* ---- the members of a process group, as autopsy_hint sees them ---- */
@@ -409,6 +430,7 @@ void autopsy_hint(pid_t pgrp, pid_t parent, char *hint, size_t size)
 		return;
 	}
 	proc_each(collect_member, &t);
+	snapshot_take(&parent, (const char *const[]){ "the parent" }, 1, pgrp);
 	if (no_end_of_file(m, t.count, parent, hint, size)) {
 		free(m);
 		return;

@@ -30,6 +30,13 @@ void autopsy_hint(pid_t pgrp, pid_t parent, char *hint, size_t size);
  * is asleep; *cpu_ticks gets the CPU time they have used together.  A
  * deadlock looks like this, for as long as one cares to look.
  */
+/*
+ * The blocking call pid sleeps in, as a hint names it ("read", "futex (a
+ * semaphore or lock)"), or NULL; *fd gets the descriptor of a read or a
+ * write, else -1.
+ */
+const char *autopsy_call(pid_t pid, long *fd);
+
 /* Whether p, as just read, sleeps in a call without a time limit. */
 bool autopsy_sleeps_untimed(const struct proc_status *p);
 

@@ -5,6 +5,7 @@
 #include "child.h"
 #include "context.h"
 #include "procinfo.h"
+#include "snapshot.h"
 #include "sysutil.h"
 
 #include <check.h>
@@ -26,6 +27,7 @@ struct call_report *call_report_new(size_t data_size)
 				       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	ck_assert_msg(rep != MAP_FAILED, "grader: mmap: %s", strerror(errno));
+	snapshot_grader_mapping(rep);
 	memset(rep, 0, sizeof *rep);
 	rep->data_size = data_size;
 	return rep;

@@ -4,6 +4,7 @@
 #include "context.h"
 #include "grader.h"
 #include "procinfo.h"
+#include "snapshot.h"
 #include "sysutil.h"
 
 #include <check.h>
@@ -25,6 +26,7 @@ void *child_shared(size_t size)
 
 	ck_assert_msg(p != MAP_FAILED, "the grader could not map %zu bytes: %s",
 		      size, strerror(errno));
+	snapshot_grader_mapping(p);
 	return p;
 }
 
@@ -98,6 +100,13 @@ bool child_reaped(pid_t pid, int *status)
 	while ((r = waitpid(pid, status, WNOHANG)) < 0 && errno == EINTR)
 		;
 	return r == pid;
+}
+
+void child_stop_hung(pid_t *pid, const char *name)
+{
+	if (*pid > 0)
+		snapshot_take(pid, &name, 1, 0);
+	child_stop(pid);
 }
 
 void child_stop(pid_t *pid)
@@ -303,6 +312,9 @@ enum watch_end child_watch(struct child_watch *w)
 	if (grace_end > 0)
 		end = after_grace(w, crashed, running);
 	w->still_for = monotonic_seconds() - last_move;
+	/* Stuck children, as they are, for the picture of a failing item. */
+	if ((end == WATCH_STALLED || end == WATCH_OVERDUE) && running > 0)
+		snapshot_take(w->pids, w->names, w->count, 0);
 	for (size_t i = 0; i < w->count; i++)
 		child_stop(&w->pids[i]);
 	return end;

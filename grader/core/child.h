@@ -65,6 +65,13 @@ pid_t child_start(void (*fn)(void *), void *arg, const struct child_io *io);
 /* Reaps pid if it has ended (true), without waiting. */
 bool child_reaped(pid_t pid, int *status);
 
+/*
+ * Stops a child that did not end in time, after a snapshot of its tree
+ * (snapshot.h) for the picture of the failing item; name is what the test
+ * calls it ("side A"), or NULL.
+ */
+void child_stop_hung(pid_t *pid, const char *name);
+
 /* Kills pid's group and reaps pid; *pid becomes 0 (0: nothing to do). */
 void child_stop(pid_t *pid);
 
@@ -121,6 +128,7 @@ struct child_watch {
 	pid_t *pids;                      /* 0 marks a child already reaped */
 	int *status;                      /* their wait statuses, or NULL */
 	size_t count;
+	const char *const *names;         /* what the test calls each ("the parent"), or NULL */
 	size_t (*progress)(void *arg);    /* moves while they work (NULL: no stall) */
 	void *arg;
 	atomic_int *failed;               /* a child's problem flag, or NULL */

@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* The grader's own descriptors in a test process are moved to this number and up. */
+enum { FIRST_GRADER_FD = 64 };
+
 struct grader_context {
 	const char *lab;          /* "01-shared-anon" */
 	char tmpdir[512];         /* private directory of the run, then of the item */

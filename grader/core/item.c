@@ -18,6 +18,7 @@
 #include "completion.h"
 #include "confine.h"
 #include "context.h"
+#include "snapshot.h"
 #include "transcript.h"
 #include "watchdog.h"
 
@@ -35,7 +36,6 @@
 #include <unistd.h>
 
 enum {
-	FIRST_GRADER_FD = 64,   /* below it: the numbers student code gets */
 	MAX_HOST_FDS = 256,
 	HOST_MARGIN_SECONDS = 5,
 };
@@ -65,6 +65,7 @@ static void checked_setup(void)
 
 	grader_ctx.test_pid = getpid();
 	grader_ctx.channel_fd = host.test_channel;
+	snapshot_begin();
 	ck_assert_msg(confine_test_process(&c, why, sizeof why), "%s", why);
 	ck_assert_msg(completion_hello(host.test_channel) == 0,
 		      "grader: cannot reach the watchdog: %s", strerror(errno));
@@ -318,8 +319,10 @@ static _Noreturn void host_main(const struct item_plan *plan, int report_fd)
 	audit_sweep_objects(&snapshot, leaks, sizeof leaks);
 	audit_release(&snapshot);
 	compose(&outcome, &found, leaks, &r);
-	if (r.status != RESULT_PASS)
+	if (r.status != RESULT_PASS) {
 		transcript_read(r.transcript, sizeof r.transcript);
+		snapshot_read(r.snapshot, sizeof r.snapshot);
+	}
 	remove_tree(grader_ctx.tmpdir); /* the item's folder, and workdir inside it */
 	if (write(report_fd, &r, sizeof r) != (ssize_t)sizeof r)
 		_exit(4);

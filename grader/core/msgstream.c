@@ -222,13 +222,24 @@ enum watch_end msgstream_watch(struct msgstream *st, pid_t *pids, double stall,
 			       double deadline, char *why, size_t size)
 {
 	int status[2 * MSGSTREAM_MAX];
+	char labels[2 * MSGSTREAM_MAX][24];
+	const char *names[2 * MSGSTREAM_MAX];
 	struct child_watch watch = {
 		.pids = pids, .status = status, .count = st->producers + st->consumers,
-		.progress = progress, .arg = st, .failed = &st->got.failed,
+		.names = names, .progress = progress, .arg = st, .failed = &st->got.failed,
 		.stall = stall, .deadline = deadline, .settle = MSGSTREAM_SETTLE,
 	};
-	enum watch_end end = child_watch(&watch);
+	enum watch_end end;
 	char how[64];
+
+	for (size_t i = 0; i < watch.count; i++) {
+		const bool producing = i < st->producers;
+
+		snprintf(labels[i], sizeof labels[i], "the %s %zu", producing ? "producer"
+			 : "consumer", producing ? i : i - st->producers);
+		names[i] = labels[i];
+	}
+	end = child_watch(&watch);
 
 	if (end == WATCH_CRASHED) {
 		const bool producing = watch.crashed < st->producers;

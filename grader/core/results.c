@@ -83,6 +83,8 @@ void results_write_item(FILE *f, const struct result *r)
 	put_clean(f, r->integrity);
 	fputc('\t', f);
 	put_escaped(f, r->transcript);
+	fputc('\t', f);
+	put_escaped(f, r->snapshot);
 	fputc('\n', f);
 }
 

@@ -116,12 +116,17 @@ void turns_run(struct turns *t, double stall, double grace)
 	char path[512];
 	struct child_io io = { .err = grader_tmp_path(path, sizeof path, "turns-said") };
 	pid_t pids[2];
+	char side_names[2][40];
+	const char *names[2] = { side_names[0], side_names[1] };
 	struct child_watch watch = {
-		.pids = pids, .status = t->status, .count = 2, .progress = turns_count,
+		.pids = pids, .status = t->status, .count = 2, .names = names,
+		.progress = turns_count,
 		.arg = t, .failed = &t->failure, .stall = stall, .grace = grace,
 		.settle = TURNS_SETTLE,
 	};
 
+	for (int s = 0; s < 2; s++)
+		snprintf(side_names[s], sizeof side_names[s], "the %s", t->ops->side[s]);
 	pids[0] = child_start(first_side, t, &io);
 	pids[1] = child_start(second_side, t, &io);
 	t->stalled = child_watch(&watch) == WATCH_STALLED;

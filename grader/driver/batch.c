@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int compare_names(const void *a, const void *b)
@@ -258,6 +260,166 @@ static bool inside(const char *out, const char *dir)
 	       (real[n] == '\0' || real[n] == '/');
 }
 
+/*
+ * The row's name: an archive's without its suffix, unless a folder or
+ * another archive of the class already goes by that name (then the whole
+ * file name, so that neither overwrites the other's reports).
+ */
+static char *row_name(char *const *names, size_t n, size_t s)
+{
+	size_t stem = archive_stem(names[s]);
+	char *name;
+
+	for (size_t o = 0; o < n && stem > 0; o++) {
+		size_t other = archive_stem(names[o]);
+
+		if (o != s && (other ? other : strlen(names[o])) == stem &&
+		    strncmp(names[o], names[s], stem) == 0 && (other == 0 || o < s))
+			stem = 0;
+	}
+	name = stem > 0 ? strndup(names[s], stem) : strdup(names[s]);
+	if (name == NULL) {
+		perror("ipcgrade");
+		exit(2);
+	}
+	return name;
+}
+
+/* A submission waiting for its grading, or being graded by a worker. */
+struct pending {
+	size_t s;                 /* its index in the class */
+	char now[32];             /* the signature of its files as they are */
+	pid_t pid;                /* its worker, or 0 */
+};
+
+/*
+ * Grades one pending submission in a worker process of its own: the
+ * worker leaves the row in OUT/.rows (row_save), the file the class files
+ * are made from anyway.
+ */
+static pid_t start_grading(const struct grading *g, const char *dir,
+			   const struct batch_options *opts, char *const *names,
+			   const struct summary_row *rows, const struct pending *p,
+			   const struct catalogue_lab **chosen, size_t count)
+{
+	char file[300];
+	pid_t pid;
+
+	report_name(rows[p->s].name, file, sizeof file);
+	row_forget(opts->out, file);	/* a worker that dies leaves no old row */
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		struct summary_row row = { .name = rows[p->s].name };
+
+		driver_become_subreaper();
+		grade_one(g, dir, names[p->s], p->s, chosen, count, opts->out, &row);
+		snprintf(row.signature, sizeof row.signature, "%s", p->now);
+		row_save(opts->out, file, &row, chosen, count);
+		fflush(NULL);
+		_exit(0);
+	}
+	if (pid < 0) {
+		fprintf(stderr, "ipcgrade: cannot start a worker: %s\n", strerror(errno));
+		exit(2);
+	}
+	return pid;
+}
+
+/* The row its worker left, or one that says the grader failed on it. */
+static void finish_grading(const struct batch_options *opts, const char *path,
+			   struct summary_row *row, int status,
+			   const struct catalogue_lab **chosen, size_t count)
+{
+	char file[300];
+	const char *name = row->name;
+
+	report_name(row->name, file, sizeof file);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	    row_load(opts->out, file, row, chosen, count)) {
+		if (!row->graded)
+			fprintf(stderr, "ipcgrade: %s: %s, skipped\n", path, row->note);
+		return;
+	}
+	*row = (struct summary_row){ .name = name };
+	row_not_graded(row, chosen, count, "not graded: the grader failed on it");
+	fprintf(stderr, "ipcgrade: %s: the grader's worker ended without a row (%s %d); "
+		"grade it again with --student\n", path,
+		WIFSIGNALED(status) ? "signal" : "exit",
+		WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+
+/*
+ * Grades the pending submissions, jobs at once, each in a worker; prints
+ * each one's row and the progress as it ends.  Each worker grades its labs
+ * on its share of the CPUs, so that the items that measure time see no
+ * more load than a grading of its own would.
+ */
+static int grade_queue(const struct grading *base, const char *dir,
+		       const struct batch_options *opts, char *const *names,
+		       struct summary_row *rows, struct pending *todo, size_t count_todo,
+		       const struct catalogue_lab **chosen, size_t count)
+{
+	size_t jobs = opts->jobs > 0 ? (size_t)opts->jobs : (size_t)get_nprocs();
+	size_t next = 0, running = 0, done = 0;
+	struct grading g = *base;
+	double started = monotonic_seconds();
+	int rc = 0;
+
+	if (jobs > count_todo)
+		jobs = count_todo;
+	if (g.lab_jobs == 0 && jobs > 1)
+		g.lab_jobs = get_nprocs() > (int)jobs ? get_nprocs() / (int)jobs : 1;
+	while (done < count_todo) {
+		struct pending *p = NULL;
+		char path[4400];
+		int status;
+		pid_t pid;
+
+		while (running < jobs && next < count_todo && !driver_interrupted) {
+			struct pending *t = &todo[next++];
+			char file[300];
+
+			report_name(rows[t->s].name, file, sizeof file);
+			if (opts->resume && row_load(opts->out, file, &rows[t->s], chosen, count) &&
+			    strcmp(rows[t->s].signature, t->now) == 0 &&
+			    strcmp(t->now, "0000000000000000") != 0) {
+				print_row(&rows[t->s]);
+				progress(++done, count_todo, &rows[t->s], " (unchanged, kept)",
+					 started);
+				continue;
+			}
+			t->pid = start_grading(&g, dir, opts, names, rows, t, chosen, count);
+			running++;
+		}
+		if (running == 0 && driver_interrupted)
+			return 130;	/* the rows of those graded are kept for --resume */
+		if (running == 0)
+			continue;
+		pid = waitpid(-1, &status, 0);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "ipcgrade: waiting for the workers: %s\n", strerror(errno));
+			return 2;
+		}
+		for (size_t t = 0; t < next && p == NULL; t++)
+			if (todo[t].pid == pid)
+				p = &todo[t];
+		if (p == NULL)
+			continue;	/* an orphan of a grading, adopted: reaped */
+		p->pid = 0;
+		running--;
+		snprintf(path, sizeof path, "%s/%s", dir, names[p->s]);
+		finish_grading(opts, path, &rows[p->s], status, chosen, count);
+		if (!rows[p->s].graded && strncmp(rows[p->s].note, "not graded: the grader", 22) == 0)
+			rc = 1;
+		print_row(&rows[p->s]);
+		progress(++done, count_todo, &rows[p->s], "", started);
+	}
+	return driver_interrupted ? 130 : rc;
+}
+
 int grade_batch(const struct grading *base, const char *dir, const struct batch_options *opts,
 		const struct catalogue_lab **chosen, size_t count)
 {
@@ -265,9 +427,9 @@ int grade_batch(const struct grading *base, const char *dir, const struct batch_
 	char **names = list_submissions(dir, &n);
 	int rc = 0;
 	struct summary_row *rows = calloc(n ? n : 1, sizeof *rows);
-	double started = monotonic_seconds();
+	struct pending *todo = calloc(n ? n : 1, sizeof *todo);
 
-	if (rows == NULL || count > ROW_MAX_LABS) {
+	if (rows == NULL || todo == NULL || count > ROW_MAX_LABS) {
 		fprintf(stderr, "ipcgrade: %s\n", rows ? "too many labs" : strerror(errno));
 		exit(2);
 	}
@@ -286,18 +448,10 @@ int grade_batch(const struct grading *base, const char *dir, const struct batch_
 		print_plan(opts, names, n);
 	for (size_t s = 0; s < n && rc == 0 && !opts->plan_argv; s++) {
 		struct summary_row *row = &rows[s];
-		size_t stem = archive_stem(names[s]);
-		char path[4400], file[300], now[32];
-		const char *how = "";
+		char path[4400], file[300];
 
-		/* An archive's submission is named without its suffix. */
-		row->name = stem > 0 ? strndup(names[s], stem) : strdup(names[s]);
-		if (row->name == NULL) {
-			perror("ipcgrade");
-			exit(2);
-		}
+		row->name = row_name(names, n, s);
 		snprintf(path, sizeof path, "%s/%s", dir, names[s]);
-		signature(path, now, sizeof now);
 		report_name(row->name, file, sizeof file);
 		if (opts->merge || (opts->student && strcmp(row->name, opts->student) != 0 &&
 				    strcmp(names[s], opts->student) != 0)) {
@@ -308,37 +462,32 @@ int grade_batch(const struct grading *base, const char *dir, const struct batch_
 			}
 			continue;
 		}
+		todo[found].s = s;
+		signature(path, todo[found].now, sizeof todo[found].now);
 		found++;
-		if (opts->resume && row_load(opts->out, file, row, chosen, count) &&
-		    strcmp(row->signature, now) == 0 && strcmp(now, "0000000000000000") != 0) {
-			how = " (unchanged, kept)";
-		} else {
-			const char *name = row->name;
-
-			*row = (struct summary_row){ .name = name };
-			grade_one(base, dir, names[s], s, chosen, count, opts->out, row);
-			snprintf(row->signature, sizeof row->signature, "%s", now);
-			row_save(opts->out, file, row, chosen, count);
-			if (!row->graded)
-				fprintf(stderr, "ipcgrade: %s: %s, skipped\n", path, row->note);
-		}
-		print_row(row);
-		progress(found, opts->student ? 1 : n, row, how, started);
 	}
+	if (rc == 0 && !opts->plan_argv && found > 0)
+		rc = grade_queue(base, dir, opts, names, rows, todo, found, chosen, count);
+	free(todo);
 	if (opts->student && found == 0 && rc == 0) {
 		fprintf(stderr, "ipcgrade: no submission '%s' in %s\n", opts->student, dir);
 		rc = 2;
 	}
-	if (rc == 0 && !opts->plan_argv)
+	/* A submission the grader failed on is in the class files, as not graded. */
+	if ((rc == 0 || rc == 1) && !opts->plan_argv) {
 		summary_write(opts->out, chosen, count, rows, n);
+		if (opts->roster)
+			gradebook_write(opts->out, opts->roster, chosen, count, rows, n);
+	}
 	for (size_t s = 0; s < n; s++) {
 		free((char *)rows[s].name);
 		free(names[s]);
 	}
 	free(rows);
 	free(names);
-	if (rc == 0 && !opts->plan_argv)
+	if ((rc == 0 || rc == 1) && !opts->plan_argv)
 		printf("class summary: %s/summary.csv and %s/summary.json; per item: "
-		       "%s/items.csv\n", opts->out, opts->out, opts->out);
+		       "%s/items.csv%s\n", opts->out, opts->out, opts->out,
+		       opts->roster ? "; gradebooks: gradebook-canvas.csv, gradebook-moodle.csv" : "");
 	return rc;
 }

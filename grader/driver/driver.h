@@ -167,6 +167,8 @@ struct batch_options {
 	bool resume;              /* keep the rows of submissions that did not change */
 	bool merge;               /* grade nothing: the class files from the rows */
 	char *const *plan_argv;   /* --plan: print this command, --student NAME, per submission */
+	int jobs;                 /* submissions graded at once, or 0: one per CPU */
+	const struct roster *roster; /* --roster: the gradebook's students, or NULL */
 };
 int grade_batch(const struct grading *base, const char *dir, const struct batch_options *opts,
 		const struct catalogue_lab **chosen, size_t count);
@@ -175,6 +177,31 @@ int grade_batch(const struct grading *base, const char *dir, const struct batch_
 size_t archive_stem(const char *name);
 /* Unpacks an archive with bsdtar into the folder into; false with why. */
 bool unpack_archive(const char *archive, const char *into, char *why, size_t size);
+
+/* picture.c: a hung item's processes, drawn (NN-item.dot and .svg) and as a text tree. */
+void picture_path(const struct grading *g, const struct catalogue_lab *lab,
+		  const struct result *r, const char *ext, char *out, size_t size);
+bool picture_write(const struct grading *g, const struct catalogue_lab *lab,
+		   const struct result *r);
+bool picture_tree(const char *snapshot, char *out, size_t size);
+
+/* gradebook.c: the roster (folder, id, name, email) and the gradebooks it maps to. */
+enum { ROSTER_FIELD = 256 };
+struct roster_student {
+	char folder[ROSTER_FIELD], id[ROSTER_FIELD], name[ROSTER_FIELD], email[ROSTER_FIELD];
+};
+struct roster {
+	struct roster_student *students;
+	size_t count;
+};
+/* Reads a roster CSV file; false with why (one line) when it cannot be used. */
+bool roster_read(const char *path, struct roster *r, char *why, size_t size);
+void roster_free(struct roster *r);
+struct summary_row;
+/* OUT/gradebook-canvas.csv and gradebook-moodle.csv, from the rows. */
+void gradebook_write(const char *out, const struct roster *r,
+		     const struct catalogue_lab **chosen, size_t count,
+		     const struct summary_row *rows, size_t n);
 
 /* summary.c: one submission's line of the class summary, and the class files. */
 enum { ROW_MAX_LABS = 32, ROW_MAX_ITEMS = 1024 };
@@ -196,6 +223,10 @@ void row_save(const char *out, const char *file, const struct summary_row *row,
 	      const struct catalogue_lab **chosen, size_t count);
 bool row_load(const char *out, const char *file, struct summary_row *row,
 	      const struct catalogue_lab **chosen, size_t count);
+/* A CSV field, quoted; a leading = + - @ escaped from spreadsheets' formulas. */
+void csv_field(FILE *f, const char *s);
+/* Removes the row before its submission is graded again. */
+void row_forget(const char *out, const char *file);
 /* summary.csv, summary.json and items.csv, from the rows of every submission. */
 void summary_write(const char *out, const struct catalogue_lab **chosen, size_t count,
 		   const struct summary_row *rows, size_t n);

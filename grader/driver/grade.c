@@ -71,6 +71,9 @@ static void grade_one(const struct grading *g, struct lab_report *lr)
 		return;
 	}
 	run_suite(g, lr);
+	for (size_t i = 0; i < lr->lab->count; i++)
+		if (lr->results[i].status != RESULT_PASS && lr->results[i].snapshot[0])
+			picture_write(g, lr->lab, &lr->results[i]);
 }
 
 /* ---- labs side by side: each in a worker process of its own ---- */

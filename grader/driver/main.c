@@ -53,6 +53,9 @@ static void print_help(void)
 	       "  --resume         batch mode: keep the rows of unchanged submissions\n"
 	       "  --plan           batch mode: print one command per submission (for GNU\n"
 	       "                   parallel or a queue); --merge then writes the class files\n"
+	       "  --jobs N         batch mode: submissions graded at once (default: the CPUs)\n"
+	       "  --roster FILE    batch mode: a CSV of folder,id[,name,email] per student;\n"
+	       "                   writes gradebook-canvas.csv and gradebook-moodle.csv\n"
 	       "  --verbose        a failing test's programs and their whole output\n"
 	       "  --debug TOOL     run the one test --test names in the foreground, under\n"
 	       "                   TOOL: gdb, strace or none (no sandbox: not a grading)\n"
@@ -251,6 +254,8 @@ struct arguments {
 	const char *student;      /* --student NAME: batch mode, that submission only */
 	bool resume;              /* --resume: batch mode, unchanged submissions kept */
 	bool merge, plan;         /* --merge, --plan: batch mode across machines */
+	int jobs;                 /* --jobs N: batch mode, submissions at once */
+	const char *roster;       /* --roster FILE: batch mode, gradebooks from it */
 	const char *debug_tool;   /* --debug TOOL: one test in the foreground */
 	enum report_format format;
 };
@@ -273,6 +278,8 @@ static void parse_arguments(int argc, char **argv, struct grading *g, struct arg
 		{ "resume", no_argument, NULL, 'r' },
 		{ "merge", no_argument, NULL, 'm' },
 		{ "plan", no_argument, NULL, 'p' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "roster", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "debug", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -301,6 +308,16 @@ static void parse_arguments(int argc, char **argv, struct grading *g, struct arg
 		case 'r': a->resume = true; break;
 		case 'm': a->merge = true; break;
 		case 'p': a->plan = true; break;
+		case 'j': {
+			uint64_t jobs;
+
+			if (!parse_whole(optarg, &jobs) || jobs < 1 || jobs > 16)
+				die_usage("--jobs must be a whole number from 1 to 16, not '%s'",
+					  optarg);
+			a->jobs = (int)jobs;
+			break;
+		}
+		case 'L': a->roster = optarg; break;
 		case 'v': g->verbose = true; break;
 		case 'D': a->debug_tool = optarg; break;
 		case 'h': print_help(); exit(0);
@@ -309,8 +326,10 @@ static void parse_arguments(int argc, char **argv, struct grading *g, struct arg
 	}
 	if (optind != argc)
 		die_usage("unexpected argument '%s'", argv[optind]);
-	if ((a->student || a->resume || a->merge || a->plan) && !a->batch)
-		die_usage("--student, --resume, --merge and --plan are for batch mode (--batch)");
+	if ((a->student || a->resume || a->merge || a->plan || a->jobs || a->roster) &&
+	    !a->batch)
+		die_usage("--student, --resume, --merge, --plan, --jobs and --roster are for "
+			  "batch mode (--batch)");
 	if (a->merge + a->plan + (a->student != NULL) + a->resume > 1)
 		die_usage("--student, --resume, --merge and --plan: one at a time");
 	if (a->student && (!*a->student || strchr(a->student, '/')))
@@ -441,7 +460,8 @@ int main(int argc, char **argv)
 	struct grading g = { .sandbox = "auto", .run_as = "nobody", .cc = "cc" };
 	struct arguments a = { .format = FORMAT_TEXT };
 	const struct catalogue_lab **chosen;
-	char run_dir[] = "/tmp/ipclab-run-XXXXXX";
+	char run_dir[] = "/tmp/ipclab-run-XXXXXX", why[4400];
+	struct roster roster = { 0 };
 	size_t count;
 	int rc = 0;
 
@@ -458,6 +478,10 @@ int main(int argc, char **argv)
 	if (a.debug_tool && (count != 1 || !a.test_list))
 		die_usage("--debug needs one lab (--lab) and one test (--test)");
 	read_environment(&g);
+	if (a.roster && !roster_read(a.roster, &roster, why, sizeof why)) {
+		fprintf(stderr, "ipcgrade: %s\n", why);
+		return 2;
+	}
 	sandbox_decide(&g);
 	if (mkdtemp(run_dir) == NULL) {
 		fprintf(stderr, "ipcgrade: cannot create a temporary folder in /tmp: %s\n",
@@ -475,12 +499,14 @@ int main(int argc, char **argv)
 	driver_become_subreaper();
 	if (a.debug_tool) {
 		rc = debug_test(&g, chosen[0], a.debug_tool);
-	} else if (a.batch)
+	} else if (a.batch) {
 		rc = grade_batch(&g, g.src, &(struct batch_options){ .out = a.out,
 				 .student = a.student, .resume = a.resume, .merge = a.merge,
+				 .jobs = a.jobs, .roster = a.roster ? &roster : NULL,
 				 .plan_argv = a.plan ? plan_command(&g, &a, chosen, count) : NULL },
 				 chosen, count);
-	else
+		roster_free(&roster);
+	} else
 		grade_tree(&g, chosen, count, a.format);
 	fflush(stdout);
 	remove_tree(run_dir);

@@ -175,9 +175,34 @@ static bool lab_complete(const struct lab_report *lr)
 	return lr->built && full != NULL && lr->lab->count == full->count && score == max;
 }
 
-static void render_text_lab(FILE *f, const struct lab_report *lr, const struct palette *p,
-			    bool verbose)
+/*
+ * The picture of a hung item (picture.c): its SVG, or its graphviz file
+ * when dot is not installed; shown relative to the working folder when it
+ * is inside it.  False when the item has none.
+ */
+static bool picture_of(const struct grading *g, const struct lab_report *lr,
+		       const struct result *r, char *out, size_t size)
 {
+	char path[4400], here[4096];
+	size_t n;
+
+	if (r->status == RESULT_PASS || !r->snapshot[0])
+		return false;
+	picture_path(g, lr->lab, r, "svg", path, sizeof path);
+	if (access(path, R_OK) != 0)
+		picture_path(g, lr->lab, r, "dot", path, sizeof path);
+	if (access(path, R_OK) != 0)
+		return false;
+	n = getcwd(here, sizeof here) ? strlen(here) : 0;
+	snprintf(out, size, "%s", n && strncmp(path, here, n) == 0 && path[n] == '/'
+		 ? path + n + 1 : path);
+	return true;
+}
+
+static void render_text_lab(FILE *f, const struct grading *g, const struct lab_report *lr,
+			    const struct palette *p, bool verbose)
+{
+	char picture[4400], tree[4096];
 	int score, max;
 
 	report_totals(lr, 1, &score, &max);
@@ -213,6 +238,16 @@ static void render_text_lab(FILE *f, const struct lab_report *lr, const struct p
 			fputs("        ", f);
 			write_utf8(f, r->hint, plain_escape);
 			fputc('\n', f);
+		}
+		if (picture_of(g, lr, r, picture, sizeof picture)) {
+			fprintf(f, "        %sthe processes when it hung: ", p->dim);
+			write_utf8(f, picture, plain_escape);
+			fprintf(f, "%s%s\n", strstr(picture, ".dot") ? " (graphviz's dot draws "
+				"it as SVG)" : "", p->off);
+		}
+		if (!ok && verbose && lr->built && picture_tree(r->snapshot, tree, sizeof tree)) {
+			fprintf(f, "        %sthe processes when it hung:%s\n", p->dim, p->off);
+			print_indented(f, tree, "        | ");
 		}
 		if (!ok && verbose && lr->built) {
 			fprintf(f, "        %s%s%s\n", p->dim, r->transcript[0]
@@ -256,7 +291,7 @@ static void render_text(FILE *f, const struct grading *g,
 	size_t complete = 0;
 
 	for (size_t l = 0; l < count; l++) {
-		render_text_lab(f, &labs[l], &p, g->verbose);
+		render_text_lab(f, g, &labs[l], &p, g->verbose);
 		complete += lab_complete(&labs[l]);
 		for (size_t i = 0; i < labs[l].lab->count; i++)
 			transcripts = transcripts || (labs[l].results[i].status != RESULT_PASS &&
@@ -308,7 +343,8 @@ static void render_json(FILE *f, const struct grading *g,
 
 		for (size_t i = 0; i < lr->lab->count; i++) {
 			const struct result *r = &lr->results[i];
-			char name[200], num[32], text[sizeof lr->build_errors + 400];
+			char name[200], num[32], text[sizeof lr->build_errors + 4400];
+			char tree[4096];
 
 			snprintf(name, sizeof name, "%s: %s", lr->lab->name, r->name);
 			snprintf(num, sizeof num, "%.2s.%zu", lr->lab->name, i + 1);
@@ -323,6 +359,10 @@ static void render_json(FILE *f, const struct grading *g,
 					 lr->integrity[0] ? "\n" : "", lr->build_errors);
 			else
 				snprintf(text, sizeof text, "%s", r->hint);
+			if (r->status != RESULT_PASS &&
+			    picture_tree(r->snapshot, tree, sizeof tree))
+				snprintf(text + strlen(text), sizeof text - strlen(text),
+					 "\n\nThe processes when it hung:\n%s", tree);
 			json_string(f, text);
 			if (r->integrity[0] || lr->integrity[0]) {
 				fprintf(f, ", \"integrity\": ");
@@ -507,11 +547,13 @@ static bool tsv_escape(FILE *f, unsigned char c)
 	return false;
 }
 
-static void render_tsv(FILE *f, const struct lab_report *labs, size_t count)
+static void render_tsv(FILE *f, const struct grading *g, const struct lab_report *labs,
+		       size_t count)
 {
 	for (size_t l = 0; l < count; l++)
 		for (size_t i = 0; i < labs[l].lab->count; i++) {
 			const struct result *r = &labs[l].results[i];
+			char picture[4400];
 
 			fprintf(f, "%s\t%s\t%s\t%d\t%d\t%.3f\t", labs[l].lab->name,
 				r->name, result_status_name(r->status), r->score, r->max,
@@ -520,6 +562,9 @@ static void render_tsv(FILE *f, const struct lab_report *labs, size_t count)
 			fputc('\t', f);
 			write_utf8(f, r->integrity[0] ? r->integrity : labs[l].integrity,
 				   tsv_escape);
+			fputc('\t', f);
+			if (picture_of(g, &labs[l], r, picture, sizeof picture))
+				write_utf8(f, picture, tsv_escape);
 			fputc('\n', f);
 		}
 }
@@ -533,7 +578,7 @@ void report_render(FILE *f, enum report_format format, const struct grading *g,
 	case FORMAT_JSON: render_json(f, g, labs, count, seconds); break;
 	case FORMAT_TAP: render_tap(f, g, labs, count); break;
 	case FORMAT_JUNIT: render_junit(f, labs, count); break;
-	case FORMAT_TSV: render_tsv(f, labs, count); break;
+	case FORMAT_TSV: render_tsv(f, g, labs, count); break;
 	case FORMAT_CLASSROOM: render_classroom(f, labs, count); break;
 	}
 }

@@ -25,7 +25,7 @@
 
 extern char **environ;
 
-enum { LINE_MAX_BYTES = 16384 }; /* a result line, with its transcript */
+enum { LINE_MAX_BYTES = 32768 }; /* a result line, with its transcript and snapshot */
 
 volatile sig_atomic_t driver_interrupted;
 

@@ -89,8 +89,8 @@ static void on_line(void *ctx, char *line, struct command *c)
 {
 	struct suite_run *run = ctx;
 	const struct catalogue_lab *lab = run->report->lab;
-	char *f[9];
-	int n = split_tabs(line, f, 9), i;
+	char *f[10];
+	int n = split_tabs(line, f, 10), i;
 
 	if (n == 2 && strcmp(f[0], "start") == 0 && (i = find_test(lab, f[1])) >= 0) {
 		/* A second start: the item is graded again, alone; its last result counts. */
@@ -113,9 +113,13 @@ static void on_line(void *ctx, char *line, struct command *c)
 		r->seconds = atof(f[5]);
 		snprintf(r->hint, sizeof r->hint, "%s", f[6]);
 		snprintf(r->integrity, sizeof r->integrity, "%s", n >= 8 ? f[7] : "");
-		if (n == 9) {
+		if (n >= 9) {
 			results_unescape(f[8]);
 			snprintf(r->transcript, sizeof r->transcript, "%s", f[8]);
+		}
+		if (n == 10) {
+			results_unescape(f[9]);
+			snprintf(r->snapshot, sizeof r->snapshot, "%s", f[9]);
 		}
 		if (r->integrity[0])
 			r->score = 0;

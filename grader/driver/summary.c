@@ -35,9 +35,11 @@ FILE *batch_open_out(const char *dir, const char *name, const char *ext)
 	return f;
 }
 
-static void csv_field(FILE *f, const char *s)
+void csv_field(FILE *f, const char *s)
 {
 	fputc('"', f);
+	if (strchr("=+-@", *s) && *s)
+		fputc('\'', f);	/* shown as text, never run as a formula */
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
@@ -138,6 +140,17 @@ static bool parse_scores(const char *text, int *scores, size_t count)
 			return false;
 	}
 	return true;
+}
+
+void row_forget(const char *out, const char *file)
+{
+	char path[4400];
+
+	snprintf(path, sizeof path, "%s/.rows/%s.row", out, file);
+	if (unlink(path) < 0 && errno != ENOENT) {
+		fprintf(stderr, "ipcgrade: cannot remove %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
 }
 
 bool row_load(const char *out, const char *file, struct summary_row *row,

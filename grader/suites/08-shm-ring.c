@@ -1194,6 +1194,8 @@ START_TEST(ring_end_wakes_every_consumer)
 	struct ending_child kids[MAX_CONSUMERS];
 	pid_t pids[MAX_CONSUMERS], ender;
 	int status[MAX_CONSUMERS];
+	const char *names[MAX_CONSUMERS];	/* for a picture of a hang */
+	char labels[MAX_CONSUMERS][24];
 	const size_t slots = grader_random_between(2, 8);
 	uint32_t woken = 0;
 	char why[300];
@@ -1217,7 +1219,11 @@ START_TEST(ring_end_wakes_every_consumer)
 		ck_abort_msg("ending the stream: %s", why);
 	}
 	/* One deadline for all: each had the same time to wake up. */
-	child_watch(&(struct child_watch){ .pids = pids, .status = status,
+	for (uint32_t c = 0; c < en->consumers; c++) {
+		snprintf(labels[c], sizeof labels[c], "the consumer %u", c);
+		names[c] = labels[c];
+	}
+	child_watch(&(struct child_watch){ .pids = pids, .status = status, .names = names,
 					    .count = en->consumers, .deadline = WAKE_DEADLINE });
 	for (uint32_t c = 0; c < en->consumers; c++)
 		woken += WIFEXITED(status[c]) && WEXITSTATUS(status[c]) == 0;

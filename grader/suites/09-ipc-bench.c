@@ -425,7 +425,7 @@ static void run_side_a(const struct plan *p, int (*fn)(const struct plan *), dou
 	int status;
 
 	if (!child_wait_until(a, deadline, &status)) {
-		child_stop(&a);
+		child_stop_hung(&a, "side A");
 		/* Both writing, neither reading: one side left a message half read. */
 		if (strstr(page->a_at, "side A in send") && strstr(page->b_at, "side B in send"))
 			ck_abort_msg("%s timed out with both sides in send (%s; %s): one stopped "

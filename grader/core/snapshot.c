@@ -1,0 +1,290 @@
+/* snapshot.c - see snapshot.h. */
+#include "snapshot.h"
+#include "autopsy.h"
+#include "context.h"
+#include "procinfo.h"
+
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { MAX_PROCS = 1024, MAX_SHOWN = 24, MAX_FDS = 24, MAX_MAPS = 8, MAX_GRADER_MAPS = 128 };
+
+/*
+ * Where the grader's shared mappings start, in the test process and its
+ * forks: those of the test's start, then the latest ones made since.
+ */
+static unsigned long grader_maps[MAX_GRADER_MAPS];
+static int grader_map_count, first_made, made;
+
+/* Calls found(start, perms, object) for each line of pid's maps (0: this process). */
+static void each_mapping(pid_t pid, void (*found)(unsigned long, const char *, const char *,
+						   void *), void *arg)
+{
+	char path[64], line[512];
+	FILE *maps;
+
+	if (pid == 0)
+		snprintf(path, sizeof path, "/proc/self/maps");
+	else
+		snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	maps = fopen(path, "re");
+	if (maps == NULL)
+		return;
+	while (fgets(line, sizeof line, maps)) {
+		char perms[8] = "", object[256] = "";
+		unsigned long start;
+
+		if (sscanf(line, "%lx-%*x %7s %*s %*s %*s %255[^\n]", &start, perms, object) >= 2)
+			found(start, perms, object, arg);
+	}
+	fclose(maps);
+}
+
+static void note_grader_map(unsigned long start, const char *perms, const char *object,
+			    void *arg)
+{
+	(void)object;
+	(void)arg;
+	if (perms[3] == 's' && grader_map_count < MAX_GRADER_MAPS / 2)
+		grader_maps[grader_map_count++] = start;
+}
+
+void snapshot_begin(void)
+{
+	grader_map_count = 0;
+	each_mapping(0, note_grader_map, NULL);
+	first_made = grader_map_count;
+	made = 0;
+}
+
+void snapshot_grader_mapping(const void *addr)
+{
+	const int room = MAX_GRADER_MAPS - first_made;
+
+	if (room <= 0)
+		return;
+	grader_maps[first_made + made++ % room] = (unsigned long)addr;
+	if (grader_map_count < MAX_GRADER_MAPS)
+		grader_map_count++;
+}
+
+struct proc_list {
+	struct proc_status *procs;
+	int count;
+};
+
+static bool collect(const struct proc_status *p, void *arg)
+{
+	struct proc_list *l = arg;
+
+	l->procs[l->count++] = *p;
+	return l->count < MAX_PROCS;
+}
+
+static void snapshot_path(char *path, size_t size)
+{
+	snprintf(path, size, "%s/snapshot", grader_ctx.tmpdir);
+}
+
+/* A field of a line: tabs and line ends would split it. */
+static void put_field(FILE *f, const char *s)
+{
+	fputc('\t', f);
+	for (; *s; s++)
+		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
+/* Whether the descriptor is worth drawing: everything but /dev/null. */
+static bool drawn(const char *target)
+{
+	return strcmp(target, "/dev/null") != 0;
+}
+
+/* What the descriptor leads to: p a pipe or FIFO, s a socket, f a file, c a device, o other. */
+static char fd_kind(pid_t pid, int fd)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)pid, fd);
+	if (stat(path, &st) < 0)
+		return 'o';
+	return S_ISFIFO(st.st_mode) ? 'p' : S_ISSOCK(st.st_mode) ? 's' : S_ISREG(st.st_mode) ? 'f'
+	       : S_ISCHR(st.st_mode) ? 'c' : 'o';
+}
+
+static void put_descriptors(FILE *f, pid_t pid)
+{
+	int fds[MAX_FDS];
+	int n = fds_list(pid, fds, MAX_FDS);
+
+	for (int i = 0; i < n; i++) {
+		char target[256], mode = fd_mode(pid, fds[i]);
+
+		if (fds[i] >= FIRST_GRADER_FD || !fd_target(pid, fds[i], target, sizeof target) ||
+		    !drawn(target))
+			continue;
+		fprintf(f, "fd\t%d\t%d\t%c\t%c", (int)pid, fds[i], mode, fd_kind(pid, fds[i]));
+		put_field(f, target);
+		fputc('\n', f);
+	}
+}
+
+struct mapping_list {
+	FILE *out;
+	pid_t pid;
+	char seen[MAX_MAPS][256];
+	int count;
+};
+
+/* A writable shared mapping the grader did not make, each object once. */
+static void put_mapping(unsigned long start, const char *perms, const char *object, void *arg)
+{
+	struct mapping_list *l = arg;
+	const char *name = object[0] ? object : "(shared, no name)";
+
+	if (perms[1] != 'w' || perms[3] != 's' || l->count == MAX_MAPS)
+		return;
+	for (int i = 0; i < grader_map_count; i++)
+		if (grader_maps[i] == start)
+			return;
+	for (int i = 0; i < l->count; i++)
+		if (strcmp(l->seen[i], name) == 0)
+			return;
+	snprintf(l->seen[l->count++], sizeof l->seen[0], "%s", name);
+	fprintf(l->out, "map\t%d", (int)l->pid);
+	put_field(l->out, name);
+	fputc('\n', l->out);
+}
+
+static void put_mappings(FILE *f, pid_t pid)
+{
+	struct mapping_list *l = calloc(1, sizeof *l);
+
+	if (l == NULL)
+		return;
+	l->out = f;
+	l->pid = pid;
+	each_mapping(pid, put_mapping, l);
+	free(l);
+}
+
+static void put_process(FILE *f, const struct proc_status *p)
+{
+	long fd = -1;
+	const char *call = p->state == 'S' || p->state == 'D' ? autopsy_call(p->pid, &fd) : NULL;
+
+	fprintf(f, "proc\t%d\t%d\t%c", (int)p->pid, (int)p->ppid, p->state);
+	put_field(f, p->comm);
+	put_field(f, call ? call : "");
+	fprintf(f, "\t%ld\n", fd);
+	if (p->state == 'Z')
+		return;
+	put_descriptors(f, p->pid);
+	put_mappings(f, p->pid);
+}
+
+/*
+ * Writes the chosen processes (in_set) into the item's snapshot, unless
+ * the item has one already: the first hang is the one the hint names.
+ */
+static void write_snapshot(const struct proc_list *l, const bool *in_set,
+			   const pid_t *roots, const char *const *names, size_t count)
+{
+	char path[sizeof grader_ctx.tmpdir + 16];
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int fd, shown = 0;
+
+	if (mem == NULL)
+		return;
+	for (int i = 0; i < l->count && shown < MAX_SHOWN; i++)
+		if (in_set[i]) {
+			for (size_t r = 0; names && r < count; r++)
+				if (names[r] && roots[r] == l->procs[i].pid) {
+					fprintf(mem, "role\t%d", (int)roots[r]);
+					put_field(mem, names[r]);
+					fputc('\n', mem);
+				}
+			put_process(mem, &l->procs[i]);
+			shown++;
+		}
+	if (fclose(mem) != 0)
+		return;
+	snapshot_path(path, sizeof path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		/* Whole lines only, up to the limit. */
+		if (len > SNAPSHOT_MAX_BYTES) {
+			len = SNAPSHOT_MAX_BYTES;
+			while (len > 0 && text[len - 1] != '\n')
+				len--;
+		}
+		if (write(fd, text, len) < 0)
+			(void)0;	/* a picture lost; the verdict stands */
+		close(fd);
+	}
+	free(text);
+}
+
+/* Marks the trees rooted at roots. */
+static void mark_trees(const struct proc_list *l, const pid_t *roots, size_t count, bool *in_set)
+{
+	bool grew = true;
+
+	for (int i = 0; i < l->count; i++)
+		for (size_t r = 0; r < count; r++)
+			in_set[i] = in_set[i] || (roots[r] > 0 && l->procs[i].pid == roots[r]);
+	while (grew) {
+		grew = false;
+		for (int i = 0; i < l->count; i++)
+			for (int j = 0; j < l->count && !in_set[i]; j++)
+				if (in_set[j] && l->procs[i].ppid == l->procs[j].pid)
+					in_set[i] = grew = true;
+	}
+}
+
+void snapshot_take(const pid_t *roots, const char *const *names, size_t count, pid_t pgrp)
+{
+	struct proc_list l = { calloc(MAX_PROCS, sizeof *l.procs), 0 };
+	bool *in_set = calloc(MAX_PROCS, sizeof *in_set);
+
+	if (l.procs != NULL && in_set != NULL) {
+		proc_each(collect, &l);
+		if (pgrp > 0)
+			for (int i = 0; i < l.count; i++)
+				in_set[i] = l.procs[i].pgid == pgrp;
+		else
+			mark_trees(&l, roots, count, in_set);
+		write_snapshot(&l, in_set, roots, names, count);
+	}
+	free(l.procs);
+	free(in_set);
+}
+
+void snapshot_read(char *buf, size_t size)
+{
+	char path[sizeof grader_ctx.tmpdir + 16];
+	struct stat st;
+	int fd;
+	ssize_t n;
+
+	buf[0] = '\0';
+	snapshot_path(path, sizeof path);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return;
+	}
+	n = read(fd, buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+}
