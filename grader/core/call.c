@@ -93,6 +93,40 @@ static void reap_everything(pid_t group)
 	}
 }
 
+/*
+ * When the call left a descriptor open, a child it never waited for (a
+ * zombie, seen without reaping it) or a child still running (stray): the
+ * caller and its children, marked, for the picture of the item if it
+ * fails (snapshot.h).  Nothing is read from /proc when nothing was left.
+ */
+static void picture_leftovers(const struct call_report *rep, pid_t me, pid_t stray)
+{
+	const char *const name[] = { "the parent, back from the call" };
+	siginfo_t zombie = { 0 };
+	bool any = false;
+
+	for (int i = 0; i < rep->nafter; i++) {
+		bool old = false;
+
+		for (int j = 0; j < rep->nbefore; j++)
+			old = old || rep->before[j] == rep->after[i];
+		if (!old) {
+			snapshot_mark_left(me, rep->after[i]);
+			any = true;
+		}
+	}
+	if (stray > 0) {
+		snapshot_mark_left(stray, -1);
+		any = true;
+	} else if (waitid(P_ALL, 0, &zombie, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		   zombie.si_pid > 0) {
+		snapshot_mark_left(zombie.si_pid, -1);
+		any = true;
+	}
+	if (any)
+		snapshot_take(&me, name, 1, 0);
+}
+
 /* The caller's side of call_in_child: never returns. */
 static _Noreturn void be_the_caller(call_fn fn, void *arg, struct call_report *rep,
 				    const struct call_io *io)
@@ -119,6 +153,7 @@ static _Noreturn void be_the_caller(call_fn fn, void *arg, struct call_report *r
 	rep->ret = ret;
 	rep->err = err;
 	rep->nafter = fds_list(0, rep->after, 64);
+	picture_leftovers(rep, me, 0);
 	w = waitpid(-1, NULL, WNOHANG);
 	/*
 	 * A child on its way out (its last write done, as the left side of a
@@ -133,6 +168,7 @@ static _Noreturn void be_the_caller(call_fn fn, void *arg, struct call_report *r
 		rep->leftover_zombie = true;
 	} else if (w == 0) {
 		rep->leftover = some_child();
+		picture_leftovers(rep, me, rep->leftover);
 	}
 	rep->returned = true;
 	_exit(0);

@@ -21,6 +21,21 @@ enum { MAX_PROCS = 1024, MAX_SHOWN = 24, MAX_FDS = 24, MAX_MAPS = 8, MAX_GRADER_
 static unsigned long grader_maps[MAX_GRADER_MAPS];
 static int grader_map_count, first_made, made;
 
+/* What the next snapshot marks as left behind. */
+enum { MAX_MARKS = 16 };
+struct mark {
+	pid_t pid;
+	int fd;                   /* -1: the process itself */
+};
+static struct mark marks[MAX_MARKS];
+static int mark_count;
+
+void snapshot_mark_left(pid_t pid, int fd)
+{
+	if (mark_count < MAX_MARKS)
+		marks[mark_count++] = (struct mark){ pid, fd };
+}
+
 /* Calls found(start, perms, object) for each line of pid's maps (0: this process). */
 static void each_mapping(pid_t pid, void (*found)(unsigned long, const char *, const char *,
 						   void *), void *arg)
@@ -215,6 +230,9 @@ static void write_snapshot(const struct proc_list *l, const bool *in_set,
 			put_process(mem, &l->procs[i]);
 			shown++;
 		}
+	for (int m = 0; m < mark_count; m++)
+		fprintf(mem, "left\t%d\t%d\n", (int)marks[m].pid, marks[m].fd);
+	mark_count = 0;
 	if (fclose(mem) != 0)
 		return;
 	snapshot_path(path, sizeof path);

@@ -21,6 +21,10 @@
  *   map   PID  OBJECT                             a shared mapping
  *   role  PID  NAME                               what the test calls it:
  *                                                 "the parent", "the test"
+ *   left  PID  FD                                 a descriptor left open (FD),
+ *                                                 or a child left unreaped
+ *                                                 (FD -1), when the code
+ *                                                 under test returned
  *
  * The grader's own descriptors (FIRST_GRADER_FD and up) and shared
  * mappings (those of the test process before its body ran) are left out.
@@ -47,6 +51,12 @@ void snapshot_grader_mapping(const void *addr);
  * when names and names[i] are not NULL.
  */
 void snapshot_take(const pid_t *roots, const char *const *names, size_t count, pid_t pgrp);
+
+/*
+ * Marks, for the next snapshot_take, a descriptor of pid left open (fd >= 0)
+ * or the process pid left unreaped (fd -1).
+ */
+void snapshot_mark_left(pid_t pid, int fd);
 
 /* In the host: the item's snapshot, at most size - 1 bytes, or "". */
 void snapshot_read(char *buf, size_t size);

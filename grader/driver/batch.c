@@ -314,6 +314,9 @@ static pid_t start_grading(const struct grading *g, const char *dir,
 
 		driver_become_subreaper();
 		grade_one(g, dir, names[p->s], p->s, chosen, count, opts->out, &row);
+		/* Interrupted: no row, so that --resume grades it again. */
+		if (driver_interrupted)
+			_exit(130);
 		snprintf(row.signature, sizeof row.signature, "%s", p->now);
 		row_save(opts->out, file, &row, chosen, count);
 		fflush(NULL);
@@ -342,6 +345,10 @@ static void finish_grading(const struct batch_options *opts, const char *path,
 		return;
 	}
 	*row = (struct summary_row){ .name = name };
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 130) {
+		row_not_graded(row, chosen, count, "not graded: interrupted");
+		return;
+	}
 	row_not_graded(row, chosen, count, "not graded: the grader failed on it");
 	fprintf(stderr, "ipcgrade: %s: the grader's worker ended without a row (%s %d); "
 		"grade it again with --student\n", path,

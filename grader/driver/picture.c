@@ -1,7 +1,8 @@
 /*
  * picture.c - a failing item's processes, drawn.
  *
- * An item that hung brings back a snapshot of its processes (see
+ * An item that hung, or whose call left a descriptor open or a child
+ * unreaped, brings back a snapshot of its processes (see
  * grader/core/snapshot.h).  From it this file makes the same picture
  * twice: a graphviz graph (NN-item.dot, and NN-item.svg when dot is
  * installed) in the tree's build folder, and an indented text tree for
@@ -11,7 +12,8 @@
  * labelled "fd 4, write end".  The culprits are worked out here, from the
  * state alone: a process asleep reading a pipe or FIFO waits for whoever
  * holds its write end (those edges are red, "could write, never does or
- * never closes"); the edge it waits on is blue.
+ * never closes"); the edge it waits on is blue.  What the code under test
+ * left behind when it returned (snapshot.h's "left") is red too.
  *
  * The snapshot passed through the test process, where the code under
  * test runs: it is parsed strictly, and every label is escaped.
@@ -35,6 +37,7 @@ struct pic_proc {
 	char state;
 	char comm[32], call[48];
 	char role[32];            /* "the parent", or "" */
+	bool left;                /* a child the code under test left behind */
 	long fd;                  /* the descriptor it reads or writes, or -1 */
 	bool waits;               /* asleep on a descriptor or a lock */
 };
@@ -46,7 +49,8 @@ struct pic_fd {
 	char target[160];
 	int object;               /* index in objects */
 	char culprit;             /* 'w': a write end a reader waits on; 'r': a read
-				     end a writer waits on; 0: neither */
+				     end a writer waits on; 'l': left open when the
+				     code under test returned; 0: none of these */
 	bool waited_on;
 };
 
@@ -107,6 +111,16 @@ static const struct pic_proc *proc_of(const struct picture *p, int pid)
 	return NULL;
 }
 
+/* A descriptor (fd >= 0) or a process (fd -1) left behind. */
+static void mark_left(struct picture *p, int pid, int fd)
+{
+	for (int i = 0; i < p->nprocs && fd < 0; i++)
+		p->procs[i].left = p->procs[i].left || p->procs[i].pid == pid;
+	for (int i = 0; i < p->nfds && fd >= 0; i++)
+		if (p->fds[i].pid == pid && p->fds[i].fd == fd)
+			p->fds[i].culprit = 'l';
+}
+
 /* Parses the snapshot; false when it holds no process. */
 static bool parse(const char *snapshot, struct picture *p)
 {
@@ -147,6 +161,9 @@ static bool parse(const char *snapshot, struct picture *p)
 			   strlen(f[2]) >= 4) {
 			snprintf(role_of, sizeof role_of, "%s", f[2]);
 			role_pid = (int)a;
+		} else if (n == 3 && strcmp(f[0], "left") == 0 && whole(f[1], &a) &&
+			   whole(f[2], &b)) {
+			mark_left(p, (int)a, (int)b);
 		} else if (n == 3 && strcmp(f[0], "map") == 0 && p->nmaps < MAX_MAPS &&
 			   whole(f[1], &a) && proc_of(p, (int)a)) {
 			struct pic_map *m = &p->maps[p->nmaps];
@@ -201,7 +218,7 @@ static void find_culprits(struct picture *p)
 		for (int i = 0; i < p->nfds && object >= 0; i++) {
 			struct pic_fd *d = &p->fds[i];
 
-			if (d->object == object && !d->waited_on &&
+			if (d->object == object && !d->waited_on && !d->culprit &&
 			    (d->mode == 'b' || d->mode == (reading ? 'w' : 'r')))
 				d->culprit = reading ? 'w' : 'r';
 		}
@@ -308,11 +325,12 @@ static void write_dot(FILE *f, const struct picture *p, const char *title)
 		proc_name(pr, name, sizeof name);
 		fprintf(f, "  p%d [id=\"process-%d\", shape=box, style=\"rounded,filled\", "
 			"fillcolor=\"%s\", label=\"", pr->pid, pr->pid,
-			pr->waits ? "#dbe8fb" : pr->state == 'Z' ? "#eeeeee" : "#fff4d6");
+			pr->left ? "#f9d0cc" : pr->waits ? "#dbe8fb"
+			: pr->state == 'Z' ? "#eeeeee" : "#fff4d6");
 		dot_text(f, name);
 		fprintf(f, "\\npid %d\\n", pr->pid);
 		dot_text(f, how);
-		fprintf(f, "\"];\n");
+		fprintf(f, "\"%s];\n", pr->left ? ", color=\"#d62728\", penwidth=2.5" : "");
 		if (proc_of(p, pr->ppid))
 			fprintf(f, "  p%d -> p%d [style=dashed, color=\"#888888\", label=\"child\"];\n",
 				pr->ppid, pr->pid);
@@ -377,7 +395,9 @@ static void tree_of(const struct picture *p, int at, int depth, char *out, size_
 
 	proc_line(pr, how, sizeof how);
 	proc_name(pr, name, sizeof name);
-	append(out, size, "%*s%s, pid %d: %s\n", depth * 4, "", name, pr->pid, how);
+	append(out, size, "%*s%s, pid %d: %s%s\n", depth * 4, "", name, pr->pid, how,
+	       !pr->left ? "" : pr->state == 'Z' ? "   <-- the call returned without waiting for it"
+	       : "   <-- still running after the call returned");
 	for (int i = 0; i < p->nfds; i++) {
 		const struct pic_fd *d = &p->fds[i];
 
@@ -386,7 +406,8 @@ static void tree_of(const struct picture *p, int at, int depth, char *out, size_
 		object_label(d->target, label, sizeof label);
 		append(out, size, "%*s  fd %d -> %s, %s%s\n", depth * 4, "", d->fd, label,
 		       end_name(d),
-		       d->culprit == 'w' ? "   <-- still open here: the reader waits for it"
+		       d->culprit == 'l' ? "   <-- still open here after the call returned"
+		       : d->culprit == 'w' ? "   <-- still open here: the reader waits for it"
 		       : d->culprit == 'r' ? "   <-- the writer waits for this end to read"
 		       : d->waited_on ? "   <-- waits on this" : "");
 	}
@@ -469,7 +490,7 @@ bool picture_write(const struct grading *g, const struct catalogue_lab *lab,
 	fd = open(dot, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (f != NULL) {
-		snprintf(title, sizeof title, "%s: %s, the processes when it hung", lab->name,
+		snprintf(title, sizeof title, "%s: %s, its processes when it failed", lab->name,
 			 r->name);
 		write_dot(f, p, title);
 		drawn = fclose(f) == 0;

@@ -240,13 +240,13 @@ static void render_text_lab(FILE *f, const struct grading *g, const struct lab_r
 			fputc('\n', f);
 		}
 		if (picture_of(g, lr, r, picture, sizeof picture)) {
-			fprintf(f, "        %sthe processes when it hung: ", p->dim);
+			fprintf(f, "        %sa picture of its processes: ", p->dim);
 			write_utf8(f, picture, plain_escape);
 			fprintf(f, "%s%s\n", strstr(picture, ".dot") ? " (graphviz's dot draws "
 				"it as SVG)" : "", p->off);
 		}
 		if (!ok && verbose && lr->built && picture_tree(r->snapshot, tree, sizeof tree)) {
-			fprintf(f, "        %sthe processes when it hung:%s\n", p->dim, p->off);
+			fprintf(f, "        %sits processes when it failed:%s\n", p->dim, p->off);
 			print_indented(f, tree, "        | ");
 		}
 		if (!ok && verbose && lr->built) {
@@ -362,7 +362,7 @@ static void render_json(FILE *f, const struct grading *g,
 			if (r->status != RESULT_PASS &&
 			    picture_tree(r->snapshot, tree, sizeof tree))
 				snprintf(text + strlen(text), sizeof text - strlen(text),
-					 "\n\nThe processes when it hung:\n%s", tree);
+					 "\n\nIts processes when it failed:\n%s", tree);
 			json_string(f, text);
 			if (r->integrity[0] || lr->integrity[0]) {
 				fprintf(f, ", \"integrity\": ");
