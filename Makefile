@@ -40,7 +40,7 @@ GRADE = ./$(DRIVER) --root $(call quote,$(CURDIR)) --src $(call quote,$(SRC)) \
 	$(if $(LAB),--lab $(call quote,$(LAB))) $(if $(TEST),--test $(call quote,$(TEST))) \
 	$(if $(filter-out 0,$(VERBOSE)),--verbose)
 
-.PHONY: all help grade watch debug test mutants stubs diagrams html batch bench bench-grader bench-batch \
+.PHONY: all help grade watch debug test mutants stubs diagrams html batch bench bench-grader bench-batch run-diagrams \
 	clean deps deps-test tools san-tools gradescope student-kit full-edition \
 	compile_commands.json
 .DEFAULT_GOAL := all
@@ -60,6 +60,7 @@ help:
 	@echo '  make test             the self-test (solutions pass, stubs and bugs fail, ...)'
 	@echo '  make mutants          mutation testing of the suites (LAB=03 for one lab)'
 	@echo '  make diagrams         render diagrams/*.dot to SVG'
+	@echo '  make run-diagrams     draw the process pictures from real runs of the solutions'
 	@echo '  make html             handouts and README as HTML, build/html/index.html'
 	@echo '  make compile_commands.json   for clangd (records a build with bear)'
 	@echo '  make bench            lab 09 benchmark of every IPC mechanism'
@@ -188,6 +189,14 @@ html: $(SVGS)
 bench-grader: deps
 	@$(MAKE) -s --no-print-directory tools
 	@bash mk/bench-grader.sh
+
+# The handouts' process pictures, drawn from real runs of the solutions.
+run-diagrams: full-edition deps
+	@bash mk/run-diagrams.sh
+	@$(MAKE) -s --no-print-directory diagrams
+
+$(BUILD)/procsnap: tools/procsnap.c $(CORE_DIR)/libgrader.a grader/core/*.h
+	$(CC) $(GRADER_CFLAGS) -Igrader/core -o $@ $< $(CORE_DIR)/libgrader.a $(CHECK_LIBS)
 
 # Batch mode's throughput on a class of twelve (BENCH_RUNS=N, BENCH_JOBS="1 2").
 bench-batch: deps

@@ -204,9 +204,31 @@ static void put_process(FILE *f, const struct proc_status *p)
 	put_mappings(f, p->pid);
 }
 
+/* The chosen processes (in_set), with their names and the marks, on out. */
+static void print_chosen(FILE *out, const struct proc_list *l, const bool *in_set,
+			 const pid_t *roots, const char *const *names, size_t count)
+{
+	int shown = 0;
+
+	for (int i = 0; i < l->count && shown < MAX_SHOWN; i++)
+		if (in_set[i]) {
+			for (size_t r = 0; names && r < count; r++)
+				if (names[r] && roots[r] == l->procs[i].pid) {
+					fprintf(out, "role\t%d", (int)roots[r]);
+					put_field(out, names[r]);
+					fputc('\n', out);
+				}
+			put_process(out, &l->procs[i]);
+			shown++;
+		}
+	for (int m = 0; m < mark_count; m++)
+		fprintf(out, "left\t%d\t%d\n", (int)marks[m].pid, marks[m].fd);
+	mark_count = 0;
+}
+
 /*
- * Writes the chosen processes (in_set) into the item's snapshot, unless
- * the item has one already: the first hang is the one the hint names.
+ * Writes the chosen processes into the item's snapshot, unless the item
+ * has one already: the first hang is the one the hint names.
  */
 static void write_snapshot(const struct proc_list *l, const bool *in_set,
 			   const pid_t *roots, const char *const *names, size_t count)
@@ -215,24 +237,11 @@ static void write_snapshot(const struct proc_list *l, const bool *in_set,
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len);
-	int fd, shown = 0;
+	int fd;
 
 	if (mem == NULL)
 		return;
-	for (int i = 0; i < l->count && shown < MAX_SHOWN; i++)
-		if (in_set[i]) {
-			for (size_t r = 0; names && r < count; r++)
-				if (names[r] && roots[r] == l->procs[i].pid) {
-					fprintf(mem, "role\t%d", (int)roots[r]);
-					put_field(mem, names[r]);
-					fputc('\n', mem);
-				}
-			put_process(mem, &l->procs[i]);
-			shown++;
-		}
-	for (int m = 0; m < mark_count; m++)
-		fprintf(mem, "left\t%d\t%d\n", (int)marks[m].pid, marks[m].fd);
-	mark_count = 0;
+	print_chosen(mem, l, in_set, roots, names, count);
 	if (fclose(mem) != 0)
 		return;
 	snapshot_path(path, sizeof path);
@@ -268,20 +277,42 @@ static void mark_trees(const struct proc_list *l, const pid_t *roots, size_t cou
 	}
 }
 
+/* Every process, and which of them the snapshot shows; false without memory. */
+static bool choose(struct proc_list *l, bool **in_set, const pid_t *roots, size_t count,
+		   pid_t pgrp)
+{
+	l->procs = calloc(MAX_PROCS, sizeof *l->procs);
+	l->count = 0;
+	*in_set = calloc(MAX_PROCS, sizeof **in_set);
+	if (l->procs == NULL || *in_set == NULL)
+		return false;
+	proc_each(collect, l);
+	if (pgrp > 0)
+		for (int i = 0; i < l->count; i++)
+			(*in_set)[i] = l->procs[i].pgid == pgrp;
+	else
+		mark_trees(l, roots, count, *in_set);
+	return true;
+}
+
 void snapshot_take(const pid_t *roots, const char *const *names, size_t count, pid_t pgrp)
 {
-	struct proc_list l = { calloc(MAX_PROCS, sizeof *l.procs), 0 };
-	bool *in_set = calloc(MAX_PROCS, sizeof *in_set);
+	struct proc_list l;
+	bool *in_set;
 
-	if (l.procs != NULL && in_set != NULL) {
-		proc_each(collect, &l);
-		if (pgrp > 0)
-			for (int i = 0; i < l.count; i++)
-				in_set[i] = l.procs[i].pgid == pgrp;
-		else
-			mark_trees(&l, roots, count, in_set);
+	if (choose(&l, &in_set, roots, count, pgrp))
 		write_snapshot(&l, in_set, roots, names, count);
-	}
+	free(l.procs);
+	free(in_set);
+}
+
+void snapshot_print(FILE *out, const pid_t *roots, const char *const *names, size_t count)
+{
+	struct proc_list l;
+	bool *in_set;
+
+	if (choose(&l, &in_set, roots, count, 0))
+		print_chosen(out, &l, in_set, roots, names, count);
 	free(l.procs);
 	free(in_set);
 }

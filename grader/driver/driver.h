@@ -184,6 +184,8 @@ void picture_path(const struct grading *g, const struct catalogue_lab *lab,
 bool picture_write(const struct grading *g, const struct catalogue_lab *lab,
 		   const struct result *r);
 bool picture_tree(const char *snapshot, char *out, size_t size);
+/* A snapshot file drawn the same on every run (no pids, pipes numbered): --draw. */
+bool picture_draw_file(const char *path, const char *title, FILE *out);
 
 /* gradebook.c: the roster (folder, id, name, email) and the gradebooks it maps to. */
 enum { ROSTER_FIELD = 256 };

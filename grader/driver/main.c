@@ -59,6 +59,8 @@ static void print_help(void)
 	       "  --verbose        a failing test's programs and their whole output\n"
 	       "  --debug TOOL     run the one test --test names in the foreground, under\n"
 	       "                   TOOL: gdb, strace or none (no sandbox: not a grading)\n"
+	       "  --draw FILE [--title TEXT]  print a process snapshot (tools/procsnap) as\n"
+	       "                   a graphviz graph, the same on every run; nothing graded\n"
 	       "--build DIR is where every graded tree gets build folders of its own.\n"
 	       "Environment: GRADER_SEED, GRADER_TIMEOUT_SCALE (slow machines),\n"
 	       "GRADER_JOBS (tests run at once, 1-16; default twice the CPUs, at most 8),\n"
@@ -257,6 +259,7 @@ struct arguments {
 	int jobs;                 /* --jobs N: batch mode, submissions at once */
 	const char *roster;       /* --roster FILE: batch mode, gradebooks from it */
 	const char *debug_tool;   /* --debug TOOL: one test in the foreground */
+	const char *draw, *title; /* --draw FILE [--title TEXT]: a snapshot's graph */
 	enum report_format format;
 };
 
@@ -282,6 +285,8 @@ static void parse_arguments(int argc, char **argv, struct grading *g, struct arg
 		{ "roster", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "debug", required_argument, NULL, 'D' },
+		{ "draw", required_argument, NULL, 'W' },
+		{ "title", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -320,6 +325,8 @@ static void parse_arguments(int argc, char **argv, struct grading *g, struct arg
 		case 'L': a->roster = optarg; break;
 		case 'v': g->verbose = true; break;
 		case 'D': a->debug_tool = optarg; break;
+		case 'W': a->draw = optarg; break;
+		case 'T': a->title = optarg; break;
 		case 'h': print_help(); exit(0);
 		default: exit(2);
 		}
@@ -466,6 +473,14 @@ int main(int argc, char **argv)
 	int rc = 0;
 
 	parse_arguments(argc, argv, &g, &a);
+	if (a.draw) {
+		if (picture_draw_file(a.draw, a.title ? a.title : a.draw, stdout))
+			return fflush(stdout) == 0 ? 0 : 1;
+		fprintf(stderr, "ipcgrade: %s is not a process snapshot that can be read\n", a.draw);
+		return 1;
+	}
+	if (a.title)
+		die_usage("--title goes with --draw");
 	resolve_folders(&g, &a);
 	chosen = calloc(catalogue_count + 1, sizeof *chosen);
 	if (chosen == NULL)

@@ -30,7 +30,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { MAX_PROCS = 24, MAX_FDS = 256, MAX_MAPS = 64, MAX_OBJECTS = 128 };
+enum { MAX_PROCS = 24, MAX_FDS = 256, MAX_MAPS = 64, MAX_OBJECTS = 128,
+       SNAPSHOT_TEXT_MAX = 64 * 1024 };
 
 struct pic_proc {
 	int pid, ppid;
@@ -263,7 +264,7 @@ static void object_label(const char *name, char *out, size_t size)
 		snprintf(out, size, "socket %lu", inode);
 	else if (strncmp(name, "map:/dev/zero", 13) == 0 ||
 		 strcmp(name, "map:(shared, no name)") == 0)
-		snprintf(out, size, "shared anonymous memory");
+		snprintf(out, size, "shared memory (/dev/zero or MAP_ANONYMOUS)");
 	else if (strncmp(name, "map:/SYSV", 9) == 0)
 		snprintf(out, size, "System V segment, key 0x%.8s", name + 9);
 	else if (strncmp(name, "map:", 4) == 0)
@@ -295,7 +296,9 @@ static const char *object_shape(const char *name)
 
 static void proc_line(const struct pic_proc *pr, char *out, size_t size)
 {
-	if (pr->state == 'Z')
+	if (pr->state == 'T' || pr->state == 't')
+		snprintf(out, size, "stopped");
+	else if (pr->state == 'Z')
 		snprintf(out, size, "ended, never waited for");
 	else if (pr->call[0] && pr->fd >= 0)
 		snprintf(out, size, "asleep in %s on fd %ld", pr->call, pr->fd);
@@ -307,14 +310,49 @@ static void proc_line(const struct pic_proc *pr, char *out, size_t size)
 		snprintf(out, size, "state %c", pr->state);
 }
 
-static void write_dot(FILE *f, const struct picture *p, const char *title)
+/*
+ * A process's node: by its pid, or, for a stable drawing (the same for
+ * every run), by its place in the snapshot.
+ */
+static int node_of(const struct picture *p, int pid, bool stable)
+{
+	for (int i = 0; i < p->nprocs && stable; i++)
+		if (p->procs[i].pid == pid)
+			return i;
+	return pid;
+}
+
+/* An object's label; a stable one numbers pipes and sockets 1, 2... for pid-free text. */
+static void object_text(const struct picture *p, int o, bool stable, char *out, size_t size)
+{
+	const char *name = p->objects[o];
+	int same = 1;
+
+	if (!stable || (strncmp(name, "pipe:", 5) != 0 && strncmp(name, "socket:", 7) != 0)) {
+		object_label(name, out, size);
+		return;
+	}
+	for (int i = 0; i < o; i++)
+		same += strncmp(p->objects[i], name, 5) == 0;
+	snprintf(out, size, "%s %d", strncmp(name, "pipe:", 5) == 0 ? "pipe" : "socket", same);
+}
+
+static void write_dot(FILE *f, const struct picture *p, const char *title, bool stable)
 {
 	int culprits = 0, waits = 0;
 
+	bool marked = false;
+
+	for (int i = 0; i < p->nfds; i++)
+		marked = marked || p->fds[i].culprit || p->fds[i].waited_on;
+	for (int i = 0; i < p->nmaps; i++)
+		marked = marked || p->maps[i].waited_on;
 	fprintf(f, "digraph item {\n  label=\"");
 	dot_text(f, title);
-	fprintf(f, "\\nred: a descriptor held open that the blue one waits on; blue: "
-		"what a process sleeps on\"; labelloc=t; rankdir=LR; fontname=\"Helvetica\";\n"
+	if (marked)
+		fprintf(f, "\\nred: the end a sleeping process waits for someone to use or "
+			"close, or a descriptor left open; blue: what a process sleeps on");
+	fprintf(f, "\"; labelloc=t; rankdir=LR; fontname=\"Helvetica\";\n"
 		"  node [fontname=\"Helvetica\", fontsize=10];\n"
 		"  edge [fontname=\"Helvetica\", fontsize=9];\n");
 	for (int i = 0; i < p->nprocs; i++) {
@@ -324,21 +362,25 @@ static void write_dot(FILE *f, const struct picture *p, const char *title)
 		proc_line(pr, how, sizeof how);
 		proc_name(pr, name, sizeof name);
 		fprintf(f, "  p%d [id=\"process-%d\", shape=box, style=\"rounded,filled\", "
-			"fillcolor=\"%s\", label=\"", pr->pid, pr->pid,
+			"fillcolor=\"%s\", label=\"", node_of(p, pr->pid, stable),
+			node_of(p, pr->pid, stable),
 			pr->left ? "#f9d0cc" : pr->waits ? "#dbe8fb"
 			: pr->state == 'Z' ? "#eeeeee" : "#fff4d6");
 		dot_text(f, name);
-		fprintf(f, "\\npid %d\\n", pr->pid);
+		if (stable)
+			fprintf(f, "\\n");
+		else
+			fprintf(f, "\\npid %d\\n", pr->pid);
 		dot_text(f, how);
 		fprintf(f, "\"%s];\n", pr->left ? ", color=\"#d62728\", penwidth=2.5" : "");
 		if (proc_of(p, pr->ppid))
 			fprintf(f, "  p%d -> p%d [style=dashed, color=\"#888888\", label=\"child\"];\n",
-				pr->ppid, pr->pid);
+				node_of(p, pr->ppid, stable), node_of(p, pr->pid, stable));
 	}
 	for (int o = 0; o < p->nobjects; o++) {
 		char label[200];
 
-		object_label(p->objects[o], label, sizeof label);
+		object_text(p, o, stable, label, sizeof label);
 		fprintf(f, "  o%d [shape=%s, label=\"", o, object_shape(p->objects[o]));
 		dot_text(f, label);
 		fprintf(f, "\"];\n");
@@ -348,8 +390,8 @@ static void write_dot(FILE *f, const struct picture *p, const char *title)
 		const bool into_object = d->mode == 'w';
 
 		fprintf(f, "  %c%d -> %c%d [label=\"fd %d, %s\"", into_object ? 'p' : 'o',
-			into_object ? d->pid : d->object, into_object ? 'o' : 'p',
-			into_object ? d->object : d->pid, d->fd, end_name(d));
+			into_object ? node_of(p, d->pid, stable) : d->object, into_object ? 'o' : 'p',
+			into_object ? d->object : node_of(p, d->pid, stable), d->fd, end_name(d));
 		if (d->mode == 'b' || d->mode == '?')
 			fprintf(f, ", dir=both");
 		if (d->culprit)
@@ -362,7 +404,7 @@ static void write_dot(FILE *f, const struct picture *p, const char *title)
 	}
 	for (int i = 0; i < p->nmaps; i++) {
 		fprintf(f, "  p%d -> o%d [style=dotted, arrowhead=none, label=\"mapped\"",
-			p->maps[i].pid, p->maps[i].object);
+			node_of(p, p->maps[i].pid, stable), p->maps[i].object);
 		if (p->maps[i].waited_on)
 			fprintf(f, ", id=\"waits-%d\", color=\"#1f5fbf\", fontcolor=\"#1f5fbf\", "
 				"penwidth=2", ++waits);
@@ -492,7 +534,7 @@ bool picture_write(const struct grading *g, const struct catalogue_lab *lab,
 	if (f != NULL) {
 		snprintf(title, sizeof title, "%s: %s, its processes when it failed", lab->name,
 			 r->name);
-		write_dot(f, p, title);
+		write_dot(f, p, title, false);
 		drawn = fclose(f) == 0;
 	} else if (fd >= 0) {
 		close(fd);
@@ -515,5 +557,22 @@ bool picture_write(const struct grading *g, const struct catalogue_lab *lab,
 			unlink(svg);
 	}
 	free(o);
+	return drawn;
+}
+
+bool picture_draw_file(const char *path, const char *title, FILE *out)
+{
+	size_t len;
+	char *text = read_file(path, SNAPSHOT_TEXT_MAX, &len);
+	struct picture *p = malloc(sizeof *p);
+	bool drawn = text != NULL && p != NULL && memchr(text, '\0', len) == NULL &&
+		     parse(text, p);
+
+	if (drawn) {
+		find_culprits(p);
+		write_dot(out, p, title, true);
+	}
+	free(text);
+	free(p);
 	return drawn;
 }

@@ -1,0 +1,62 @@
+#!/bin/bash
+# run-diagrams.sh - the handouts' process pictures, drawn from real runs of
+# the solutions, by the code that draws a failing test's processes.
+#
+#   mk/run-diagrams.sh [OUTDIR]        (default: diagrams/; make run-diagrams)
+#
+# Each picture runs a solution's program with the stopat shim, which stops
+# the program's children at their first call of a chosen function;
+# procsnap waits until the tree has settled (those children stopped, the
+# others asleep) and prints its snapshot; ipcgrade --draw makes a graph of
+# it that is the same on every run (no pids, pipes numbered).  make test
+# runs this again and checks that the committed .dot files are still what
+# the solutions do; make diagrams renders them, like every diagram.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=${1:-diagrams}
+WORK=$(mktemp -d /tmp/ipclab-run-diagrams-XXXXXX)
+pid=
+cleanup() {
+	if [ -n "$pid" ]; then kill -KILL -- "-$pid" 2>/dev/null || true; fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+mkdir -p "$OUT"
+make -s --no-print-directory tools build/procsnap
+for lab in 03-devzero-counter 07-pipes; do
+	make -s --no-print-directory -f mk/lab.mk SRC=solutions LAB="$lab" OUT="$WORK/$lab" \
+		CORE=build/core >/dev/null
+done
+
+# picture NAME STOPAT STOPPED TITLE PROGRAM...: PROGRAM run in an empty
+# folder with its children stopped at STOPAT (STOPPED of them), drawn.
+picture() {
+	local name=$1 at=$2 stopped=$3 title=$4
+	shift 4
+	mkdir -p "$WORK/in-$name"
+	(cd "$WORK/in-$name" && exec setsid env LD_PRELOAD="$ROOT/build/core/shims/stopat.so" \
+		STOPAT="$at" "$@" </dev/null >/dev/null 2>&1) &
+	pid=$!
+	if ! build/procsnap "$stopped" "$pid" >"$WORK/$name.snapshot"; then
+		echo "run-diagrams: $name: the run never reached the moment to draw" >&2
+		exit 1
+	fi
+	kill -KILL -- "-$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	pid=
+	build/ipcgrade --draw "$WORK/$name.snapshot" --title "$title" >"$OUT/$name.dot"
+}
+
+picture 03-run-pipes-after-fork close 1 \
+	"devzero -p -n 5, a run of the solution: the child stopped at its first close, just after fork" \
+	"$WORK/03-devzero-counter/devzero" -p -n 5
+picture 03-run-pipes-each-side read 1 \
+	"devzero -p -n 5, a run of the solution: the child stopped at its first read, in WAIT_PARENT" \
+	"$WORK/03-devzero-counter/devzero" -p -n 5
+picture 07-run-before-dup2 dup2 2 \
+	"lswc (ls | wc -l), a run of the solution: the children stopped at their first dup2" \
+	"$WORK/07-pipes/lswc"
+picture 07-run-after-dup2 execvp 2 \
+	"lswc (ls | wc -l), a run of the solution: the children stopped just before execvp" \
+	"$WORK/07-pipes/lswc"
