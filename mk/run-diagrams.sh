@@ -24,21 +24,24 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$OUT"
 make -s --no-print-directory tools build/procsnap
-for lab in 03-devzero-counter 07-pipes; do
+for lab in 03-devzero-counter 07-pipes 09-ipc-bench; do
 	make -s --no-print-directory -f mk/lab.mk SRC=solutions LAB="$lab" OUT="$WORK/$lab" \
 		CORE=build/core >/dev/null
 done
 
-# picture NAME STOPAT STOPPED TITLE PROGRAM...: PROGRAM run in an empty
-# folder with its children stopped at STOPAT (STOPPED of them), drawn.
+# picture NAME STOPAT STOPPED TITLE WHO PROGRAM...: PROGRAM run in an
+# empty folder with its children stopped at STOPAT (STOPPED of them),
+# drawn; WHO names its processes in the order they are made, separated by
+# "|" (empty: procsnap's names).
 picture() {
-	local name=$1 at=$2 stopped=$3 title=$4
-	shift 4
+	local name=$1 at=$2 stopped=$3 title=$4 who=()
+	[ -z "$5" ] || IFS='|' read -r -a who <<<"$5"
+	shift 5
 	mkdir -p "$WORK/in-$name"
 	(cd "$WORK/in-$name" && exec setsid env LD_PRELOAD="$ROOT/build/core/shims/stopat.so" \
 		STOPAT="$at" "$@" </dev/null >/dev/null 2>&1) &
 	pid=$!
-	if ! build/procsnap "$stopped" "$pid" >"$WORK/$name.snapshot"; then
+	if ! build/procsnap "$stopped" "$pid" ${who[@]+"${who[@]}"} >"$WORK/$name.snapshot"; then
 		echo "run-diagrams: $name: the run never reached the moment to draw" >&2
 		exit 1
 	fi
@@ -50,13 +53,22 @@ picture() {
 
 picture 03-run-pipes-after-fork close 1 \
 	"devzero -p -n 5, a run of the solution: the child stopped at its first close, just after fork" \
-	"$WORK/03-devzero-counter/devzero" -p -n 5
+	"" "$WORK/03-devzero-counter/devzero" -p -n 5
 picture 03-run-pipes-each-side read 1 \
 	"devzero -p -n 5, a run of the solution: the child stopped at its first read, in WAIT_PARENT" \
-	"$WORK/03-devzero-counter/devzero" -p -n 5
+	"" "$WORK/03-devzero-counter/devzero" -p -n 5
 picture 07-run-before-dup2 dup2 2 \
 	"lswc (ls | wc -l), a run of the solution: the children stopped at their first dup2" \
-	"$WORK/07-pipes/lswc"
+	"" "$WORK/07-pipes/lswc"
 picture 07-run-after-dup2 execvp 2 \
 	"lswc (ls | wc -l), a run of the solution: the children stopped just before execvp" \
-	"$WORK/07-pipes/lswc"
+	"" "$WORK/07-pipes/lswc"
+# ipcbench's pipe kernel: side A forks side B, each attaches (closes the
+# peer's ends), then they take turns; the bench itself waits for side A.
+bench=("$WORK/09-ipc-bench/ipcbench" --mech pipe --quick --sizes 64 --timeout 30)
+picture 09-run-pipe-attach close 2 \
+	"ipcbench --mech pipe, a run of the solution: both sides stopped at their first close, in attach" \
+	"the bench|side A|side B" "${bench[@]}"
+picture 09-run-pipe-turns read 2 \
+	"ipcbench --mech pipe, a run of the solution: both sides stopped at their first read, attached" \
+	"the bench|side A|side B" "${bench[@]}"

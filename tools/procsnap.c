@@ -3,14 +3,15 @@
  * grader/core/snapshot.h), for the handouts' pictures drawn from real runs
  * of the solutions (mk/run-diagrams.sh).
  *
- *   procsnap STOPPED PID
+ *   procsnap STOPPED PID [NAME...]
  *
  * Waits (5 s at most) until STOPPED processes of PID's tree are stopped
- * (the stopat shim stops them at a chosen call) and every other one sleeps
- * in a call without a time limit, then prints the tree's snapshot on
- * stdout: PID is "the parent", its children "the first child", "the second
- * child"... in the order they were made ("the child" when it has one).  Exits 1 if the tree never
- * settles, 2 on a bad command line.
+ * (the stopat shim stops them at a chosen call) and every other one sleeps,
+ * then prints the tree's snapshot on stdout.  The tree's processes, in the
+ * order they were made, are called the NAMEs, or else "the parent", "the
+ * child" or "the first child", "the second child"... (name them for a
+ * deeper tree).  Exits 1 if the tree never settles, 2 on a bad command
+ * line.
  */
 #include <errno.h>
 #include <limits.h>
@@ -20,33 +21,69 @@
 #include <string.h>
 #include <time.h>
 
-#include "autopsy.h"
 #include "procinfo.h"
 #include "snapshot.h"
 
-enum { MAX_CHILDREN = 8 };
+enum { MAX_PROCS = 4096, MAX_TREE = 16 };
 
-struct tree {
-	pid_t root;
-	pid_t children[MAX_CHILDREN];
-	int nchildren, stopped, asleep, others;
+struct all {
+	struct proc_status *procs;
+	int count;
 };
 
-static bool look(const struct proc_status *p, void *arg)
+static bool collect(const struct proc_status *p, void *arg)
 {
-	struct tree *t = arg;
+	struct all *a = arg;
 
-	if (p->pid != t->root && p->ppid != t->root)
-		return true;
-	if (p->ppid == t->root && t->nchildren < MAX_CHILDREN)
-		t->children[t->nchildren++] = p->pid;
-	if (p->state == 'T' || p->state == 't')
-		t->stopped++;
-	else if (autopsy_sleeps_untimed(p))
-		t->asleep++;
-	else
-		t->others++;
-	return true;
+	a->procs[a->count++] = *p;
+	return a->count < MAX_PROCS;
+}
+
+/*
+ * The tree of root, in the order its processes were made (by pid), into
+ * tree; false when it has not settled: that many processes stopped, every
+ * other one asleep (in any call: those above the stopped ones wait for
+ * them).
+ */
+static bool settled(pid_t root, long stopped, pid_t *tree, int *n)
+{
+	struct all a = { calloc(MAX_PROCS, sizeof *a.procs), 0 };
+	int stops = 0, asleep = 0, busy = 0;
+	bool grew = true;
+
+	*n = 0;
+	if (a.procs == NULL)
+		return false;
+	proc_each(collect, &a);
+	for (int i = 0; i < a.count && *n < MAX_TREE; i++)
+		if (a.procs[i].pid == root)
+			tree[(*n)++] = root;
+	while (grew && *n < MAX_TREE) {
+		grew = false;
+		for (int i = 0; i < a.count && *n < MAX_TREE; i++) {
+			bool in = false, parent_in = false;
+
+			for (int t = 0; t < *n; t++) {
+				in = in || tree[t] == a.procs[i].pid;
+				parent_in = parent_in || tree[t] == a.procs[i].ppid;
+			}
+			if (!in && parent_in) {
+				tree[(*n)++] = a.procs[i].pid;
+				grew = true;
+			}
+		}
+	}
+	for (int i = 0; i < a.count; i++)
+		for (int t = 0; t < *n; t++)
+			if (tree[t] == a.procs[i].pid) {
+				const char st = a.procs[i].state;
+
+				stops += st == 'T' || st == 't';
+				asleep += st == 'S';
+				busy += st != 'T' && st != 't' && st != 'S';
+			}
+	free(a.procs);
+	return *n > 0 && stops == stopped && busy == 0 && asleep > 0;
 }
 
 static int by_pid(const void *a, const void *b)
@@ -67,41 +104,40 @@ static bool whole(const char *s, long *v)
 
 int main(int argc, char *argv[])
 {
-	static const char *const ordinal[MAX_CHILDREN] = { "first", "second", "third", "fourth",
-		"fifth", "sixth", "seventh", "eighth" };
-	char labels[MAX_CHILDREN + 1][32];
-	const char *names[MAX_CHILDREN + 1];
-	pid_t roots[MAX_CHILDREN + 1];
+	static const char *const ordinal[] = { "first", "second", "third", "fourth" };
+	char labels[MAX_TREE][32];
+	const char *names[MAX_TREE];
+	pid_t tree[MAX_TREE];
 	long stopped, root;
-	struct tree t;
+	int n = 0, calm = 0;
 
-	if (argc != 3 || !whole(argv[1], &stopped) || !whole(argv[2], &root)) {
-		fprintf(stderr, "usage: procsnap STOPPED PID (two whole numbers > 0)\n");
+	if (argc < 3 || !whole(argv[1], &stopped) || !whole(argv[2], &root)) {
+		fprintf(stderr, "usage: procsnap STOPPED PID [NAME...] (two whole numbers > 0)\n");
 		return 2;
 	}
-	for (int tries = 0;; tries++) {
-		t = (struct tree){ .root = (pid_t)root };
-		proc_each(look, &t);
-		if (t.stopped == stopped && t.others == 0 && t.asleep > 0)
-			break;
-		if (tries == 500) {
-			fprintf(stderr, "procsnap: the tree of %ld never settled (%d stopped, %d "
-				"asleep, %d busy)\n", root, t.stopped, t.asleep, t.others);
+	/* Settled at two looks in a row, 20 ms apart. */
+	for (int tries = 0; calm < 2; tries++) {
+		calm = settled((pid_t)root, stopped, tree, &n) ? calm + 1 : 0;
+		if (tries == 250) {
+			fprintf(stderr, "procsnap: the tree of %ld never settled with %ld stopped\n",
+				root, stopped);
 			return 1;
 		}
-		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+		nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
 	}
-	qsort(t.children, (size_t)t.nchildren, sizeof t.children[0], by_pid);
-	roots[0] = (pid_t)root;
-	names[0] = "the parent";
-	for (int c = 0; c < t.nchildren; c++) {
-		if (t.nchildren == 1)
-			snprintf(labels[c], sizeof labels[c], "the child");
+	qsort(tree, (size_t)n, sizeof tree[0], by_pid);
+	for (int t = 0; t < n; t++) {
+		if (3 + t < argc)
+			snprintf(labels[t], sizeof labels[t], "%s", argv[3 + t]);
+		else if (t == 0)
+			snprintf(labels[t], sizeof labels[t], "the parent");
+		else if (n == 2)
+			snprintf(labels[t], sizeof labels[t], "the child");
 		else
-			snprintf(labels[c], sizeof labels[c], "the %s child", ordinal[c]);
-		roots[c + 1] = t.children[c];
-		names[c + 1] = labels[c];
+			snprintf(labels[t], sizeof labels[t], "the %s child",
+				 t - 1 < 4 ? ordinal[t - 1] : "next");
+		names[t] = labels[t];
 	}
-	snapshot_print(stdout, roots, names, (size_t)t.nchildren + 1);
+	snapshot_print(stdout, tree, names, (size_t)n);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

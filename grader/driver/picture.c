@@ -279,7 +279,7 @@ static void object_label(const char *name, char *out, size_t size)
 /* "the parent (suite)" or "wc". */
 static void proc_name(const struct pic_proc *pr, char *out, size_t size)
 {
-	if (pr->role[0])
+	if (pr->role[0] && strcmp(pr->role, pr->comm) != 0)
 		snprintf(out, size, "%s (%s)", pr->role, pr->comm);
 	else
 		snprintf(out, size, "%s", pr->comm);
@@ -306,6 +306,8 @@ static void proc_line(const struct pic_proc *pr, char *out, size_t size)
 		snprintf(out, size, "asleep in %s", pr->call);
 	else if (pr->state == 'R')
 		snprintf(out, size, "running");
+	else if (pr->state == 'S')
+		snprintf(out, size, "asleep");
 	else
 		snprintf(out, size, "state %c", pr->state);
 }
