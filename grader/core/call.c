@@ -93,6 +93,15 @@ static void reap_everything(pid_t group)
 	}
 }
 
+/* Whether fd, open after the call, was not open before it. */
+static bool opened_by_call(const struct call_report *rep, int fd)
+{
+	for (int j = 0; j < rep->nbefore; j++)
+		if (rep->before[j] == fd)
+			return false;
+	return true;
+}
+
 /*
  * When the call left a descriptor open, a child it never waited for (a
  * zombie, seen without reaping it) or a child still running (stray): the
@@ -105,16 +114,11 @@ static void picture_leftovers(const struct call_report *rep, pid_t me, pid_t str
 	siginfo_t zombie = { 0 };
 	bool any = false;
 
-	for (int i = 0; i < rep->nafter; i++) {
-		bool old = false;
-
-		for (int j = 0; j < rep->nbefore; j++)
-			old = old || rep->before[j] == rep->after[i];
-		if (!old) {
+	for (int i = 0; i < rep->nafter; i++)
+		if (opened_by_call(rep, rep->after[i])) {
 			snapshot_mark_left(me, rep->after[i]);
 			any = true;
 		}
-	}
 	if (stray > 0) {
 		snapshot_mark_left(stray, -1);
 		any = true;
@@ -199,13 +203,8 @@ bool call_in_child(call_fn fn, void *arg, struct call_report *rep,
 
 int call_new_fd(const struct call_report *rep)
 {
-	for (int i = 0; i < rep->nafter; i++) {
-		bool old = false;
-
-		for (int j = 0; j < rep->nbefore; j++)
-			old = old || rep->before[j] == rep->after[i];
-		if (!old)
+	for (int i = 0; i < rep->nafter; i++)
+		if (opened_by_call(rep, rep->after[i]))
 			return rep->after[i];
-	}
 	return -1;
 }

@@ -92,6 +92,8 @@ int copy_regular_at(int from_dir, const char *name, const char *to_path, int mod
 int write_file(const char *path, const void *data, size_t len, int mode);
 /* The whole file, NUL-terminated, or NULL; *len gets its size. */
 char *read_file(const char *path, size_t max, size_t *len);
+/* Splits line in place at its tabs into at most max fields (the last keeps the rest). */
+int split_tabs(char *line, char **fields, int max);
 
 /* stage.c: the submission's lab files, copied into the build folder. */
 bool stage_lab(const struct grading *g, const struct catalogue_lab *lab,
@@ -178,7 +180,7 @@ size_t archive_stem(const char *name);
 /* Unpacks an archive with bsdtar into the folder into; false with why. */
 bool unpack_archive(const char *archive, const char *into, char *why, size_t size);
 
-/* picture.c: a hung item's processes, drawn (NN-item.dot and .svg) and as a text tree. */
+/* picture.c: a failing item's processes, drawn (NN-item.dot and .svg) and as a text tree. */
 void picture_path(const struct grading *g, const struct catalogue_lab *lab,
 		  const struct result *r, const char *ext, char *out, size_t size);
 bool picture_write(const struct grading *g, const struct catalogue_lab *lab,

@@ -144,3 +144,18 @@ uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 		h = (h ^ *p) * 1099511628211ULL;
 	return h;
 }
+
+/* Splits at tabs into at most max fields; the last keeps the rest. */
+int split_tabs(char *line, char **fields, int max)
+{
+	int n = 0;
+
+	fields[n++] = line;
+	for (char *p = line; *p && n < max; p++) {
+		if (*p == '\t') {
+			*p = '\0';
+			fields[n++] = p + 1;
+		}
+	}
+	return n;
+}

@@ -71,19 +71,6 @@ struct picture {
 
 /* ---- reading the snapshot ---- */
 
-static int split(char *line, char **f, int max)
-{
-	int n = 0;
-
-	f[n++] = line;
-	for (char *p = line; *p && n < max; p++)
-		if (*p == '\t') {
-			*p = '\0';
-			f[n++] = p + 1;
-		}
-	return n;
-}
-
 static bool whole(const char *s, long *v)
 {
 	char *end;
@@ -133,7 +120,7 @@ static bool parse(const char *snapshot, struct picture *p)
 		return false;
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *f[8];
-		int n = split(line, f, 8);
+		int n = split_tabs(line, f, 8);
 		long a, b, c;
 
 		if (n == 7 && strcmp(f[0], "proc") == 0 && p->nprocs < MAX_PROCS &&

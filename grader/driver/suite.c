@@ -70,21 +70,6 @@ static int find_test(const struct catalogue_lab *lab, const char *name)
 	return -1;
 }
 
-/* Splits at tabs into at most max fields; the last keeps the rest. */
-static int split_tabs(char *line, char **fields, int max)
-{
-	int n = 0;
-
-	fields[n++] = line;
-	for (char *p = line; *p && n < max; p++) {
-		if (*p == '\t') {
-			*p = '\0';
-			fields[n++] = p + 1;
-		}
-	}
-	return n;
-}
-
 static void on_line(void *ctx, char *line, struct command *c)
 {
 	struct suite_run *run = ctx;
