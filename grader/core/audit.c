@@ -2,6 +2,7 @@
 #include "audit.h"
 #include "context.h"
 #include "procinfo.h"
+#include "snapshot.h"
 #include "sysutil.h"
 
 #include <dirent.h>
@@ -31,6 +32,8 @@ static const char *const sysv_files[3] = {
 static const char *const sysv_names[3] = {
 	"System V segment", "System V semaphore set", "System V message queue",
 };
+/* Their kinds in a picture (snapshot.h). */
+static const char *const sysv_kinds[3] = { "sysv-shm", "sysv-sem", "sysv-msg" };
 
 void audit_become_subreaper(void)
 {
@@ -127,6 +130,7 @@ static void append(char *report, size_t size, const char *fmt, ...)
 static int sweep_sysv(const struct audit_snapshot *before, char *report, size_t size)
 {
 	int leaks = 0;
+	char id[16];
 
 	for (int k = 0; k < 3; k++) {
 		int ids[AUDIT_MAX];
@@ -137,6 +141,8 @@ static int sweep_sysv(const struct audit_snapshot *before, char *report, size_t 
 				continue;
 			leaks++;
 			append(report, size, "%s %d", sysv_names[k], ids[i]);
+			snprintf(id, sizeof id, "%d", ids[i]);
+			snapshot_note_object(sysv_kinds[k], id, "left after the test ended");
 			if (k == SYSV_SHM)
 				shmctl(ids[i], IPC_RMID, NULL);
 			else if (k == SYSV_SEM)
@@ -167,6 +173,8 @@ static int sweep_dev_shm(const struct audit_snapshot *before, char *report, size
 		leaks++;
 		append(report, size, "/dev/shm/%s", names[i]);
 		snprintf(path, sizeof path, "/dev/shm/%s", names[i]);
+		snapshot_note_object(strncmp(names[i], "sem.", 4) == 0 ? "sem" : "shm", path,
+				     "left after the test ended");
 		unlink(path);
 	}
 	free(names);
@@ -238,18 +246,48 @@ static int kill_children(const pid_t *spare, size_t spare_count, char *report, s
 /*
  * A child on its way out has closed its descriptors (its parent saw the
  * end of a pipe, and exited) before it becomes a zombie: that is no leak.
- * The living get up to seconds to end before they are reported.
+ * The living get up to seconds to end before they are reported.  True
+ * when some are still there.
  */
-static void let_children_end(const pid_t *spare, size_t spare_count, double seconds)
+static bool let_children_end(const pid_t *spare, size_t spare_count, double seconds)
 {
 	for (double end = monotonic_seconds() + seconds; monotonic_seconds() < end;) {
 		struct child_sweep s = { NULL, 0, false, spare, spare_count, 0 };
 
 		proc_each(count_if_child, &s);
 		if (s.found == 0)
-			return;
+			return false;
 		sleep_seconds(0.005);
 	}
+	return true;
+}
+
+/* What picture_children gathers: the living children, up to a few. */
+struct living {
+	struct child_sweep sweep;
+	pid_t pids[8];
+	size_t count;
+};
+
+static bool gather_if_child(const struct proc_status *p, void *arg)
+{
+	struct living *l = arg;
+
+	if (l->count < sizeof l->pids / sizeof l->pids[0] && living_child(&l->sweep, p))
+		l->pids[l->count++] = p->pid;
+	return true;
+}
+
+/* The children left running, marked, for the item's picture (snapshot.h). */
+static void picture_children(const pid_t *spare, size_t spare_count)
+{
+	struct living l = { .sweep = { .spare = spare, .spare_count = spare_count } };
+
+	proc_each(gather_if_child, &l);
+	for (size_t i = 0; i < l.count; i++)
+		snapshot_mark_left(l.pids[i], -1);
+	if (l.count > 0)
+		snapshot_take(l.pids, NULL, l.count, 0);
 }
 
 /* Kills and reaps every process adopted during the test but spare. */
@@ -258,8 +296,8 @@ static int sweep_processes(const pid_t *spare, size_t spare_count, bool grace,
 {
 	int leaks;
 
-	if (grace)
-		let_children_end(spare, spare_count, LEFTOVER_GRACE * grader_ctx.scale);
+	if (grace && let_children_end(spare, spare_count, LEFTOVER_GRACE * grader_ctx.scale))
+		picture_children(spare, spare_count);
 	leaks = kill_children(spare, spare_count, report, size, true);
 
 	if (leaks > 3)
@@ -288,5 +326,10 @@ int audit_sweep_processes(pid_t spare, char *report, size_t size)
 
 int audit_sweep_objects(const struct audit_snapshot *before, char *report, size_t size)
 {
-	return sweep_sysv(before, report, size) + sweep_dev_shm(before, report, size);
+	int leaks = sweep_sysv(before, report, size) + sweep_dev_shm(before, report, size);
+
+	/* What was left, for the item's picture (the processes are gone by now). */
+	if (leaks > 0)
+		snapshot_take(NULL, NULL, 0, 0);
+	return leaks;
 }

@@ -33,6 +33,8 @@ void audit_release(struct audit_snapshot *snap);
  * kills or removes what it finds and describes it in report, one line
  * ("process 4242 (child) still running; System V segment 32770"); the
  * first step starts report afresh.  Each returns the number of leaks.
+ * What they find is also kept for the item's picture (snapshot.h), if
+ * the item has none yet.
  * A child still alive first gets LEFTOVER_GRACE seconds (scaled) to end:
  * one on its way out has closed its pipes before it becomes a zombie.
  */

@@ -139,6 +139,9 @@ static const struct {
 #ifdef SYS_rt_sigsuspend
 	{ SYS_rt_sigsuspend, "sigsuspend" },
 #endif
+#ifdef SYS_rt_sigtimedwait
+	{ SYS_rt_sigtimedwait, "sigwaitinfo" },
+#endif
 #ifdef SYS_futex
 	{ SYS_futex, "futex (a semaphore or lock)" },
 #endif

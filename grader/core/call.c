@@ -69,6 +69,16 @@ static pid_t some_child(void)
 	return found;
 }
 
+/* A child of ours that has ended, not reaped; 0 when none has; -1 without children. */
+static pid_t ended_child(void)
+{
+	siginfo_t info = { 0 };
+
+	if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0)
+		return -1;
+	return info.si_pid;
+}
+
 /* Kills every child and grandchild left and reaps them (the test is a subreaper). */
 static void reap_everything(pid_t group)
 {
@@ -111,20 +121,15 @@ static bool opened_by_call(const struct call_report *rep, int fd)
 static void picture_leftovers(const struct call_report *rep, pid_t me, pid_t stray)
 {
 	const char *const name[] = { "the parent, back from the call" };
-	siginfo_t zombie = { 0 };
-	bool any = false;
+	pid_t zombie;
+	bool any = snapshot_mark_new_fds(me, rep->before, rep->nbefore, rep->after,
+					 rep->nafter) > 0;
 
-	for (int i = 0; i < rep->nafter; i++)
-		if (opened_by_call(rep, rep->after[i])) {
-			snapshot_mark_left(me, rep->after[i]);
-			any = true;
-		}
 	if (stray > 0) {
 		snapshot_mark_left(stray, -1);
 		any = true;
-	} else if (waitid(P_ALL, 0, &zombie, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-		   zombie.si_pid > 0) {
-		snapshot_mark_left(zombie.si_pid, -1);
+	} else if ((zombie = ended_child()) > 0) {
+		snapshot_mark_left(zombie, -1);
 		any = true;
 	}
 	if (any)
@@ -135,7 +140,7 @@ static void picture_leftovers(const struct call_report *rep, pid_t me, pid_t str
 static _Noreturn void be_the_caller(call_fn fn, void *arg, struct call_report *rep,
 				    const struct call_io *io)
 {
-	pid_t me = getpid(), w;
+	pid_t me = getpid(), ended, stray;
 	long ret;
 	int err;
 
@@ -157,22 +162,25 @@ static _Noreturn void be_the_caller(call_fn fn, void *arg, struct call_report *r
 	rep->ret = ret;
 	rep->err = err;
 	rep->nafter = fds_list(0, rep->after, 64);
-	picture_leftovers(rep, me, 0);
-	w = waitpid(-1, NULL, WNOHANG);
 	/*
 	 * A child on its way out (its last write done, as the left side of a
 	 * pipe is when the right side ends) gets a moment to end: not waiting
-	 * for it is the mistake, and the hint should say so.
+	 * for it is the mistake, and the hint should say so.  It is seen
+	 * ended but not reaped, so that the picture can show it.
 	 */
+	ended = ended_child();
 	for (const double until = monotonic_seconds() + LEFTOVER_GRACE * grader_ctx.scale;
-	     w == 0 && monotonic_seconds() < until; w = waitpid(-1, NULL, WNOHANG))
+	     ended == 0 && monotonic_seconds() < until; ended = ended_child())
 		sleep_seconds(0.005);
-	if (w > 0) {
-		rep->leftover = w;
+	stray = ended == 0 ? some_child() : 0;
+	picture_leftovers(rep, me, stray);
+	if (ended > 0) {
+		while (waitpid(ended, NULL, 0) < 0 && errno == EINTR)
+			;
+		rep->leftover = ended;
 		rep->leftover_zombie = true;
-	} else if (w == 0) {
-		rep->leftover = some_child();
-		picture_leftovers(rep, me, rep->leftover);
+	} else if (stray > 0) {
+		rep->leftover = stray;
 	}
 	rep->returned = true;
 	_exit(0);

@@ -404,7 +404,7 @@ void child_outcome(void (*fn)(void *), void *arg, double seconds,
 	memset(o, 0, sizeof *o);
 	if (!child_wait_until(pid, seconds, &o->status)) {
 		o->timed_out = true;
-		child_stop(&pid);
+		child_stop_hung(&pid, "the child");
 	}
 	o->said_anything = child_said(path, o->text, sizeof o->text,
 				      o->said, sizeof o->said) > 0;

@@ -49,6 +49,7 @@
 #include "probe.h"
 #include "procinfo.h"
 #include "run.h"
+#include "snapshot.h"
 #include "sysutil.h"
 #include "tidy.h"
 #include "turns.h"

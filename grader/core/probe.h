@@ -49,4 +49,12 @@ int probe_index(const struct probe_view *v, int fd);
 /* The first descriptor above 2 the probe had, or -1; its index in *at. */
 int probe_extra(const struct probe_view *v, int *at);
 
+/*
+ * Every probe of the log as the item's picture (snapshot.h): each command
+ * with the descriptors it started with, those above 2 marked left open.
+ * It replaces an earlier snapshot of the item: call it just before the
+ * check that fails.
+ */
+void probe_picture(void);
+
 #endif

@@ -9,6 +9,7 @@
 #include "completion.h"
 #include "context.h"
 #include "grader.h"
+#include "snapshot.h"
 #include "transcript.h"
 
 #include <errno.h>
@@ -431,6 +432,8 @@ int run_finish(struct running *r, struct run_result *res)
 	if (reaped) {
 		/* Anything still in its group is a process it left behind. */
 		res->left_processes = kill(-r->pid, 0) == 0;
+		if (res->left_processes)
+			snapshot_group_left(r->pid);
 	} else {
 		res->seconds = monotonic_seconds() - r->start;
 	}

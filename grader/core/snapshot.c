@@ -30,10 +30,91 @@ struct mark {
 static struct mark marks[MAX_MARKS];
 static int mark_count;
 
+/* The objects the next snapshot names as left behind ("obj" lines). */
+enum { MAX_OBJECTS = 8 };
+static char objects[MAX_OBJECTS][420];
+static int object_count;
+
 void snapshot_mark_left(pid_t pid, int fd)
 {
 	if (mark_count < MAX_MARKS)
 		marks[mark_count++] = (struct mark){ pid, fd };
+}
+
+int snapshot_mark_new_fds(pid_t pid, const int *before, int nbefore, const int *after,
+			  int nafter)
+{
+	int marked = 0;
+
+	for (int i = 0; i < nafter; i++) {
+		bool old = false;
+
+		for (int j = 0; j < nbefore && !old; j++)
+			old = before[j] == after[i];
+		if (!old) {
+			snapshot_mark_left(pid, after[i]);
+			marked++;
+		}
+	}
+	return marked;
+}
+
+/* A field of a line: tabs and line ends would split it. */
+static void copy_field(char *out, size_t size, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < size; s++)
+		out[n++] = *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s;
+	out[n] = '\0';
+}
+
+/* What a path left behind is, from its name and type: "shm", "fifo"... */
+static const char *kind_of(const char *path)
+{
+	struct stat st;
+
+	if (strncmp(path, "/dev/shm/", 9) == 0)
+		return strncmp(path + 9, "sem.", 4) == 0 ? "sem" : "shm";
+	if (lstat(path, &st) < 0)
+		return "file";
+	return S_ISFIFO(st.st_mode) ? "fifo" : S_ISSOCK(st.st_mode) ? "socket" : "file";
+}
+
+void snapshot_note_object(const char *kind, const char *name, const char *why)
+{
+	char k[16], n[200], w[120], size_mode[64] = "";
+	struct stat st;
+
+	if (object_count == MAX_OBJECTS)
+		return;
+	if (kind == NULL)
+		kind = kind_of(name);
+	if (name[0] == '/' && lstat(name, &st) == 0 && S_ISREG(st.st_mode))
+		snprintf(size_mode, sizeof size_mode, "%lld bytes, mode %04o; ",
+			 (long long)st.st_size, (unsigned)(st.st_mode & 07777));
+	else if (name[0] == '/' && lstat(name, &st) == 0)
+		snprintf(size_mode, sizeof size_mode, "mode %04o; ",
+			 (unsigned)(st.st_mode & 07777));
+	copy_field(k, sizeof k, kind);
+	copy_field(n, sizeof n, name);
+	copy_field(w, sizeof w, why);
+	snprintf(objects[object_count++], sizeof objects[0], "obj\t%s\t%s\t%s%s\n", k, n,
+		 size_mode, w);
+}
+
+void snapshot_take_self(void)
+{
+	const pid_t me = getpid();
+	const char *const role[] = { "the test" };
+
+	snapshot_take(&me, role, 1, 0);
+}
+
+void snapshot_object_left(const char *kind, const char *name, const char *why)
+{
+	snapshot_note_object(kind, name, why);
+	snapshot_take_self();
 }
 
 /* Calls found(start, perms, object) for each line of pid's maps (0: this process). */
@@ -106,12 +187,12 @@ static void snapshot_path(char *path, size_t size)
 	snprintf(path, size, "%s/snapshot", grader_ctx.tmpdir);
 }
 
-/* A field of a line: tabs and line ends would split it. */
 static void put_field(FILE *f, const char *s)
 {
-	fputc('\t', f);
-	for (; *s; s++)
-		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+	char field[400];
+
+	copy_field(field, sizeof field, s);
+	fprintf(f, "\t%s", field);
 }
 
 /* Whether the descriptor is worth drawing: everything but /dev/null. */
@@ -204,6 +285,16 @@ static void put_process(FILE *f, const struct proc_status *p)
 	put_mappings(f, p->pid);
 }
 
+/* The pending marks and objects left, on out; then none are pending. */
+static void print_pending(FILE *out)
+{
+	for (int m = 0; m < mark_count; m++)
+		fprintf(out, "left\t%d\t%d\n", (int)marks[m].pid, marks[m].fd);
+	for (int o = 0; o < object_count; o++)
+		fputs(objects[o], out);
+	mark_count = object_count = 0;
+}
+
 /* The chosen processes (in_set), with their names and the marks, on out. */
 static void print_chosen(FILE *out, const struct proc_list *l, const bool *in_set,
 			 const pid_t *roots, const char *const *names, size_t count)
@@ -221,42 +312,69 @@ static void print_chosen(FILE *out, const struct proc_list *l, const bool *in_se
 			put_process(out, &l->procs[i]);
 			shown++;
 		}
-	for (int m = 0; m < mark_count; m++)
-		fprintf(out, "left\t%d\t%d\n", (int)marks[m].pid, marks[m].fd);
-	mark_count = 0;
+	print_pending(out);
 }
 
 /*
- * Writes the chosen processes into the item's snapshot, unless the item
- * has one already: the first hang is the one the hint names.
+ * Writes text, whole lines up to the limit, as the item's snapshot,
+ * unless the item has one already: the first hang is the one the hint
+ * names.
  */
-static void write_snapshot(const struct proc_list *l, const bool *in_set,
-			   const pid_t *roots, const char *const *names, size_t count)
+static void write_snapshot(const char *text, size_t len)
 {
 	char path[sizeof grader_ctx.tmpdir + 16];
+	int fd;
+
+	snapshot_path(path, sizeof path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (len > SNAPSHOT_MAX_BYTES) {
+		len = SNAPSHOT_MAX_BYTES;
+		while (len > 0 && text[len - 1] != '\n')
+			len--;
+	}
+	if (write(fd, text, len) < 0)
+		(void)0;	/* a picture lost; the verdict stands */
+	close(fd);
+}
+
+/* The chosen processes, written as the item's snapshot. */
+static void write_chosen(const struct proc_list *l, const bool *in_set,
+			 const pid_t *roots, const char *const *names, size_t count)
+{
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len);
-	int fd;
 
 	if (mem == NULL)
 		return;
 	print_chosen(mem, l, in_set, roots, names, count);
-	if (fclose(mem) != 0)
-		return;
+	if (fclose(mem) == 0)
+		write_snapshot(text, len);
+	free(text);
+}
+
+void snapshot_forget(void)
+{
+	char path[sizeof grader_ctx.tmpdir + 16];
+
 	snapshot_path(path, sizeof path);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		/* Whole lines only, up to the limit. */
-		if (len > SNAPSHOT_MAX_BYTES) {
-			len = SNAPSHOT_MAX_BYTES;
-			while (len > 0 && text[len - 1] != '\n')
-				len--;
-		}
-		if (write(fd, text, len) < 0)
-			(void)0;	/* a picture lost; the verdict stands */
-		close(fd);
-	}
+	unlink(path);
+}
+
+void snapshot_take_lines(const char *lines)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (mem == NULL)
+		return;
+	fputs(lines, mem);
+	print_pending(mem);
+	if (fclose(mem) == 0)
+		write_snapshot(text, len);
 	free(text);
 }
 
@@ -301,7 +419,22 @@ void snapshot_take(const pid_t *roots, const char *const *names, size_t count, p
 	bool *in_set;
 
 	if (choose(&l, &in_set, roots, count, pgrp))
-		write_snapshot(&l, in_set, roots, names, count);
+		write_chosen(&l, in_set, roots, names, count);
+	free(l.procs);
+	free(in_set);
+}
+
+void snapshot_group_left(pid_t pgrp)
+{
+	struct proc_list l;
+	bool *in_set;
+
+	if (choose(&l, &in_set, NULL, 0, pgrp)) {
+		for (int i = 0; i < l.count; i++)
+			if (in_set[i])
+				snapshot_mark_left(l.procs[i].pid, -1);
+		write_chosen(&l, in_set, NULL, NULL, 0);
+	}
 	free(l.procs);
 	free(in_set);
 }

@@ -315,9 +315,16 @@ static const char *wakeups_hint(struct waiter *w, pid_t *child, char *hint, size
 				"again until told (a loop, not an if; read again after EINTR)",
 				wait, name, tell), hint;
 	o->tell(&w->t, 0, pid);
-	if (woken(w, 0, 1, 2.0) == 0)
+	if (woken(w, 0, 1, 2.0) == 0) {
+		char role[32];
+
+		/* The test told, the sleeper waits: both, for the picture. */
+		snprintf(role, sizeof role, "the %s", o->side[1]);
+		snapshot_take((const pid_t[]){ getpid(), pid },
+			      (const char *const[]){ "the test, which told", role }, 2, 0);
 		return snprintf(hint, size, "%s (%s) still asleep 2 s after %s(%d): the %s "
 				"was never told", wait, name, tell, (int)pid, o->side[1]), hint;
+	}
 	if (woken(w, pid, 2, 0.2) != 1)
 		return snprintf(hint, size, "a second %s (%s) returned after a single %s: "
 				"reset the flag once a wake-up is used", wait, name, tell), hint;

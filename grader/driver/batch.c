@@ -99,8 +99,7 @@ static void signature(const char *path, char *out, size_t size)
 
 /* ---- one submission ---- */
 
-/* The report files' name: a submission named like a class file gets a suffix. */
-static void report_name(const char *name, char *out, size_t size)
+void report_name(const char *name, char *out, size_t size)
 {
 	bool taken = strcmp(name, "summary") == 0 || strcmp(name, "items") == 0;
 
@@ -117,7 +116,7 @@ static void grade_one(const struct grading *base, const char *dir, const char *e
 		      const char *out, struct summary_row *row)
 {
 	char path[4500], src[4500], own[4400], build[4500], run[4500], unpacked[4500];
-	char why[300], file[300];
+	char why[300], file[300], pictures[4800];
 	struct lab_report *reports = calloc(count + 1, sizeof *reports);
 	struct grading g = *base;
 	double started = monotonic_seconds();
@@ -156,13 +155,18 @@ static void grade_one(const struct grading *base, const char *dir, const char *e
 		snprintf(path, sizeof path, "%s", unpacked);
 	}
 	find_lab_root(path, src, sizeof src);
+	report_name(row->name, file, sizeof file);
+	/* Its failing items' pictures stay: OUT/pictures/FILE/NN-item.svg. */
+	snprintf(pictures, sizeof pictures, "%s/pictures/%s", out, file);
+	remove_tree(pictures);
 	g.src = src;
 	g.build = build;
 	g.run_dir = run;
 	g.fresh = true;
+	g.pictures = pictures;
 	g.seed = submission_seed(base->seed, entry);
 	grade_labs(&g, chosen, count, reports);
-	report_name(row->name, file, sizeof file);
+	rmdir(pictures);	/* when it has none */
 	txt = batch_open_out(out, file, "txt");
 	js = batch_open_out(out, file, "json");
 	report_render(txt, FORMAT_TEXT, &g, reports, count, monotonic_seconds() - started, false);
@@ -431,7 +435,7 @@ int grade_batch(const struct grading *base, const char *dir, const struct batch_
 		const struct catalogue_lab **chosen, size_t count)
 {
 	size_t n, found = 0;
-	char **names = list_submissions(dir, &n);
+	char **names = list_submissions(dir, &n), pictures[4400];
 	int rc = 0;
 	struct summary_row *rows = calloc(n ? n : 1, sizeof *rows);
 	struct pending *todo = calloc(n ? n : 1, sizeof *todo);
@@ -450,6 +454,12 @@ int grade_batch(const struct grading *base, const char *dir, const struct batch_
 		fprintf(stderr, "ipcgrade: the output folder %s is inside the submissions "
 			"folder %s: choose one outside it\n", opts->out, dir);
 		rc = 2;
+	}
+	/* The submissions' pictures, a folder each (grade_one). */
+	snprintf(pictures, sizeof pictures, "%s/pictures", opts->out);
+	if (rc == 0 && !opts->plan_argv && mkdir(pictures, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "ipcgrade: cannot create %s: %s\n", pictures, strerror(errno));
+		exit(2);
 	}
 	if (opts->plan_argv && rc == 0)
 		print_plan(opts, names, n);

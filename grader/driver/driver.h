@@ -57,6 +57,7 @@ struct grading {
 	int jobs;                 /* items at once (GRADER_JOBS), or 0: the suite's choice */
 	bool verbose;             /* the card shows failing items' programs and output */
 	int lab_jobs;             /* labs at once (GRADER_LAB_JOBS), or 0: one per CPU */
+	const char *pictures;     /* folder for failing items' pictures, or NULL: BUILD/pictures */
 };
 
 struct lab_report {
@@ -219,6 +220,8 @@ struct summary_row {
 	char items[ROW_MAX_ITEMS + 1]; /* per item of the chosen labs: 'p' passed, '-' not */
 };
 FILE *batch_open_out(const char *dir, const char *name, const char *ext);
+/* The name of a submission's report files: one named like a class file gets a suffix. */
+void report_name(const char *name, char *out, size_t size);
 void row_from_reports(struct summary_row *row, const struct lab_report *reports, size_t count);
 void row_not_graded(struct summary_row *row, const struct catalogue_lab **chosen,
 		    size_t count, const char *note);

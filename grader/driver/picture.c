@@ -13,7 +13,9 @@
  * state alone: a process asleep reading a pipe or FIFO waits for whoever
  * holds its write end (those edges are red, "could write, never does or
  * never closes"); the edge it waits on is blue.  What the code under test
- * left behind when it returned (snapshot.h's "left") is red too.
+ * left behind (snapshot.h's "left" and "obj": a descriptor, a child, a
+ * name in /dev/shm, a FIFO) is red too.  A process in state E is a probed
+ * command, drawn with the descriptors it started with (probe.h).
  *
  * The snapshot passed through the test process, where the code under
  * test runs: it is parsed strictly, and every label is escaped.
@@ -30,7 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { MAX_PROCS = 24, MAX_FDS = 256, MAX_MAPS = 64, MAX_OBJECTS = 128,
+enum { MAX_PROCS = 24, MAX_FDS = 256, MAX_MAPS = 64, MAX_OBJECTS = 128, MAX_LEFTS = 8,
        SNAPSHOT_TEXT_MAX = 64 * 1024 };
 
 struct pic_proc {
@@ -61,12 +63,20 @@ struct pic_map {
 	bool waited_on;           /* its process sleeps on a lock or semaphore in it */
 };
 
+/* An object the test left behind: a name in /dev/shm, a FIFO, a System V id. */
+struct pic_left {
+	int object;
+	char kind[16];            /* shm, sem, fifo, socket, file, sysv-shm... */
+	char note[160];           /* its size and mode, and why it is a leak */
+};
+
 struct picture {
 	struct pic_proc procs[MAX_PROCS];
 	struct pic_fd fds[MAX_FDS];
 	struct pic_map maps[MAX_MAPS];
+	struct pic_left lefts[MAX_LEFTS];
 	char objects[MAX_OBJECTS][160];
-	int nprocs, nfds, nmaps, nobjects;
+	int nprocs, nfds, nmaps, nobjects, nlefts;
 };
 
 /* ---- reading the snapshot ---- */
@@ -109,7 +119,30 @@ static void mark_left(struct picture *p, int pid, int fd)
 			p->fds[i].culprit = 'l';
 }
 
-/* Parses the snapshot; false when it holds no process. */
+/* The object a left-behind name is: a name in /dev/shm is the memory its mappings show. */
+static void add_left(struct picture *p, const char *kind, const char *name, const char *note)
+{
+	struct pic_left *l = &p->lefts[p->nlefts];
+	char key[170];
+
+	snprintf(key, sizeof key, "%s%s", strcmp(kind, "shm") == 0 || strcmp(kind, "sem") == 0
+		 ? "map:" : "", name);
+	l->object = object_of(p, key);
+	snprintf(l->kind, sizeof l->kind, "%s", kind);
+	snprintf(l->note, sizeof l->note, "%s", note);
+	p->nlefts += l->object >= 0;
+}
+
+/* The left-behind entry of object o, or NULL. */
+static const struct pic_left *left_of(const struct picture *p, int o)
+{
+	for (int i = 0; i < p->nlefts; i++)
+		if (p->lefts[i].object == o)
+			return &p->lefts[i];
+	return NULL;
+}
+
+/* Parses the snapshot; false when it holds neither a process nor an object left. */
 static bool parse(const char *snapshot, struct picture *p)
 {
 	char *copy = strdup(snapshot), *save = NULL, role_of[32] = "";
@@ -152,6 +185,9 @@ static bool parse(const char *snapshot, struct picture *p)
 		} else if (n == 3 && strcmp(f[0], "left") == 0 && whole(f[1], &a) &&
 			   whole(f[2], &b)) {
 			mark_left(p, (int)a, (int)b);
+		} else if (n == 4 && strcmp(f[0], "obj") == 0 && p->nlefts < MAX_LEFTS &&
+			   strlen(f[1]) < sizeof p->lefts[0].kind && f[2][0]) {
+			add_left(p, f[1], f[2], f[3]);
 		} else if (n == 3 && strcmp(f[0], "map") == 0 && p->nmaps < MAX_MAPS &&
 			   whole(f[1], &a) && proc_of(p, (int)a)) {
 			struct pic_map *m = &p->maps[p->nmaps];
@@ -164,7 +200,7 @@ static bool parse(const char *snapshot, struct picture *p)
 		}
 	}
 	free(copy);
-	return p->nprocs > 0;
+	return p->nprocs > 0 || p->nlefts > 0;
 }
 
 /* ---- who waits for whom ---- */
@@ -263,6 +299,33 @@ static void object_label(const char *name, char *out, size_t size)
 		snprintf(out, size, "%s", name);
 }
 
+/* What kind of object was left: "POSIX shared memory". */
+static const char *left_kind_words(const char *kind)
+{
+	static const char *const words[][2] = {
+		{ "shm", "POSIX shared memory" }, { "sem", "POSIX named semaphore" },
+		{ "fifo", "FIFO" }, { "socket", "socket file" }, { "file", "file" },
+		{ "sysv-shm", "System V segment, id" }, { "sysv-sem", "System V semaphore set, id" },
+		{ "sysv-msg", "System V message queue, id" },
+	};
+
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(kind, words[i][0]) == 0)
+			return words[i][1];
+	return "object";
+}
+
+/* "POSIX shared memory /dev/shm/x", "System V segment, id 32770". */
+static void left_label(const struct picture *p, const struct pic_left *l, char *out,
+		       size_t size)
+{
+	const char *name = p->objects[l->object];
+
+	if (strncmp(name, "map:", 4) == 0)
+		name += 4;
+	snprintf(out, size, "%s %s", left_kind_words(l->kind), name);
+}
+
 /* "the parent (suite)" or "wc". */
 static void proc_name(const struct pic_proc *pr, char *out, size_t size)
 {
@@ -285,6 +348,8 @@ static void proc_line(const struct pic_proc *pr, char *out, size_t size)
 {
 	if (pr->state == 'T' || pr->state == 't')
 		snprintf(out, size, "stopped");
+	else if (pr->state == 'E')
+		snprintf(out, size, "as the command started");
 	else if (pr->state == 'Z')
 		snprintf(out, size, "ended, never waited for");
 	else if (pr->call[0] && pr->fd >= 0)
@@ -341,6 +406,8 @@ static void write_dot(FILE *f, const struct picture *p, const char *title, bool 
 	if (marked)
 		fprintf(f, "\\nred: the end a sleeping process waits for someone to use or "
 			"close, or a descriptor left open; blue: what a process sleeps on");
+	if (p->nlefts > 0)
+		fprintf(f, "\\nred: what the test left behind");
 	fprintf(f, "\"; labelloc=t; rankdir=LR; fontname=\"Helvetica\";\n"
 		"  node [fontname=\"Helvetica\", fontsize=10];\n"
 		"  edge [fontname=\"Helvetica\", fontsize=9];\n");
@@ -367,8 +434,20 @@ static void write_dot(FILE *f, const struct picture *p, const char *title, bool 
 				node_of(p, pr->ppid, stable), node_of(p, pr->pid, stable));
 	}
 	for (int o = 0; o < p->nobjects; o++) {
+		const struct pic_left *l = left_of(p, o);
 		char label[200];
 
+		if (l != NULL) {
+			left_label(p, l, label, sizeof label);
+			fprintf(f, "  o%d [id=\"left-%d\", shape=%s, style=filled, "
+				"fillcolor=\"#f9d0cc\", color=\"#d62728\", penwidth=2.5, label=\"",
+				o, (int)(l - p->lefts) + 1, object_shape(p->objects[o]));
+			dot_text(f, label);
+			fprintf(f, "\\nleft behind: ");
+			dot_text(f, l->note);
+			fprintf(f, "\"];\n");
+			continue;
+		}
 		object_text(p, o, stable, label, sizeof label);
 		fprintf(f, "  o%d [shape=%s, label=\"", o, object_shape(p->objects[o]));
 		dot_text(f, label);
@@ -427,8 +506,8 @@ static void tree_of(const struct picture *p, int at, int depth, char *out, size_
 	proc_line(pr, how, sizeof how);
 	proc_name(pr, name, sizeof name);
 	append(out, size, "%*s%s, pid %d: %s%s\n", depth * 4, "", name, pr->pid, how,
-	       !pr->left ? "" : pr->state == 'Z' ? "   <-- the call returned without waiting for it"
-	       : "   <-- still running after the call returned");
+	       !pr->left ? "" : pr->state == 'Z' ? "   <-- left behind, never waited for"
+	       : "   <-- left behind, still running");
 	for (int i = 0; i < p->nfds; i++) {
 		const struct pic_fd *d = &p->fds[i];
 
@@ -437,7 +516,9 @@ static void tree_of(const struct picture *p, int at, int depth, char *out, size_
 		object_label(d->target, label, sizeof label);
 		append(out, size, "%*s  fd %d -> %s, %s%s\n", depth * 4, "", d->fd, label,
 		       end_name(d),
-		       d->culprit == 'l' ? "   <-- still open here after the call returned"
+		       d->culprit == 'l' && pr->state == 'E'
+		       ? "   <-- still open here: it reached the command through exec"
+		       : d->culprit == 'l' ? "   <-- still open here after the call returned"
 		       : d->culprit == 'w' ? "   <-- still open here: the reader waits for it"
 		       : d->culprit == 'r' ? "   <-- the writer waits for this end to read"
 		       : d->waited_on ? "   <-- waits on this" : "");
@@ -475,6 +556,12 @@ bool picture_tree(const char *snapshot, char *out, size_t size)
 	for (int i = 0; i < p->nprocs; i++)
 		if (!proc_of(p, p->procs[i].ppid))
 			tree_of(p, i, 0, out, size);
+	for (int i = 0; i < p->nlefts; i++) {
+		char label[200];
+
+		left_label(p, &p->lefts[i], label, sizeof label);
+		append(out, size, "%s: %s   <-- left behind\n", label, p->lefts[i].note);
+	}
 	ascii_only(out);
 	free(p);
 	return true;
@@ -482,10 +569,22 @@ bool picture_tree(const char *snapshot, char *out, size_t size)
 
 /* ---- the files ---- */
 
+/* The pictures' folder: batch mode keeps them beside each submission's report. */
+static void pictures_dir(const struct grading *g, char *out, size_t size)
+{
+	if (g->pictures)
+		snprintf(out, size, "%s", g->pictures);
+	else
+		snprintf(out, size, "%s/pictures", g->build);
+}
+
 void picture_path(const struct grading *g, const struct catalogue_lab *lab,
 		  const struct result *r, const char *ext, char *out, size_t size)
 {
-	snprintf(out, size, "%s/pictures/%.2s-%s.%s", g->build, lab->name, r->name, ext);
+	char dir[4400];
+
+	pictures_dir(g, dir, sizeof dir);
+	snprintf(out, size, "%s/%.2s-%s.%s", dir, lab->name, r->name, ext);
 }
 
 /* A folder of our own for the pictures: never one a link leads to. */
@@ -494,7 +593,7 @@ static bool pictures_folder(const struct grading *g)
 	char dir[4400];
 	struct stat st;
 
-	snprintf(dir, sizeof dir, "%s/pictures", g->build);
+	pictures_dir(g, dir, sizeof dir);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return false;
 	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode);

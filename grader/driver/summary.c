@@ -213,14 +213,54 @@ static int fewest_passed_first(const void *a, const void *b)
 }
 
 /*
+ * The picture of one failing submission's processes for item t (the first
+ * in the rows' order that has one), inline: the page names no student, so
+ * neither does a link.  The SVG is graphviz's, from an escaped graph.  The
+ * section's heading comes before the first (*shown 0).
+ */
+static bool embed_picture(FILE *f, const char *out, const struct item_tally *t,
+			  const struct summary_row *rows, size_t n, size_t shown)
+{
+	for (size_t s = 0; s < n; s++) {
+		char file[300], path[4800], *svg, *start;
+		size_t len;
+
+		if (!rows[s].graded || strlen(rows[s].items) <= t->order ||
+		    rows[s].items[t->order] == 'p')
+			continue;
+		report_name(rows[s].name, file, sizeof file);
+		snprintf(path, sizeof path, "%s/pictures/%s/%.2s-%s.svg", out, file, t->lab,
+			 t->item);
+		svg = read_file(path, 512 * 1024, &len);
+		start = svg && memchr(svg, '\0', len) == NULL ? strstr(svg, "<svg") : NULL;
+		if (start != NULL && shown == 0)
+			fprintf(f, "<h2>What went wrong, drawn</h2>\n<p>For the hardest items "
+				"that hung or left something behind: one failing submission's "
+				"processes, descriptors and objects at that moment. Red: the "
+				"culprit (a pipe end held open, a descriptor or object left "
+				"behind); blue: what a process sleeps on. Each submission's own "
+				"pictures are in pictures/.</p>\n");
+		if (start != NULL)
+			fprintf(f, "<h3>%.2s %s</h3>\n<div class=\"picture\">%s</div>\n", t->lab,
+				t->item, start);
+		free(svg);
+		if (start != NULL)
+			return true;
+	}
+	return false;
+}
+
+/*
  * class.html: the class on one page, for the instructor: how the scores
  * spread (tenths of the maximum) and each item's pass rate, the hardest
- * first, as SVG bars.  It names items, never students.
+ * first, as SVG bars; then, for the hardest items that hung or leaked,
+ * the picture of one failing submission's processes.  It names items,
+ * never students.
  */
 static void write_class_page(const char *out, const struct item_tally *t, size_t items,
 			     size_t graded, const struct summary_row *rows, size_t n)
 {
-	enum { BAR = 18, LABEL = 330, WIDTH = 360 };
+	enum { BAR = 18, LABEL = 330, WIDTH = 360, MAX_EMBEDDED = 12 };
 	FILE *f = batch_open_out(out, "class", "html");
 	size_t tenths[11] = { 0 }, tallest = 1;
 
@@ -258,7 +298,11 @@ static void write_class_page(const char *out, const struct item_tally *t, size_t
 			i * BAR + 2, rate * WIDTH, BAR - 4, rate < 0.5 ? "#c0504d" : "#4a7ab5",
 			LABEL + rate * WIDTH + 4, i * BAR + 13, rate * 100, t[i].passed);
 	}
-	fprintf(f, "</svg>\n</body>\n</html>\n");
+	fprintf(f, "</svg>\n");
+	for (size_t i = 0, shown = 0; i < items && shown < MAX_EMBEDDED; i++)
+		if (t[i].passed < graded && embed_picture(f, out, &t[i], rows, n, shown))
+			shown++;
+	fprintf(f, "</body>\n</html>\n");
 	fclose(f);
 }
 

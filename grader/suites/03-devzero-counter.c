@@ -511,6 +511,8 @@ static void check_shared_counter(const char *fn, long *(*map)(void))
 	ck_assert_msg(strncmp(region.path, "/dev/zero", 9) == 0,
 		      "%s(): the mapping is \"%s\", expected shared zero pages "
 		      "(\"/dev/zero (deleted)\" on Linux)", fn, region.path);
+	if (snapshot_mark_new_fds(getpid(), before, nbefore, after, nafter) > 0)
+		snapshot_take_self();
 	ck_assert_msg(nafter == nbefore,
 		      "%s() left %d more descriptor(s) open: close /dev/zero once it "
 		      "is mapped", fn, nafter - nbefore);
@@ -898,8 +900,10 @@ START_TEST(pipes_dead_peer_is_eof)
 	for (double end = monotonic_seconds() + MISUSE_DEADLINE * grader_scale();
 	     (still = process_running(orphan)) && monotonic_seconds() < end;)
 		sleep_seconds(0.005);
-	if (still)
+	if (still) {
+		snapshot_take(&orphan, (const char *const[]){ "the child" }, 1, 0);
 		kill(orphan, SIGKILL);
+	}
 	munmap(page, sizeof *page);
 	ck_assert_msg(!still,
 		      "WAIT_PARENT (pipes) still waiting %.1f s after the parent exited: "

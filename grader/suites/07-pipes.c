@@ -292,6 +292,24 @@ static void reap_survives_signal(void)
 		      "exited %d", rc, grader_errno_name(saved), (unsigned)status, code);
 }
 
+/*
+ * How many of fds are still open; when some are, the test's descriptors
+ * with those marked, for the item's picture.
+ */
+static int picture_left_open(const int *fds, int count)
+{
+	int open = 0;
+
+	for (int i = 0; i < count; i++)
+		if (fcntl(fds[i], F_GETFD) >= 0) {
+			snapshot_mark_left(getpid(), fds[i]);
+			open++;
+		}
+	if (open > 0)
+		snapshot_take_self();
+	return open;
+}
+
 START_TEST(child_fds_arrange)
 {
 	int saved_in = dup(0), saved_out = dup(1), fds[2], rc, flags, other, saved_errno,
@@ -306,7 +324,7 @@ START_TEST(child_fds_arrange)
 	moved = same_file(STDOUT_FILENO, fds[1]);
 	/* Both ends go now: the write end lives on as 1. */
 	close_pipe_except(fds, STDOUT_FILENO);
-	ends_open = (fcntl(fds[0], F_GETFD) >= 0) + (fcntl(fds[1], F_GETFD) >= 0);
+	ends_open = picture_left_open(fds, 2);
 	dup2(saved_out, STDOUT_FILENO);
 	close(fds[0]);
 	close(fds[1]);
@@ -330,7 +348,7 @@ START_TEST(child_fds_arrange)
 	flags = fcntl(STDIN_FILENO, F_GETFD);
 	close_pipe_except(fds, STDIN_FILENO);
 	still_open = fcntl(STDIN_FILENO, F_GETFD) >= 0;
-	other_open = fcntl(other, F_GETFD) >= 0;
+	other_open = picture_left_open(&other, 1) > 0;
 	dup2(saved_in, STDIN_FILENO);
 	if (other_open)
 		close(other);
@@ -880,6 +898,8 @@ static struct probe_view expect_probe(const char *label, const char *who, int pi
 
 	ck_assert_msg(v.found, "%s never ran: the command was not executed", who);
 	extra = probe_extra(&v, &at);
+	if (extra >= 0)
+		probe_picture();
 	ck_assert_msg(extra < 0, "%s received descriptor %d (%s, %s): only 0, 1 and 2 "
 		      "may reach a command: close both pipe ends after dup2 (or create "
 		      "the pipe with O_CLOEXEC)", who, extra, v.target[at],
@@ -1392,6 +1412,8 @@ START_TEST(fifo_transfer)
 		      "fifo_reader printed %zu bytes, %s: expected the %zu bytes the "
 		      "writer sent", rres.out_len,
 		      grader_excerpt(shown, sizeof shown, rres.out, rres.out_len), len);
+	if (lstat(path, &st) == 0)
+		snapshot_object_left(NULL, path, "still there after fifo_reader ended");
 	ck_assert_msg(lstat(path, &st) < 0 && errno == ENOENT, "fifo_reader left the "
 		      "FIFO it created behind: unlink it once the transfer is over");
 	run_result_free(&wres);

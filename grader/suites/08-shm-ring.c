@@ -644,6 +644,18 @@ static void sweep_ring_functions(const char *name, size_t slots, size_t size)
 	require(ring_destroy(creator) == 0, "ring_destroy failed: %s", strerror(errno));
 }
 
+/* Whether a ring's name is still in /dev/shm; if so, drawn in the item's picture. */
+static bool shm_name_left(const char *name, const char *why)
+{
+	char path[300];
+
+	if (!shm_object_exists(name))
+		return false;
+	snprintf(path, sizeof path, "/dev/shm/%s", name + 1);
+	snapshot_object_left(NULL, path, why);
+	return true;
+}
+
 START_TEST(ring_named_is_private_and_exclusive)
 {
 	struct ring_attempt impostor_attempt;
@@ -737,7 +749,7 @@ START_TEST(ring_named_is_private_and_exclusive)
 	require(ring_close(nr->opener) == 0, "ring_close failed: %s", strerror(errno));
 	require(ring_destroy(nr->creator) == 0, "ring_destroy failed: %s",
 		strerror(errno));
-	require(!shm_object_exists(name),
+	require(!shm_name_left(name, "still there after ring_destroy"),
 		"%s is still there after ring_destroy: shm_unlink the name", path);
 	sweep_ring_functions(name, slots, size);
 }
@@ -1351,7 +1363,7 @@ START_TEST(ring_killed_consumer_leaves_nothing)
 	const size_t slots = grader_random_between(2, 8);
 	const size_t want = grader_random_between(100, 400);
 	pid_t producer, consumer, cleaner;
-	char why[300], left[300];
+	char why[300], left[300], path[320];
 	struct ring *r;
 	double deadline;
 
@@ -1367,6 +1379,9 @@ START_TEST(ring_killed_consumer_leaves_nothing)
 	deadline = monotonic_seconds() + 2.0 * grader_scale();
 	while (child_done_count(&v->got) < want && !v->got.failed && monotonic_seconds() < deadline)
 		sleep_seconds(0.002);
+	if (!v->got.failed && child_done_count(&v->got) < want)
+		snapshot_take((const pid_t[]){ consumer, producer },
+			      (const char *const[]){ "the consumer", "the producer" }, 2, 0);
 	/* Mid-stream: the consumer may be inside ring_get, holding its lock. */
 	child_stop(&consumer);
 	sleep_seconds(0.05);
@@ -1385,6 +1400,8 @@ START_TEST(ring_killed_consumer_leaves_nothing)
 			     "for a lock a dead process may hold", why);
 	}
 	if (shm_object_find(v->name + 1, left, sizeof left)) {
+		snprintf(path, sizeof path, "/dev/shm/%s", left);
+		snapshot_object_left(NULL, path, "left after ring_destroy");
 		shm_unlink(v->name);
 		ck_abort_msg("after ring_destroy, /dev/shm/%s is left behind: shm_unlink "
 			     "the name (and any named semaphore)", left);
@@ -1530,7 +1547,7 @@ START_TEST(ring_programs_between_unrelated_processes)
 	run_finish(producer, &put);
 	removed = ringctl((const char *const[]){ "remove", name, NULL }, remove_why,
 			  sizeof remove_why);
-	left_behind = shm_object_exists(name);
+	left_behind = shm_name_left(name, "still there after ringctl remove");
 	shm_unlink(name);
 
 	ck_assert_msg(put.exited && put.exit_code == 0,

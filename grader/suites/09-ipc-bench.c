@@ -337,9 +337,14 @@ static int side_a(const struct plan *p)
 	if (fds_after != fds_before)
 		VERDICT("after close side A has %d descriptors, before open %d: close every "
 			"end (and those of the peer in attach)", fds_after, fds_before);
-	if (leftover(p->dir, name, sizeof name) != NULL)
+	if (leftover(p->dir, name, sizeof name) != NULL) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof path, "%s/%s", p->dir, name);
+		snapshot_object_left(NULL, path, "still in the directory after close");
 		VERDICT("'%.60s' is still in the directory after close: side A removes every "
 			"name it made", name);
+	}
 	sigprocmask(SIG_SETMASK, NULL, &mask_after);
 	if (p->check_mask &&
 	    sigismember(&mask_after, SIGRTMIN) != sigismember(&mask_before, SIGRTMIN))
