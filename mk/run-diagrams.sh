@@ -17,14 +17,19 @@ ROOT=$PWD
 OUT=${1:-diagrams}
 WORK=$(mktemp -d /tmp/ipclab-run-diagrams-XXXXXX)
 pid=
+# Lab 08's ring: a fixed name, so that every run draws the same picture.
+RING=/ipclab-run-diagram-ring
 cleanup() {
 	if [ -n "$pid" ]; then kill -KILL -- "-$pid" 2>/dev/null || true; fi
+	if [ -x "$WORK/08-shm-ring/ringctl" ]; then
+		"$WORK/08-shm-ring/ringctl" remove "$RING" 2>/dev/null || true
+	fi
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
 mkdir -p "$OUT"
 make -s --no-print-directory tools build/procsnap
-for lab in 03-devzero-counter 07-pipes 09-ipc-bench; do
+for lab in 03-devzero-counter 07-pipes 08-shm-ring 09-ipc-bench; do
 	make -s --no-print-directory -f mk/lab.mk SRC=solutions LAB="$lab" OUT="$WORK/$lab" \
 		CORE=build/core >/dev/null
 done
@@ -63,6 +68,20 @@ picture 07-run-before-dup2 dup2 2 \
 picture 07-run-after-dup2 execvp 2 \
 	"lswc (ls | wc -l), a run of the solution: the children stopped just before execvp" \
 	"" "$WORK/07-pipes/lswc"
+# Lab 08's programs between unrelated processes, each asleep on a semaphore
+# in the ring's memory: consumers on an empty ring; a producer on a full
+# one, and yes, which feeds it, on a full pipe.
+ring=$WORK/08-shm-ring
+"$ring/ringctl" remove "$RING" 2>/dev/null || true
+"$ring/ringctl" create "$RING" 4 16
+picture 08-run-ring-empty none 0 \
+	"ringget twice on an empty ring, a run of the solution: both asleep in sem_wait" \
+	"the shell|consumer 1|consumer 2" sh -c "$ring/ringget $RING & $ring/ringget $RING; wait"
+picture 08-run-ring-full none 0 \
+	"yes | ringput -k on a ring of 4 slots, a run of the solution: the ring full, the pipe full" \
+	"the shell|yes|the producer" sh -c "yes | $ring/ringput -k $RING"
+"$ring/ringctl" remove "$RING"
+
 # ipcbench's pipe kernel: side A forks side B, each attaches (closes the
 # peer's ends), then they take turns; the bench itself waits for side A.
 bench=("$WORK/09-ipc-bench/ipcbench" --mech pipe --quick --sizes 64 --timeout 30)

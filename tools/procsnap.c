@@ -6,11 +6,11 @@
  *   procsnap STOPPED PID [NAME...]
  *
  * Waits (5 s at most) until STOPPED processes of PID's tree are stopped
- * (the stopat shim stops them at a chosen call) and every other one sleeps,
- * then prints the tree's snapshot on stdout.  The tree's processes, in the
- * order they were made, are called the NAMEs, or else "the parent", "the
- * child" or "the first child", "the second child"... (name them for a
- * deeper tree).  Exits 1 if the tree never settles, 2 on a bad command
+ * (the stopat shim stops them at a chosen call; 0: none) and every other
+ * one sleeps, then prints the tree's snapshot on stdout.  The tree's
+ * processes, in the order they were made, are called the NAMEs, or else
+ * "the parent", "the child" or "the first child", "the second child"...
+ * (name them for a deeper tree).  Exits 1 if the tree never settles, 2 on a bad command
  * line.
  */
 #include <errno.h>
@@ -93,13 +93,14 @@ static int by_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static bool whole(const char *s, long *v)
+/* A whole number from least to INT_MAX. */
+static bool whole(const char *s, long least, long *v)
 {
 	char *end;
 
 	errno = 0;
 	*v = strtol(s, &end, 10);
-	return *s && *end == '\0' && errno == 0 && *v > 0 && *v <= INT_MAX;
+	return *s && *end == '\0' && errno == 0 && *v >= least && *v <= INT_MAX;
 }
 
 int main(int argc, char *argv[])
@@ -111,8 +112,8 @@ int main(int argc, char *argv[])
 	long stopped, root;
 	int n = 0, calm = 0;
 
-	if (argc < 3 || !whole(argv[1], &stopped) || !whole(argv[2], &root)) {
-		fprintf(stderr, "usage: procsnap STOPPED PID [NAME...] (two whole numbers > 0)\n");
+	if (argc < 3 || !whole(argv[1], 0, &stopped) || !whole(argv[2], 1, &root)) {
+		fprintf(stderr, "usage: procsnap STOPPED PID [NAME...] (whole numbers, PID > 0)\n");
 		return 2;
 	}
 	/* Settled at two looks in a row, 20 ms apart. */

@@ -1257,7 +1257,7 @@ START_TEST(ring_stream_one_to_one)
 	const size_t size = grader_random_between(MSGSTREAM_HEAD + 8, 256);
 	const uint32_t messages = grader_random_between(20000, 24000);
 	struct msgstream *st = new_stream(1, 1, slots, size, messages);
-	char why[200] = "";
+	char why[400] = "";	/* room for pshared_cause() after the longest reason */
 	enum stream_outcome outcome = run_stream(st, slots, why, sizeof why);
 
 	check_stream(st, outcome, why, "does each index wrap at slot_count? (§9)");
@@ -1278,7 +1278,7 @@ START_TEST(ring_stream_many_to_many)
 	 */
 	const uint32_t messages = grader_random_between(80000, 90000);
 	struct msgstream *st = new_stream(producers, consumers, slots, size, messages);
-	char why[200] = "";
+	char why[400] = "";	/* room for pshared_cause() after the longest reason */
 	enum stream_outcome outcome = run_stream(st, slots, why, sizeof why);
 
 	check_stream(st, outcome, why,
