@@ -8,6 +8,7 @@
 #include "sysutil.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -330,31 +331,76 @@ bool child_waits_untimed(const pid_t *pids, size_t count)
 	return autopsy_trees_asleep(pids, count, &after) && after == before;
 }
 
-double child_cpu_share(const pid_t *pids, size_t count, double interval)
+/*
+ * Nanoseconds the threads of pid have run on a CPU plus waited for one
+ * (/proc/PID/task/TID/schedstat: /proc/PID/schedstat is the first
+ * thread's only), or -1.
+ */
+static long long busy_ns(pid_t pid)
+{
+	char path[96];
+	long long total = 0;
+	struct dirent *e;
+	DIR *tasks;
+
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	tasks = opendir(path);
+	if (tasks == NULL)
+		return -1;
+	while ((e = readdir(tasks)) != NULL && total >= 0) {
+		unsigned long long run, wait;
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/task/%.20s/schedstat", (int)pid, e->d_name);
+		f = fopen(path, "re");
+		if (f == NULL)
+			continue;	/* a thread that ended meanwhile */
+		if (fscanf(f, "%llu %llu", &run, &wait) == 2)
+			total += (long long)(run + wait);
+		else
+			total = -1;
+		fclose(f);
+	}
+	closedir(tasks);
+	return total;
+}
+
+/* What the processes have been busy for so far, in seconds: see child_busy_share. */
+static bool busy_seconds(const pid_t *pids, size_t count, bool scheduler, double *total)
 {
 	const double hz = (double)sysconf(_SC_CLK_TCK);
-	const double settle = monotonic_seconds() + 0.5 * grader_ctx.scale;
-	unsigned long long before = 0, after = 0;
 	struct proc_status st;
-	double start;
+
+	*total = 0;
+	for (size_t i = 0; i < count; i++) {
+		long long ns = scheduler ? busy_ns(pids[i]) : 0;
+
+		if (!proc_status_read(pids[i], &st) || st.state == 'Z' || ns < 0)
+			return false;
+		*total += scheduler ? (double)ns / 1e9 : (double)st.cpu_ticks / hz;
+	}
+	return true;
+}
+
+double child_busy_share(const pid_t *pids, size_t count, double interval)
+{
+	const double settle = monotonic_seconds() + 0.5 * grader_ctx.scale;
+	const bool scheduler = count > 0 && busy_ns(pids[0]) >= 0;
+	double before, after, start;
 
 	for (size_t i = 0; i < count; i++)
 		child_asleep_by(pids[i], settle);
 	if (child_waits_untimed(pids, count))
 		return 0.0;	/* until woken, none can use any CPU */
-	for (size_t i = 0; i < count; i++) {
-		if (!proc_status_read(pids[i], &st))
-			return -1;
-		before += st.cpu_ticks;
-	}
+	if (!busy_seconds(pids, count, scheduler, &before))
+		return -1;
 	start = monotonic_seconds();
 	sleep_seconds(interval);
-	for (size_t i = 0; i < count; i++) {
-		if (!proc_status_read(pids[i], &st) || st.state == 'Z')
-			return -1;
-		after += st.cpu_ticks;
-	}
-	return (double)(after - before) / hz / (monotonic_seconds() - start);
+	if (!busy_seconds(pids, count, scheduler, &after))
+		return -1;
+	return (after - before) / (monotonic_seconds() - start);
 }
 
 bool child_untimed_by(pid_t pid, double deadline)

@@ -161,14 +161,17 @@ struct child_watch {
 enum watch_end child_watch(struct child_watch *w);
 
 /*
- * The share of one CPU that pids used together over interval seconds, or
- * -1 when one of them ended meanwhile.  Each first gets up to half a
- * second (scaled) to fall asleep, so that the CPU it used on its way into
- * a wait is not counted.  A process that waits without spinning uses ~0;
- * when every process of the trees then sleeps in a call without a time
- * limit (sem_wait, read, an untimed futex), 0 comes back at once.
+ * The share of interval seconds that pids spent busy, added up: running
+ * on a CPU or ready to run and waiting for one (/proc/PID/schedstat), so
+ * that a loaded machine does not hide a process that spins; where the
+ * kernel keeps no such figures, the CPU time they used.  -1 when one of
+ * them ended meanwhile.  Each first gets up to half a second (scaled) to
+ * fall asleep, so that its way into a wait is not counted.  A process
+ * that waits without spinning is busy ~0 of the time; when every process
+ * of the trees then sleeps in a call without a time limit (sem_wait,
+ * read, an untimed futex), 0 comes back at once.
  */
-double child_cpu_share(const pid_t *pids, size_t count, double interval);
+double child_busy_share(const pid_t *pids, size_t count, double interval);
 
 /*
  * True when every process of the pids' trees sleeps in a call without a

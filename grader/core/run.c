@@ -248,9 +248,12 @@ static int spawn_program(pid_t *pid, const char *exec_path, const char *const *a
 	return rc;
 }
 
-/* The running program's ends of the pipes, its pidfd, its input and deadline. */
+/*
+ * The running program's ends of the pipes, its pidfd, its input and
+ * deadline; started: the time just before it was spawned.
+ */
 static void hold_ends(struct running *r, const struct run_opts *o, int in[2], int out[2],
-		      int err[2])
+		      int err[2], double started)
 {
 	close_fd(&in[0]);
 	close_fd(&out[1]);
@@ -268,7 +271,7 @@ static void hold_ends(struct running *r, const struct run_opts *o, int in[2], in
 	r->explain_hang = o->explain_hang;
 	if (!r->input_len && !r->keep_stdin_open)
 		close_fd(&r->in_fd);
-	r->start = monotonic_seconds();
+	r->start = started;
 	r->deadline = r->start + (o->timeout > 0 ? o->timeout : 2.0) * grader_ctx.scale;
 }
 
@@ -283,6 +286,7 @@ struct running *run_start(const char *prog, const char *const args[],
 	const char *argv[MAX_ARGS + 2], *exec_path;
 	char **env = NULL;
 	int rc = 0;
+	double started = 0;
 
 	if (r == NULL)
 		return NULL;
@@ -295,11 +299,18 @@ struct running *run_start(const char *prog, const char *const args[],
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
 	    pipe2(err, O_CLOEXEC) < 0 || (env = build_env(o, preload, sizeof preload)) == NULL)
 		rc = errno ? errno : ENOMEM;
-	else
+	else {
+		/*
+		 * Timed from before the spawn: the program may run on another
+		 * CPU while this one is still busy, and a time it must take at
+		 * least is never measured short.
+		 */
+		started = monotonic_seconds();
 		rc = spawn_program(&r->pid, exec_path, argv, env, in, out, err, o);
+	}
 	free(env);
 	if (rc == 0) {
-		hold_ends(r, o, in, out, err);
+		hold_ends(r, o, in, out, err, started);
 		transcript_command(r->command, sizeof r->command, prog, args);
 		return r;
 	}

@@ -106,11 +106,11 @@ static enum stream_outcome fill_first(struct msgstream *st, size_t slot_count,
 			 msgstream_sent(st), slot_count, pshared_cause());
 		return STREAM_NOT_FULL;
 	}
-	share = child_cpu_share(producers, st->producers, WAIT_CPU_INTERVAL);
+	share = child_busy_share(producers, st->producers, WAIT_CPU_INTERVAL);
 	if (share > WAIT_CPU_SHARE) {
-		snprintf(why, size, "the producers waiting on the full ring used %.0f%% of a "
-			 "CPU for %.1f s: they spin; sleep in sem_wait instead", share * 100,
-			 WAIT_CPU_INTERVAL);
+		snprintf(why, size, "the producers waiting on the full ring were busy "
+			 "(running, or ready to run) %.0f%% of %.1f s: they spin; sleep in "
+			 "sem_wait instead", share * 100, WAIT_CPU_INTERVAL);
 		return STREAM_SPINS;
 	}
 	return STREAM_DONE;
@@ -829,13 +829,13 @@ START_TEST(ring_get_blocks_when_empty)
 			     "wait for a message", (ssize_t)ho->rep.result,
 			     ho->rep.result < 0 ? grader_errno_name(ho->rep.err) : "a length");
 	}
-	share = child_cpu_share(&getter, 1, WAIT_CPU_INTERVAL);
+	share = child_busy_share(&getter, 1, WAIT_CPU_INTERVAL);
 	if (share > WAIT_CPU_SHARE) {
 		child_stop(&getter);
 		ring_destroy(ho->ring);
-		ck_abort_msg("a consumer waiting on an empty ring used %.0f%% of a CPU for "
-			     "%.1f s: it spins; sleep in sem_wait instead", share * 100,
-			     WAIT_CPU_INTERVAL);
+		ck_abort_msg("a consumer waiting on an empty ring was busy (running, or "
+			     "ready to run) %.0f%% of %.1f s: it spins; sleep in sem_wait "
+			     "instead", share * 100, WAIT_CPU_INTERVAL);
 	}
 	putter = child_start(putter_child, ho, NULL);
 	if (!child_finished(&putter, WAKE_DEADLINE, &ho->rep, why, sizeof why)) {
@@ -947,13 +947,13 @@ START_TEST(ring_put_blocks_when_full)
 			     "(%s): it must wait for a free slot", slots,
 			     ho->rep.failed ? ho->rep.problem : "success");
 	}
-	share = child_cpu_share(&waiter, 1, WAIT_CPU_INTERVAL);
+	share = child_busy_share(&waiter, 1, WAIT_CPU_INTERVAL);
 	if (share > WAIT_CPU_SHARE) {
 		child_stop(&waiter);
 		ring_destroy(ho->ring);
-		ck_abort_msg("a producer waiting on a full ring used %.0f%% of a CPU for "
-			     "%.1f s: it spins; sleep in sem_wait instead", share * 100,
-			     WAIT_CPU_INTERVAL);
+		ck_abort_msg("a producer waiting on a full ring was busy (running, or "
+			     "ready to run) %.0f%% of %.1f s: it spins; sleep in sem_wait "
+			     "instead", share * 100, WAIT_CPU_INTERVAL);
 	}
 	drainer = child_start(drainer_child, &first, NULL);
 	if (!child_finished(&drainer, WAKE_DEADLINE, &ho->rep, why, sizeof why)) {
