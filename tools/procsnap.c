@@ -26,19 +26,6 @@
 
 enum { MAX_PROCS = 4096, MAX_TREE = 16 };
 
-struct all {
-	struct proc_status *procs;
-	int count;
-};
-
-static bool collect(const struct proc_status *p, void *arg)
-{
-	struct all *a = arg;
-
-	a->procs[a->count++] = *p;
-	return a->count < MAX_PROCS;
-}
-
 /*
  * The tree of root, in the order its processes were made (by pid), into
  * tree; false when it has not settled: that many processes stopped, every
@@ -47,42 +34,31 @@ static bool collect(const struct proc_status *p, void *arg)
  */
 static bool settled(pid_t root, long stopped, pid_t *tree, int *n)
 {
-	struct all a = { calloc(MAX_PROCS, sizeof *a.procs), 0 };
-	int stops = 0, asleep = 0, busy = 0;
-	bool grew = true;
+	struct proc_status *procs = calloc(MAX_PROCS, sizeof *procs);
+	bool *in_tree = calloc(MAX_PROCS, sizeof *in_tree);
+	int count, stops = 0, asleep = 0, busy = 0;
 
 	*n = 0;
-	if (a.procs == NULL)
+	if (procs == NULL || in_tree == NULL) {
+		free(procs);
+		free(in_tree);
 		return false;
-	proc_each(collect, &a);
-	for (int i = 0; i < a.count && *n < MAX_TREE; i++)
-		if (a.procs[i].pid == root)
-			tree[(*n)++] = root;
-	while (grew && *n < MAX_TREE) {
-		grew = false;
-		for (int i = 0; i < a.count && *n < MAX_TREE; i++) {
-			bool in = false, parent_in = false;
-
-			for (int t = 0; t < *n; t++) {
-				in = in || tree[t] == a.procs[i].pid;
-				parent_in = parent_in || tree[t] == a.procs[i].ppid;
-			}
-			if (!in && parent_in) {
-				tree[(*n)++] = a.procs[i].pid;
-				grew = true;
-			}
-		}
 	}
-	for (int i = 0; i < a.count; i++)
-		for (int t = 0; t < *n; t++)
-			if (tree[t] == a.procs[i].pid) {
-				const char st = a.procs[i].state;
+	count = proc_collect(procs, MAX_PROCS);
+	proc_mark_tree(procs, count, root, in_tree);
+	for (int i = 0; i < count; i++) {
+		const char st = procs[i].state;
 
-				stops += st == 'T' || st == 't';
-				asleep += st == 'S';
-				busy += st != 'T' && st != 't' && st != 'S';
-			}
-	free(a.procs);
+		if (!in_tree[i])
+			continue;
+		if (*n < MAX_TREE)
+			tree[(*n)++] = procs[i].pid;
+		stops += st == 'T' || st == 't';
+		asleep += st == 'S';
+		busy += st != 'T' && st != 't' && st != 'S';
+	}
+	free(procs);
+	free(in_tree);
 	return *n > 0 && stops == stopped && busy == 0 && asleep > 0;
 }
 

@@ -28,46 +28,6 @@
 
 enum { MAX_PROCS = 1024, MAX_FDS = 256 };
 
-struct proc_table {
-	struct proc_status *procs;
-	int count, max;
-};
-
-static bool collect(const struct proc_status *p, void *arg)
-{
-	struct proc_table *t = arg;
-
-	if (t->count < t->max)
-		t->procs[t->count++] = *p;
-	return t->count < t->max;
-}
-
-/* Marks root and its descendants; returns how many. */
-static int mark_tree(const struct proc_status *procs, int n, pid_t root, bool *in_tree)
-{
-	int count = 0;
-	bool grew = true;
-
-	for (int i = 0; i < n; i++)
-		if ((in_tree[i] = procs[i].pid == root))
-			count++;
-	while (grew) {
-		grew = false;
-		for (int i = 0; i < n; i++) {
-			if (in_tree[i])
-				continue;
-			for (int j = 0; j < n; j++) {
-				if (in_tree[j] && procs[i].ppid == procs[j].pid) {
-					in_tree[i] = grew = true;
-					count++;
-					break;
-				}
-			}
-		}
-	}
-	return count;
-}
-
 /*
  * The blocking system calls a hint names, by their numbers on this
  * machine (<sys/syscall.h>); a call an architecture lacks is left out.
@@ -293,11 +253,8 @@ void autopsy_describe(pid_t root, const char *root_label, char *out, size_t size
 		free(in_tree);
 		return;
 	}
-	struct proc_table table = { procs, 0, MAX_PROCS };
-
-	proc_each(collect, &table);
-	n = table.count;
-	mark_tree(procs, n, root, in_tree);
+	n = proc_collect(procs, MAX_PROCS);
+	proc_mark_tree(procs, n, root, in_tree);
 	for (int i = 0; i < n; i++)
 		if (procs[i].pid == root && root_label)
 			snprintf(procs[i].comm, sizeof procs[i].comm, "%s", root_label);
@@ -541,35 +498,30 @@ bool autopsy_sleeps_untimed(const struct proc_status *p)
 
 bool autopsy_trees_asleep(const pid_t *roots, size_t count, unsigned long long *cpu_ticks)
 {
-	struct proc_table t = { calloc(MAX_PROCS, sizeof *t.procs), 0, MAX_PROCS };
+	struct proc_status *procs = calloc(MAX_PROCS, sizeof *procs);
 	bool *in_tree = calloc(MAX_PROCS, sizeof *in_tree);
-	bool *in_one = calloc(MAX_PROCS, sizeof *in_one);
 	bool asleep = false;
+	int n;
 
 	*cpu_ticks = 0;
-	if (t.procs == NULL || in_tree == NULL || in_one == NULL)
+	if (procs == NULL || in_tree == NULL)
 		goto out;
-	proc_each(collect, &t);
-	for (size_t r = 0; r < count; r++) {
-		if (roots[r] <= 0)
-			continue;
-		mark_tree(t.procs, t.count, roots[r], in_one);
-		for (int i = 0; i < t.count; i++)
-			in_tree[i] = in_tree[i] || in_one[i];
-	}
-	for (int i = 0; i < t.count; i++) {
+	n = proc_collect(procs, MAX_PROCS);
+	for (size_t r = 0; r < count; r++)
+		if (roots[r] > 0)
+			proc_mark_tree(procs, n, roots[r], in_tree);
+	for (int i = 0; i < n; i++) {
 		if (!in_tree[i])
 			continue;
-		*cpu_ticks += t.procs[i].cpu_ticks;
-		if (!asleep_for_ever(&t.procs[i])) {
+		*cpu_ticks += procs[i].cpu_ticks;
+		if (!asleep_for_ever(&procs[i])) {
 			asleep = false;
 			goto out;
 		}
 		asleep = true;
 	}
 out:
-	free(t.procs);
+	free(procs);
 	free(in_tree);
-	free(in_one);
 	return asleep;
 }

@@ -251,6 +251,44 @@ void proc_each(bool (*visit)(const struct proc_status *, void *), void *arg)
 	closedir(d);
 }
 
+/* What proc_collect fills. */
+struct proc_table {
+	struct proc_status *procs;
+	int count, max;
+};
+
+static bool collect(const struct proc_status *p, void *arg)
+{
+	struct proc_table *t = arg;
+
+	if (t->count < t->max)
+		t->procs[t->count++] = *p;
+	return t->count < t->max;
+}
+
+int proc_collect(struct proc_status *procs, int max)
+{
+	struct proc_table t = { procs, 0, max };
+
+	proc_each(collect, &t);
+	return t.count;
+}
+
+void proc_mark_tree(const struct proc_status *procs, int n, pid_t root, bool *in_tree)
+{
+	bool grew = true;
+
+	for (int i = 0; i < n; i++)
+		in_tree[i] = in_tree[i] || procs[i].pid == root;
+	while (grew) {
+		grew = false;
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < n && !in_tree[i]; j++)
+				if (in_tree[j] && procs[i].ppid == procs[j].pid)
+					in_tree[i] = grew = true;
+	}
+}
+
 char fd_mode(pid_t pid, int fd)
 {
 	char path[64], line[128];

@@ -68,6 +68,13 @@ struct proc_status {
 bool proc_status_read(pid_t pid, struct proc_status *out);
 /* Calls visit() on every process until it returns false. */
 void proc_each(bool (*visit)(const struct proc_status *, void *), void *arg);
+/* Every process, at most max of them, into procs; returns how many. */
+int proc_collect(struct proc_status *procs, int max);
+/*
+ * Marks, in in_tree (one flag per entry of procs), root and its
+ * descendants; what is marked already stays marked.
+ */
+void proc_mark_tree(const struct proc_status *procs, int n, pid_t root, bool *in_tree);
 
 /* True while pid exists and is not a zombie. */
 bool process_running(pid_t pid);

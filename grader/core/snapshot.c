@@ -174,14 +174,6 @@ struct proc_list {
 	int count;
 };
 
-static bool collect(const struct proc_status *p, void *arg)
-{
-	struct proc_list *l = arg;
-
-	l->procs[l->count++] = *p;
-	return l->count < MAX_PROCS;
-}
-
 static void snapshot_path(char *path, size_t size)
 {
 	snprintf(path, size, "%s/snapshot", grader_ctx.tmpdir);
@@ -378,23 +370,6 @@ void snapshot_take_lines(const char *lines)
 	free(text);
 }
 
-/* Marks the trees rooted at roots. */
-static void mark_trees(const struct proc_list *l, const pid_t *roots, size_t count, bool *in_set)
-{
-	bool grew = true;
-
-	for (int i = 0; i < l->count; i++)
-		for (size_t r = 0; r < count; r++)
-			in_set[i] = in_set[i] || (roots[r] > 0 && l->procs[i].pid == roots[r]);
-	while (grew) {
-		grew = false;
-		for (int i = 0; i < l->count; i++)
-			for (int j = 0; j < l->count && !in_set[i]; j++)
-				if (in_set[j] && l->procs[i].ppid == l->procs[j].pid)
-					in_set[i] = grew = true;
-	}
-}
-
 /* Every process, and which of them the snapshot shows; false without memory. */
 static bool choose(struct proc_list *l, bool **in_set, const pid_t *roots, size_t count,
 		   pid_t pgrp)
@@ -404,12 +379,14 @@ static bool choose(struct proc_list *l, bool **in_set, const pid_t *roots, size_
 	*in_set = calloc(MAX_PROCS, sizeof **in_set);
 	if (l->procs == NULL || *in_set == NULL)
 		return false;
-	proc_each(collect, l);
+	l->count = proc_collect(l->procs, MAX_PROCS);
 	if (pgrp > 0)
 		for (int i = 0; i < l->count; i++)
 			(*in_set)[i] = l->procs[i].pgid == pgrp;
 	else
-		mark_trees(l, roots, count, *in_set);
+		for (size_t r = 0; r < count; r++)
+			if (roots[r] > 0)
+				proc_mark_tree(l->procs, l->count, roots[r], *in_set);
 	return true;
 }
 
