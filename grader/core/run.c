@@ -50,6 +50,7 @@ struct running {
 	const char *input;
 	size_t input_len, input_done;
 	bool keep_stdin_open, explain_hang;
+	size_t stop_at_output;
 	double start, deadline;
 	struct buffer out, err;
 	char command[256];       /* for the transcript */
@@ -269,6 +270,7 @@ static void hold_ends(struct running *r, const struct run_opts *o, int in[2], in
 	r->input_len = o->input && !o->input_len ? strlen(o->input) : o->input_len;
 	r->keep_stdin_open = o->keep_stdin_open;
 	r->explain_hang = o->explain_hang;
+	r->stop_at_output = o->stop_at_output;
 	if (!r->input_len && !r->keep_stdin_open)
 		close_fd(&r->in_fd);
 	r->start = started;
@@ -428,6 +430,11 @@ static bool pump_program(struct running *r, struct run_result *res, int *status)
 			drain_until = monotonic_seconds() + DRAIN_MS / 1000.0;
 			close_fd(&r->in_fd);
 		}
+		/* Enough output while it still runs: what the test waited for. */
+		if (!reaped && r->stop_at_output && r->out.len >= r->stop_at_output) {
+			res->stopped_running = true;
+			return false;
+		}
 	}
 }
 
@@ -452,9 +459,9 @@ int run_finish(struct running *r, struct run_result *res)
 	if (!reaped)
 		while (waitpid(r->pid, &status, 0) < 0 && errno == EINTR)
 			;
-	res->exited = !res->timed_out && WIFEXITED(status);
+	res->exited = reaped && WIFEXITED(status);
 	res->exit_code = res->exited ? WEXITSTATUS(status) : -1;
-	res->term_signal = !res->timed_out && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	res->term_signal = reaped && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	/* Collect what was written before the kill. */
 	while (r->out_fd >= 0 && buffer_read(&r->out, r->out_fd) == 1)
 		;
@@ -509,6 +516,9 @@ const char *run_describe(const struct run_result *res, char *buf, size_t size)
 		snprintf(buf, size, "could not start: %s", strerror(res->spawn_error));
 	else if (res->timed_out)
 		snprintf(buf, size, "was still running after %.1f s", res->seconds);
+	else if (res->stopped_running)
+		snprintf(buf, size, "was still running after %.2f s (stopped once its "
+			 "output was in)", res->seconds);
 	else if (res->term_signal)
 		snprintf(buf, size, "killed by SIG%s", sigabbrev_np(res->term_signal)
 			 ? sigabbrev_np(res->term_signal) : "?");

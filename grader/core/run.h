@@ -24,6 +24,8 @@ struct run_opts {
 	bool keep_stdin_open;     /* run_start only: feed with run_feed() */
 	bool stdin_closed;        /* starts with descriptor 0 closed (input unused) */
 	bool explain_hang;        /* timed out: autopsy is autopsy_hint's hint */
+	size_t stop_at_output;    /* > 0: stop the program once its stdout holds
+				   * this many bytes (res->stopped_running) */
 };
 
 struct run_result {
@@ -32,6 +34,8 @@ struct run_result {
 	int exit_code;
 	int term_signal;          /* the killing signal, or 0 */
 	bool timed_out;           /* killed at the deadline */
+	bool stopped_running;     /* killed while running, its stdout at
+				   * opts.stop_at_output bytes */
 	bool left_processes;      /* processes were still in its group at exit */
 	char *out;                /* NUL-terminated captured stdout */
 	size_t out_len;

@@ -82,6 +82,9 @@ void transcript_record(const char *command, const struct run_result *res)
 		fprintf(f, "could not start: %s\n", strerror(res->spawn_error));
 	else if (res->timed_out)
 		fprintf(f, "still running after %.1f s: stopped\n", res->seconds);
+	else if (res->stopped_running)
+		fprintf(f, "still running after %.2f s, its output in: stopped\n",
+			res->seconds);
 	else if (res->term_signal)
 		fprintf(f, "killed by SIG%s after %.2f s\n",
 			sigabbrev_np(res->term_signal) ? sigabbrev_np(res->term_signal) : "?",

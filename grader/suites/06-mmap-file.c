@@ -1088,6 +1088,9 @@ static void check_default_interval(const char *path, const char *text)
 	run_result_free(&res);
 }
 
+/* How many lines a reader without -n must print, still running. */
+enum { FOREVER_LINES = 20 };
+
 /* Whether out is the line and its newline over and over, 3 times at least. */
 static bool line_again_and_again(const char *out, size_t len, const char *text)
 {
@@ -1105,20 +1108,26 @@ START_TEST(reader_default_interval)
 {
 	char path[PATH_MAX], text[MAPPED], seen[64];
 	const char *forever[] = { path, "read", "-i", "0.01", NULL };
-	/* Prints 0.01 s apart for a quarter of a second, and still running. */
-	const struct run_opts forever_opts = { .timeout = 0.25 };
+	struct run_opts forever_opts = { .timeout = 1.5 };
 	struct run_result endless;
+	size_t unit;
 
 	work_path(path, sizeof path, "line.txt");
 	random_line(text, grader_random_between(1, LONGEST_TEXT));
+	unit = strlen(text) + 1;
 	prepare_line_file(path, text, 0);
 	signal(SIGPIPE, SIG_IGN);
 	check_default_interval(path, text);
 
+	/*
+	 * Stopped once FOREVER_LINES lines are in and it still runs: a fixed
+	 * window would count the lines a loaded machine let it print.
+	 */
+	forever_opts.stop_at_output = FOREVER_LINES * unit;
 	run_program("mmapdemo", forever, &forever_opts, &endless);
 	ck_assert_msg(endless.spawn_error == 0, "could not start mmapdemo: %s",
 		      strerror(endless.spawn_error));
-	ck_assert_msg(endless.timed_out,
+	ck_assert_msg(endless.stopped_running || endless.timed_out,
 		      "mmapdemo FILE read -i 0.01 without -n: %s after %.2f s: without -n "
 		      "the reader prints for ever, as in the lecture",
 		      describe(&endless), endless.seconds);
@@ -1130,6 +1139,10 @@ START_TEST(reader_default_interval)
 		      "the line, up to its NUL, again and again",
 		      grader_excerpt(seen, sizeof seen, endless.out, endless.out_len),
 		      endless.seconds);
+	ck_assert_msg(endless.stopped_running,
+		      "mmapdemo FILE read -i 0.01 without -n printed the line %zu times "
+		      "in %.1f s: expected it every 0.01 s (-i is in seconds)",
+		      endless.out_len / unit, endless.seconds);
 	run_result_free(&endless);
 }
 END_TEST
