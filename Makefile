@@ -38,7 +38,7 @@ quote = '$(subst ','\'',$(1))'
 GRADE = ./$(DRIVER) --root $(call quote,$(CURDIR)) --src $(call quote,$(SRC)) \
 	--build $(BUILD) --core $(CORE_DIR) --format $(call quote,$(FORMAT)) \
 	$(if $(LAB),--lab $(call quote,$(LAB))) $(if $(TEST),--test $(call quote,$(TEST))) \
-	$(if $(filter-out 0,$(VERBOSE)),--verbose)
+	$(if $(filter-out 0,$(VERBOSE)),--verbose) $(if $(filter-out 0,$(FIGURES)),--figures)
 
 .PHONY: all help grade watch debug test mutants stubs diagrams html batch bench bench-grader bench-batch run-diagrams \
 	clean deps deps-test tools san-tools gradescope student-kit full-edition \
@@ -51,6 +51,7 @@ help:
 	@echo '  make grade SRC=solutions   grade the reference solutions'
 	@echo '  make grade TEST=pipe_*     only the tests a name, prefix or glob chooses'
 	@echo '  make grade VERBOSE=1       failing tests: their programs and all they printed'
+	@echo '  make grade FIGURES=1       also the leaderboard figures (lab 09, timed by the grader)'
 	@echo '  make watch LAB=03          grade the lab again each time you save a file'
 	@echo '  make debug LAB=03 TEST=name [TOOL=gdb|strace]   one test in the foreground'
 	@echo '  make grade FORMAT=json     Gradescope results.json (also classroom, tap, junit, tsv)'

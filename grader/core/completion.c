@@ -3,8 +3,13 @@
 #include "sysutil.h"
 #include "procinfo.h"
 
+#include "grader.h"
+
 #include <errno.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -16,7 +21,14 @@ static const char hello_message[] = "hello";
 static const char claim_message[] = "done";
 static const char truncated_message[] = "note: output truncated";
 
-enum { STACK_WINDOW = 64 * 1024, MESSAGE_MAX = 64 };
+enum {
+	STACK_WINDOW = 64 * 1024,
+	MESSAGE_MAX = sizeof claim_message + COMPLETION_FIGURES_MAX,
+	FIGURE_NAME_MAX = 40,
+};
+
+/* The test process's figures, sent with its claim. */
+static char figures[COMPLETION_FIGURES_MAX];
 
 /* ---- the test process ---- */
 
@@ -70,12 +82,41 @@ static ONE_COPY uintptr_t wait_for_watchdog(int fd, char *verdict)
 	return answer;
 }
 
+/* A figure's name: 1 to FIGURE_NAME_MAX printable ASCII characters. */
+static bool figure_name_ok(const char *name, size_t len)
+{
+	if (len == 0 || len > FIGURE_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (name[i] < ' ' || name[i] > '~')
+			return false;
+	return true;
+}
+
+void grader_figure(const char *name, double value, bool lower_is_better)
+{
+	size_t used = strlen(figures), count = 0;
+	int n;
+
+	for (const char *p = figures; (p = strchr(p, '\n')) != NULL; p++)
+		count++;
+	if (!grader_in_test_process() || count >= COMPLETION_FIGURES_COUNT ||
+	    !figure_name_ok(name, strlen(name)) || !isfinite(value))
+		return;
+	n = snprintf(figures + used, sizeof figures - used, "%s\t%.6g\t%s\n", name, value,
+		     lower_is_better ? "asc" : "desc");
+	if (n < 0 || (size_t)n >= sizeof figures - used)
+		figures[used] = '\0'; /* no room: the figure is left out whole */
+}
+
 bool completion_claim(int fd)
 {
-	char verdict = 'n';
+	char verdict = 'n', message[MESSAGE_MAX];
+	int len = snprintf(message, sizeof message, "%s%s%s", claim_message,
+			   figures[0] ? "\n" : "", figures);
 
-	if (send(fd, claim_message, sizeof claim_message - 1, MSG_NOSIGNAL) !=
-	    (ssize_t)(sizeof claim_message - 1))
+	if (len < 0 || (size_t)len >= sizeof message ||
+	    send(fd, message, (size_t)len, MSG_NOSIGNAL) != (ssize_t)len)
 		return false;
 	return wait_for_watchdog(fd, &verdict) == 1 && verdict == 'y';
 }
@@ -244,8 +285,41 @@ static int check_claim(const struct claim_checker *c, char *why, size_t size)
 	return CLAIM_ACCEPTED;
 }
 
+/*
+ * Whether text is figure lines as grader_figure writes them; copies them
+ * into out (size COMPLETION_FIGURES_MAX) when they are.
+ */
+static bool figures_parse(const char *text, char *out)
+{
+	size_t count = 0;
+
+	if (strlen(text) >= COMPLETION_FIGURES_MAX)
+		return false;
+	for (const char *line = text; *line; count++) {
+		const char *tab = strchr(line, '\t'), *end = strchr(line, '\n'), *order;
+		char *after;
+		double value;
+
+		if (count >= COMPLETION_FIGURES_COUNT || tab == NULL || end == NULL ||
+		    tab > end || !figure_name_ok(line, (size_t)(tab - line)))
+			return false;
+		errno = 0;
+		value = strtod(tab + 1, &after);
+		if (after == tab + 1 || *after != '\t' || errno != 0 || !isfinite(value))
+			return false;
+		order = after + 1;
+		if (!((end - order == 3 && strncmp(order, "asc", 3) == 0) ||
+		      (end - order == 4 && strncmp(order, "desc", 4) == 0)))
+			return false;
+		line = end + 1;
+	}
+	memcpy(out, text, strlen(text) + 1); /* shorter than COMPLETION_FIGURES_MAX */
+	return true;
+}
+
 int completion_serve(int fd, struct claim_checker *c, char *why, size_t size)
 {
+	const size_t word = sizeof claim_message - 1;
 	char message[MESSAGE_MAX + 1];
 	char control[CMSG_SPACE(sizeof(struct ucred))];
 	struct iovec iov = { message, MESSAGE_MAX };
@@ -281,9 +355,12 @@ int completion_serve(int fd, struct claim_checker *c, char *why, size_t size)
 		snprintf(why, size, "a process other than the test process (pid %d) wrote "
 			 "to the grader's completion channel", (int)sender.pid);
 		verdict = CLAIM_FORGED;
-	} else if (strcmp(message, claim_message) != 0) {
+	} else if (strncmp(message, claim_message, word) != 0 ||
+		   (message[word] != '\0' && message[word] != '\n') ||
+		   (message[word] == '\n' && !figures_parse(message + word + 1, c->figures))) {
 		snprintf(why, size, "the test process wrote something other than the "
 			 "grader's claim to the grader's completion channel");
+		c->figures[0] = '\0';
 		verdict = CLAIM_FORGED;
 	} else if (c->claims++ > 0) {
 		snprintf(why, size, "the completion of the test was claimed twice");
@@ -291,6 +368,8 @@ int completion_serve(int fd, struct claim_checker *c, char *why, size_t size)
 	} else {
 		verdict = check_claim(c, why, size);
 	}
+	if (verdict != CLAIM_ACCEPTED)
+		c->figures[0] = '\0';
 	/* The answer releases the claimant; if it is gone, the verdict stands. */
 	send(fd, verdict == CLAIM_ACCEPTED ? "y" : "n", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 	return verdict;

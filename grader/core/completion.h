@@ -25,6 +25,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/*
+ * A claim may carry figures (grader_figure): lines "NAME<TAB>VALUE<TAB>asc"
+ * or "...<TAB>desc", after the claim's word and a newline.
+ */
+enum { COMPLETION_FIGURES_MAX = 256, COMPLETION_FIGURES_COUNT = 4 };
+
 /* ---- the test process ---- */
 
 /* First thing in the test process, before any code under test. */
@@ -57,6 +63,7 @@ struct claim_checker {
 	pid_t test_pid;        /* set by the hello */
 	int claims;
 	bool output_truncated; /* a program's output was cut */
+	char figures[COMPLETION_FIGURES_MAX]; /* an accepted claim's figures */
 };
 
 /*

@@ -228,6 +228,11 @@ const char *grader_excerpt(char *buf, size_t size, const char *data, size_t len)
 	return buf;
 }
 
+bool grader_figures_wanted(void)
+{
+	return grader_ctx.figures;
+}
+
 bool grader_in_test_process(void)
 {
 	return getpid() == grader_ctx.test_pid;

@@ -21,6 +21,7 @@ struct grader_context {
 	double scale;             /* GRADER_TIMEOUT_SCALE */
 	pid_t test_pid;           /* the current test process */
 	int channel_fd;           /* its completion socket (see completion.h) */
+	bool figures;             /* --figures: items measure their leaderboard figures */
 };
 
 extern struct grader_context grader_ctx;

@@ -155,6 +155,20 @@ uint64_t grader_fnv1a(uint64_t sum, const void *data, size_t len);
  */
 const char *grader_excerpt(char *buf, size_t size, const char *data, size_t len);
 
+/*
+ * A figure of a passing item for a leaderboard (Gradescope's): name (up to
+ * 40 printable characters), its value, and whether lower is better.  Call
+ * it in the test process; the figures travel with the test's claim of
+ * completion, so that only a test that returned can post them, and none
+ * comes from a process the code under test forked.  At most 4 per item.
+ */
+void grader_figure(const char *name, double value, bool lower_is_better);
+/*
+ * Whether this grading shows figures (ipcgrade --figures, --format json):
+ * a measurement made only for the leaderboard is skipped otherwise.
+ */
+bool grader_figures_wanted(void);
+
 /* True in the test process itself, false in a process it forked. */
 bool grader_in_test_process(void);
 

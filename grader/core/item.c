@@ -209,6 +209,9 @@ static void compose(const struct check_outcome *out, const struct watchdog_findi
 		append(r->hint, sizeof r->hint, cite);
 	}
 	r->score = r->status == RESULT_PASS ? it->points : 0;
+	/* Only a test that returned, and was believed, posts figures. */
+	if (r->status == RESULT_PASS && found->claim == CLAIM_ACCEPTED)
+		snprintf(r->figures, sizeof r->figures, "%s", found->figures);
 }
 
 /* ---- the host ---- */

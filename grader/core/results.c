@@ -85,6 +85,8 @@ void results_write_item(FILE *f, const struct result *r)
 	put_escaped(f, r->transcript);
 	fputc('\t', f);
 	put_escaped(f, r->snapshot);
+	fputc('\t', f);
+	put_escaped(f, r->figures);
 	fputc('\n', f);
 }
 

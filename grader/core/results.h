@@ -5,7 +5,7 @@
  *   lab<TAB>NN-name<TAB>seed<TAB>N      first line
  *   start<TAB>TEST                      an item began
  *   item<TAB>TEST<TAB>STATUS<TAB>SCORE<TAB>MAX<TAB>SECONDS<TAB>HINT<TAB>INTEGRITY
- *       <TAB>TRANSCRIPT<TAB>SNAPSHOT        (these two escaped: \n, \t, \\)
+ *       <TAB>TRANSCRIPT<TAB>SNAPSHOT<TAB>FIGURES  (these three escaped: \n, \t, \\)
  *
  * Every line is written whole as soon as it is known, on a pipe that no
  * test process holds.  INTEGRITY is empty, or what the code under test
@@ -34,6 +34,7 @@ struct result {
 	char integrity[320];  /* "" or an integrity finding; the item then earns 0 */
 	char transcript[4096]; /* a failing item's programs and their output (VERBOSE) */
 	char snapshot[4096];  /* a failing item's processes at its hang (snapshot.h), or "" */
+	char figures[256];    /* a passing item's figures: "NAME\tVALUE\tasc|desc\n"... */
 };
 
 const char *result_status_name(enum result_status s);

@@ -182,6 +182,7 @@ static void parse_arguments(int argc, char **argv, struct runner_args *a)
 		{ "isolated", no_argument, NULL, 'i' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "debug", required_argument, NULL, 'd' },
+		{ "figures", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -212,6 +213,7 @@ static void parse_arguments(int argc, char **argv, struct runner_args *a)
 		case 'x': grader_ctx.scale = scale_or_exit(optarg); break;
 		case 'i': a->isolated = true; break;
 		case 'd': a->debug = optarg; break;
+		case 'F': grader_ctx.figures = true; break;
 		case 'j':
 			a->jobs = (size_t)whole_or_exit(optarg, "--jobs needs a whole number");
 			if (a->jobs < 1 || a->jobs > MAX_JOBS)

@@ -77,6 +77,7 @@ static _Noreturn void watch(const struct watchdog_plan *plan, int report_fd)
 			_exit(0); /* the test process is gone */
 		found.test_pid = checker.test_pid;
 		found.output_truncated = checker.output_truncated;
+		snprintf(found.figures, sizeof found.figures, "%s", checker.figures);
 		if (verdict != CLAIM_NONE)
 			note_claim(&found, verdict, why);
 		/*

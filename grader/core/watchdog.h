@@ -22,6 +22,7 @@ struct watchdog_findings {
 	char claim_note[320];      /* why a claim was refused or forged */
 	char autopsy[600];         /* what the test's processes waited in */
 	bool output_truncated;     /* a program's captured output was cut */
+	char figures[COMPLETION_FIGURES_MAX]; /* an accepted claim's (grader_figure) */
 };
 
 struct watchdog {

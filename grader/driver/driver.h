@@ -58,6 +58,7 @@ struct grading {
 	bool verbose;             /* the card shows failing items' programs and output */
 	int lab_jobs;             /* labs at once (GRADER_LAB_JOBS), or 0: one per CPU */
 	const char *pictures;     /* folder for failing items' pictures, or NULL: BUILD/pictures */
+	bool figures;             /* items measure leaderboard figures (--figures, json) */
 };
 
 struct lab_report {

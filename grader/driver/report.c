@@ -199,6 +199,32 @@ static bool picture_of(const struct grading *g, const struct lab_report *lr,
 	return true;
 }
 
+/* ---- figures (grader_figure): a leaderboard's, for passing items only ---- */
+
+struct figure {
+	char name[48];
+	double value;
+	bool ascending;           /* lower is better */
+};
+
+/* The index-th figure of r; false past the last (the watchdog checked their form). */
+static bool figure_at(const struct result *r, size_t index, struct figure *fig)
+{
+	const char *line = r->figures;
+	char order[8];
+
+	if (r->status != RESULT_PASS)
+		return false;
+	for (size_t i = 0; i < index && line != NULL; i++)
+		if ((line = strchr(line, '\n')) != NULL)
+			line++;
+	if (line == NULL || sscanf(line, "%47[^\t]\t%lf\t%7[a-z]", fig->name, &fig->value,
+				   order) != 3)
+		return false;
+	fig->ascending = strcmp(order, "asc") == 0;
+	return true;
+}
+
 static void render_text_lab(FILE *f, const struct grading *g, const struct lab_report *lr,
 			    const struct palette *p, bool verbose)
 {
@@ -254,6 +280,16 @@ static void render_text_lab(FILE *f, const struct grading *g, const struct lab_r
 				? "what the test's last programs printed:"
 				: "(the test ran no program: it called the lab's functions)", p->off);
 			print_indented(f, r->transcript, "        | ");
+		}
+	}
+	for (size_t i = 0; i < lr->lab->count; i++) {
+		struct figure fig;
+
+		for (size_t k = 0; figure_at(&lr->results[i], k, &fig); k++) {
+			fprintf(f, "  %s%s ", p->dim, k == 0 ? "figures:" : "        ");
+			write_utf8(f, fig.name, plain_escape);
+			fprintf(f, " %.4g (%s is better)%s\n", fig.value,
+				fig.ascending ? "lower" : "higher", p->off);
 		}
 	}
 	if (lr->note[0]) {
@@ -322,6 +358,30 @@ static const char *visibility(const char *lab, const struct catalogue_test *test
 	return test->visibility;
 }
 
+/*
+ * Gradescope's leaderboard: every figure of a passing item, by its name;
+ * "order" only when lower is better ("desc" is Gradescope's default).
+ */
+static void render_leaderboard(FILE *f, const struct lab_report *labs, size_t count)
+{
+	size_t shown = 0;
+
+	for (size_t l = 0; l < count; l++)
+		for (size_t i = 0; i < labs[l].lab->count; i++) {
+			struct figure fig;
+
+			for (size_t k = 0; figure_at(&labs[l].results[i], k, &fig); k++) {
+				fprintf(f, "%s\n    {\"name\": ", shown++ ? "," :
+					",\n  \"leaderboard\": [");
+				json_string(f, fig.name);
+				fprintf(f, ", \"value\": %.6g%s}", fig.value,
+					fig.ascending ? ", \"order\": \"asc\"" : "");
+			}
+		}
+	if (shown)
+		fputs("\n  ]", f);
+}
+
 static void render_json(FILE *f, const struct grading *g,
 			const struct lab_report *labs, size_t count, double seconds)
 {
@@ -374,7 +434,9 @@ static void render_json(FILE *f, const struct grading *g,
 			number++;
 		}
 	}
-	fprintf(f, "%s]\n}\n", number ? "\n  " : "");
+	fprintf(f, "%s]", number ? "\n  " : "");
+	render_leaderboard(f, labs, count);
+	fputs("\n}\n", f);
 }
 
 /* ---- GitHub Classroom: what its autograding reporter reads ---- */

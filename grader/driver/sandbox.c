@@ -403,6 +403,8 @@ void sandbox_run_argv(const struct grading *g, const char *lab_run_dir,
 	argv_addf(b, "%g", g->scale);
 	if (boxed)
 		argv_add(b, "--isolated");
+	if (g->figures)
+		argv_add(b, "--figures");
 	if (one_at_a_time || g->jobs > 0) {
 		argv_add(b, "--jobs");
 		argv_addf(b, "%d", one_at_a_time ? 1 : g->jobs);

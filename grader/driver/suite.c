@@ -74,8 +74,8 @@ static void on_line(void *ctx, char *line, struct command *c)
 {
 	struct suite_run *run = ctx;
 	const struct catalogue_lab *lab = run->report->lab;
-	char *f[10];
-	int n = split_tabs(line, f, 10), i;
+	char *f[11];
+	int n = split_tabs(line, f, 11), i;
 
 	if (n == 2 && strcmp(f[0], "start") == 0 && (i = find_test(lab, f[1])) >= 0) {
 		/* A second start: the item is graded again, alone; its last result counts. */
@@ -102,9 +102,13 @@ static void on_line(void *ctx, char *line, struct command *c)
 			results_unescape(f[8]);
 			snprintf(r->transcript, sizeof r->transcript, "%s", f[8]);
 		}
-		if (n == 10) {
+		if (n >= 10) {
 			results_unescape(f[9]);
 			snprintf(r->snapshot, sizeof r->snapshot, "%s", f[9]);
+		}
+		if (n >= 11 && st == RESULT_PASS) {
+			results_unescape(f[10]);
+			snprintf(r->figures, sizeof r->figures, "%s", f[10]);
 		}
 		if (r->integrity[0])
 			r->score = 0;
