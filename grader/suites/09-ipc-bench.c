@@ -1301,6 +1301,30 @@ static void board_stamp(uint64_t key, size_t i, unsigned j, size_t *word, uint64
 	*word = (size_t)(grader_replay_next(&state) % BOARD_WORDS);
 }
 
+/* The words message i changes in the block, and what they held. */
+struct stamps {
+	size_t word[BOARD_STAMPS];
+	uint64_t saved[BOARD_STAMPS];
+};
+
+static void stamp_message(uint64_t *block, uint64_t key, size_t i, struct stamps *st)
+{
+	for (unsigned j = 0; j < BOARD_STAMPS; j++) {
+		uint64_t value;
+
+		board_stamp(key, i, j, &st->word[j], &value);
+		st->saved[j] = block[st->word[j]];
+		block[st->word[j]] = value;
+	}
+}
+
+/* Back to the plain block, last stamp first (two may share a word). */
+static void unstamp_message(uint64_t *block, const struct stamps *st)
+{
+	for (unsigned j = BOARD_STAMPS; j-- > 0;)
+		block[st->word[j]] = st->saved[j];
+}
+
 static uint64_t fold_words(const uint64_t *words)
 {
 	uint64_t fold = 0;
@@ -1318,17 +1342,11 @@ static uint64_t board_expected(const struct plan *p, uint64_t key)
 	ck_assert_msg(block != NULL, "the grader ran out of memory");
 	grader_replay_fill(&state, block, BOARD_MESSAGE);
 	for (size_t i = 0; i < p->board_messages; i++) {
-		size_t word[BOARD_STAMPS];
-		uint64_t saved[BOARD_STAMPS], value;
+		struct stamps st;
 
-		for (unsigned j = 0; j < BOARD_STAMPS; j++) {
-			board_stamp(key, i, j, &word[j], &value);
-			saved[j] = block[word[j]];
-			block[word[j]] = value;
-		}
+		stamp_message(block, key, i, &st);
 		all ^= fold_words(block);
-		for (unsigned j = BOARD_STAMPS; j-- > 0;)
-			block[word[j]] = saved[j];
+		unstamp_message(block, &st);
 	}
 	free(block);
 	return all;
@@ -1365,18 +1383,12 @@ static int board_a(const struct plan *p)
 	close(p->key_fd);
 	grader_replay_fill(&state, block, BOARD_MESSAGE);
 	for (size_t i = 0; i < p->board_messages; i++) {
-		size_t word[BOARD_STAMPS];
-		uint64_t saved[BOARD_STAMPS], value;
+		struct stamps st;
 
-		for (unsigned j = 0; j < BOARD_STAMPS; j++) {
-			board_stamp(key, i, j, &word[j], &value);
-			saved[j] = block[word[j]];
-			block[word[j]] = value;
-		}
+		stamp_message(block, key, i, &st);
 		if (p->m->send(&ch, block, BOARD_MESSAGE) != 0)
 			return 1;
-		for (unsigned j = BOARD_STAMPS; j-- > 0;)
-			block[word[j]] = saved[j];
+		unstamp_message(block, &st);
 	}
 	while (waitpid(b, &status, 0) < 0)
 		if (errno != EINTR)
