@@ -59,8 +59,18 @@ struct child_io {
 /*
  * Forks a child, leader of a process group of its own, that runs fn(arg)
  * with io and ends with _exit(0) if fn returns.  Stdio is flushed first.
+ *
+ * Exit 0 means success only when the grader's code ended the child: a
+ * child that ends with exit 0 inside the code under test (its exit() or
+ * _exit(), before fn returned) is reaped by child_reaped and
+ * child_wait_until with the status GRADER_STATUS_ENDED_INSIDE instead,
+ * which no check takes for success.  child_outcome's children, whose
+ * calls are meant to end them, keep their status.
  */
 pid_t child_start(void (*fn)(void *), void *arg, const struct child_io *io);
+
+/* Ends a child of child_start from the grader's code, with status. */
+_Noreturn void child_exit(int status);
 
 /* Reaps pid if it has ended (true), without waiting. */
 bool child_reaped(pid_t pid, int *status);

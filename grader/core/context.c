@@ -246,7 +246,9 @@ void grader_leave_if_forked(int status)
 
 const char *grader_describe_status(int status, char *buf, size_t size)
 {
-	if (WIFEXITED(status))
+	if (status == GRADER_STATUS_ENDED_INSIDE)
+		snprintf(buf, size, "ended with exit 0 inside the code under test: return instead");
+	else if (WIFEXITED(status))
 		snprintf(buf, size, "exit %d", WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
 		snprintf(buf, size, "killed by SIG%s", sigabbrev_np(WTERMSIG(status))

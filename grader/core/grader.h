@@ -179,6 +179,12 @@ bool grader_in_test_process(void);
  */
 void grader_leave_if_forked(int status);
 
+/*
+ * The status a child of child_start is reaped with when it ended with
+ * exit 0 inside the code under test (child.h): neither exited nor killed.
+ */
+#define GRADER_STATUS_ENDED_INSIDE 0xff7f
+
 /* "exit 3", "killed by SIGSEGV", ... for a wait status. */
 const char *grader_describe_status(int status, char *buf, size_t size);
 

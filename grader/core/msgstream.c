@@ -68,7 +68,7 @@ struct msgstream_child {
 static _Noreturn void leave(struct msgstream *st, void *buf)
 {
 	free(buf);
-	_exit(st->ops->close == NULL || st->ops->close(st->channel) == 0 ? 0 : 2);
+	child_exit(st->ops->close == NULL || st->ops->close(st->channel) == 0 ? 0 : 2);
 }
 
 static void producer(void *arg)

@@ -247,7 +247,7 @@ static void round_trip_child(void *arg)
 		}
 	}
 	child_add_done(&rt->rep, number);
-	_exit(0);
+	child_exit(0);
 }
 
 START_TEST(ring_round_trip_in_order)
@@ -349,7 +349,7 @@ static void bad_sizes_child(void *arg)
 	}
 	free(msg);
 	free(got);
-	_exit(0);
+	child_exit(0);
 }
 
 START_TEST(ring_rejects_bad_sizes)
@@ -499,7 +499,7 @@ static void named_child(void *arg)
 	}
 	free(msg);
 	free(got);
-	_exit(0);
+	child_exit(0);
 }
 
 /* Creates a shared memory object that is not a ring; false if it cannot. */
@@ -781,7 +781,7 @@ static void getter_child(void *arg)
 		_exit(1);
 	}
 	child_add_done(&ho->rep, 1);
-	_exit(0);
+	child_exit(0);
 }
 
 static void putter_child(void *arg)
@@ -794,7 +794,7 @@ static void putter_child(void *arg)
 			grader_errno_name(errno));
 		_exit(1);
 	}
-	_exit(0);
+	child_exit(0);
 }
 
 static struct handoff *new_handoff(void)
@@ -886,7 +886,7 @@ static void filler_child(void *arg)
 		}
 		child_add_done(&f->ho->rep, 1);
 	}
-	_exit(0);
+	child_exit(0);
 }
 
 static void drainer_child(void *arg)
@@ -919,7 +919,7 @@ static void drainer_child(void *arg)
 			_exit(1);
 		}
 	}
-	_exit(0);
+	child_exit(0);
 }
 
 START_TEST(ring_put_blocks_when_full)
@@ -1015,7 +1015,7 @@ static void end_waiter_child(void *arg)
 		_exit(1);
 	}
 	free(buf);
-	_exit(0);
+	child_exit(0);
 }
 
 static void ender_child(void *arg)
@@ -1035,7 +1035,7 @@ static void ender_child(void *arg)
 			grader_errno_name(errno));
 		_exit(1);
 	}
-	_exit(0);
+	child_exit(0);
 }
 
 /* ---- §6: puts after the end ---- */
@@ -1354,7 +1354,7 @@ static void cleanup_child(void *arg)
 			grader_errno_name(errno));
 		_exit(1);
 	}
-	_exit(0);
+	child_exit(0);
 }
 
 START_TEST(ring_killed_consumer_leaves_nothing)

@@ -421,7 +421,7 @@ static void side_a_main(void *arg)
 	umask(0);   /* a FIFO's mode shows in full */
 	if (call->p->stdin_closed)
 		close(0);
-	_exit(call->fn(call->p));
+	child_exit(call->fn(call->p));
 }
 
 /* Runs fn(p) as side A in a process group of its own; fails the test unless it exits 0. */
