@@ -130,20 +130,13 @@ static bool moves_bytes(long nr, bool *reading)
 
 const char *autopsy_call(pid_t pid, long *fd)
 {
-	char path[64], line[256];
-	long nr = -1, arg0 = -1;
+	unsigned long args[6];
+	long nr;
 	bool reading;
-	FILE *f;
 
 	*fd = -1;
-	snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
-	f = fopen(path, "re");
-	if (f && fgets(line, sizeof line, f))
-		sscanf(line, "%ld %lx", &nr, (unsigned long *)&arg0);
-	if (f)
-		fclose(f);
-	if (moves_bytes(nr, &reading))
-		*fd = arg0;
+	if (proc_syscall_read(pid, &nr, args) >= 2 && moves_bytes(nr, &reading))
+		*fd = (long)args[0];
 	return syscall_name(nr);
 }
 
@@ -196,11 +189,11 @@ static void holders(const struct proc_status *procs, int n, const bool *in_tree,
 static void describe_one(const struct proc_status *procs, int n, const bool *in_tree,
 			 const struct proc_status *p, char *out, size_t size)
 {
-	char path[64], line[256], item[512], target[256];
+	char item[512], target[256];
+	unsigned long args[6];
 	long nr = -1, arg0 = -1;
 	bool reading;
 	const char *name;
-	FILE *f;
 
 	if (p->state == 'Z') {
 		snprintf(item, sizeof item, "%s (pid %d) has exited but was never waited for",
@@ -214,12 +207,8 @@ static void describe_one(const struct proc_status *procs, int n, const bool *in_
 		append(out, size, item);
 		return;
 	}
-	snprintf(path, sizeof path, "/proc/%d/syscall", (int)p->pid);
-	f = fopen(path, "re");
-	if (f && fgets(line, sizeof line, f))
-		sscanf(line, "%ld %lx", &nr, (unsigned long *)&arg0);
-	if (f)
-		fclose(f);
+	if (proc_syscall_read(p->pid, &nr, args) >= 2)
+		arg0 = (long)args[0];
 	name = syscall_name(nr);
 	if (name == NULL) {
 		snprintf(item, sizeof item, "%s (pid %d) is blocked", p->comm, (int)p->pid);
@@ -471,24 +460,14 @@ static bool waits_for_ever(long nr, const unsigned long *a)
  */
 static bool asleep_for_ever(const struct proc_status *p)
 {
-	char path[64], line[256];
 	unsigned long a[6] = { 0 };
 	long nr = -1;
-	int fields = 0;
-	FILE *f;
 
 	if (p->state == 'Z' || p->state == 'T' || p->state == 't')
 		return true;
 	if (p->state != 'S' || p->threads != 1)
 		return false;
-	snprintf(path, sizeof path, "/proc/%d/syscall", (int)p->pid);
-	f = fopen(path, "re");
-	if (f && fgets(line, sizeof line, f))
-		fields = sscanf(line, "%ld %lx %lx %lx %lx %lx %lx", &nr, &a[0], &a[1], &a[2],
-				&a[3], &a[4], &a[5]);
-	if (f)
-		fclose(f);
-	return fields == 7 && waits_for_ever(nr, a);
+	return proc_syscall_read(p->pid, &nr, a) == 7 && waits_for_ever(nr, a);
 }
 
 bool autopsy_sleeps_untimed(const struct proc_status *p)

@@ -3,6 +3,7 @@
 #include "autopsy.h"
 #include "context.h"
 #include "grader.h"
+#include "probe.h"
 #include "procinfo.h"
 #include "snapshot.h"
 #include "sysutil.h"
@@ -193,6 +194,7 @@ bool child_wait_until(pid_t pid, double seconds, int *status)
 			return false;
 		if (monotonic_seconds() >= deadline)
 			return false;
+		probe_service(); /* the commands it starts wait to be looked at */
 		sleep_seconds(0.002);
 	}
 }

@@ -360,7 +360,6 @@ int completion_serve(int fd, struct claim_checker *c, char *why, size_t size)
 		   (message[word] == '\n' && !figures_parse(message + word + 1, c->figures))) {
 		snprintf(why, size, "the test process wrote something other than the "
 			 "grader's claim to the grader's completion channel");
-		c->figures[0] = '\0';
 		verdict = CLAIM_FORGED;
 	} else if (c->claims++ > 0) {
 		snprintf(why, size, "the completion of the test was claimed twice");

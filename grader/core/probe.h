@@ -2,10 +2,15 @@
  * probe.h - what a command started by code under test inherited.
  *
  * The suite's own binary doubles as a probe command: started with a log
- * named (probe_start), it records the descriptors it got (what each one
- * is, and how it is open) in one line of the log, then runs the real
- * command.  A suite checks what reached the commands of a pipeline from
- * inside them:
+ * named (probe_start), it writes its pid into the log and waits, until
+ * the test has read from /proc the descriptors it got (what each one is,
+ * and how it is open) and lets it go on with SIGUSR2; then it runs the
+ * real command.  The probe writes no record: code under test, which can
+ * write the log too, can only name pids, and the test looks only at a
+ * process of its own tree that runs this binary and waits where a probe
+ * waits.  The test looks while it waits for the code (probe_service, in
+ * child_wait_until and run_program).  A suite checks what reached the
+ * commands of a pipeline from inside them:
  *
  *     char *left[] = { (char *)probe_path(), "left", "seq", "1", "9", NULL };
  *
@@ -41,6 +46,15 @@ void probe_start(void);
 void probe_shadow(const char *const names[]);
 /* Restores PATH and the environment, removes the log and the shadows. */
 void probe_end(void);
+
+/*
+ * Looks at the probes that announced themselves and lets them go on; true
+ * while one announced is not waiting yet.  Called by the grader's loops
+ * that wait for code under test; does nothing without probe_start.
+ */
+bool probe_service(void);
+/* Whether probes may come (between probe_start and probe_end). */
+bool probe_armed(void);
 
 /* The line of the probe labelled label (its name when it shadows a command). */
 struct probe_view probe_read(const char *label);

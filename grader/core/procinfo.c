@@ -335,26 +335,43 @@ bool process_running(pid_t pid)
 	return proc_status_read(pid, &p) && p.state != 'Z' && p.state != 'X';
 }
 
-double proc_sleep_request(pid_t pid)
+int proc_syscall_read(pid_t pid, long *nr, unsigned long args[6])
 {
 	char path[64], line[256];
+	unsigned long ignored[6], *a = args ? args : ignored;
+	int fields = 0;
+	FILE *f;
+
+	*nr = -1;
+	snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return 0;
+	if (fgets(line, sizeof line, f) != NULL)
+		fields = sscanf(line, "%ld %lx %lx %lx %lx %lx %lx", nr, &a[0], &a[1], &a[2],
+				&a[3], &a[4], &a[5]);
+	fclose(f);
+	return fields > 0 ? fields : 0;
+}
+
+long proc_syscall(pid_t pid)
+{
+	long nr;
+
+	return proc_syscall_read(pid, &nr, NULL) > 0 ? nr : -1;
+}
+
+double proc_sleep_request(pid_t pid)
+{
+	char path[64];
 	unsigned long a[6];
 	uintptr_t request = 0;
 	struct timespec ts;
 	long nr;
-	FILE *f;
 	int fd;
 	bool read_ok;
 
-	snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return -1;
-	read_ok = fgets(line, sizeof line, f) != NULL &&
-		  sscanf(line, "%ld %lx %lx %lx %lx %lx %lx", &nr, &a[0], &a[1], &a[2], &a[3],
-			 &a[4], &a[5]) == 7;
-	fclose(f);
-	if (!read_ok)
+	if (proc_syscall_read(pid, &nr, a) != 7)
 		return -1;
 #ifdef SYS_clock_nanosleep
 	if (nr == SYS_clock_nanosleep && (a[1] & TIMER_ABSTIME) == 0)

@@ -82,6 +82,16 @@ bool process_running(pid_t pid);
 void proc_wchan(pid_t pid, char *buf, size_t size);
 
 /*
+ * The system call pid is blocked in, from /proc/PID/syscall: its number
+ * in *nr and its six arguments (args may be NULL).  Returns how many of
+ * these seven were read: 7 in a call, fewer when blocked outside one
+ * (then *nr is -1), 0 when running or unreadable.
+ */
+int proc_syscall_read(pid_t pid, long *nr, unsigned long args[6]);
+/* The number of the system call pid is blocked in, or -1. */
+long proc_syscall(pid_t pid);
+
+/*
  * When pid sleeps in nanosleep or clock_nanosleep for a relative time (as
  * sleep, usleep and nanosleep do), the seconds it asked to sleep, read
  * from the call's arguments and the process's memory; -1 otherwise.  A

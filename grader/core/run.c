@@ -412,6 +412,11 @@ static bool pump_program(struct running *r, struct run_result *res, int *status)
 		timeout_ms = (int)(((reaped ? drain_until : r->deadline) - now) * 1000) + 1;
 		if (!reaped && r->pid_fd < 0 && timeout_ms > 10)
 			timeout_ms = 10; /* no pidfd: poll for the exit */
+		/* Probes among its commands wait to be looked at (probe.h). */
+		if (!reaped && probe_service() && timeout_ms > 2)
+			timeout_ms = 2;
+		else if (!reaped && probe_armed() && timeout_ms > 5)
+			timeout_ms = 5;
 		if (poll(p, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
 			return reaped;
 		for (int i = 0; i < n; i++) {
