@@ -42,7 +42,10 @@ const char *probe_path(void);
 
 /* A fresh log for the probes this test starts (through the environment). */
 void probe_start(void);
-/* Also puts probes named names (NULL-ended) first in PATH (after probe_start). */
+/*
+ * Also puts probes named names (NULL-ended) first in PATH (after
+ * probe_start); names is kept, not copied: it must live until probe_end.
+ */
 void probe_shadow(const char *const names[]);
 /* Restores PATH and the environment, removes the log and the shadows. */
 void probe_end(void);
