@@ -104,12 +104,14 @@ $(CORE_DIR)/suites/stamp: $(CORE_DIR)/libgrader.a $(SUITE_INPUTS)
 $(SAN_CORE_DIR)/suites/stamp: $(SAN_CORE_DIR)/libgrader.a $(SUITE_INPUTS)
 	$(call suite_parts,$(SAN_CORE_DIR),1)
 
+# The labs' parts are independent: built side by side, each in a make of its own.
 define suite_parts
-	@for def in $(DEFS); do lab=$$(basename $$def .def); \
+	@pids=; for def in $(DEFS); do lab=$$(basename $$def .def); \
 		$(MAKE) -s --no-print-directory -f mk/lab.mk suite-parts BUILD_PARTS=1 \
 			LAB=$$lab LABDIR=$(TRUSTED)/$$lab SUITE_PARTS=$(1)/suites/$$lab \
-			CORE=$(1) SAN=$(2) || exit 1; \
-	done
+			CORE=$(1) SAN=$(2) & pids="$$pids $$!"; \
+	done; \
+	failed=0; for pid in $$pids; do wait $$pid || failed=1; done; exit $$failed
 	@touch $@
 endef
 
