@@ -46,7 +46,8 @@ struct page {
 	char b_at[WHERE_SIZE];    /* what side B is doing */
 	char hint[200];           /* side A's verdict, when it failed */
 	double a_cpu_ms, b_cpu_ms; /* shm_rings_sleep_when_idle */
-	uint64_t b_fold;          /* the leaderboard's run: side B's XOR of what it read */
+	uint64_t b_fold;          /* the leaderboard's run: side B's fold of what it read */
+	atomic_int board_go;      /* ... and side A's word that its blocks are ready */
 	atomic_int b_done, b_rc, b_err; /* side_a_b_attach_faults: side B's attach */
 };
 
@@ -62,8 +63,7 @@ struct plan {
 	bool check_mask;          /* the signal mask is back after close */
 	bool stdin_closed;        /* side A starts with descriptor 0 closed */
 	unsigned b_attach_delay_ms; /* side B waits this long before attach */
-	size_t board_messages;    /* the leaderboard's run: messages of BOARD_MESSAGE */
-	int key_fd;               /* ... and where side A reads its stamps' key */
+	int key_fd;               /* the leaderboard's run: where side A reads its key */
 };
 
 static struct page *page;
@@ -1281,49 +1281,24 @@ static bool figures_judged(char *why, size_t size)
 
 /*
  * The leaderboard's figures, timed by the grader: side A sends
- * board_messages messages of BOARD_MESSAGE bytes, side B reads them and
- * folds every 8-byte word into one XOR, which the test compares with its
- * own.  Each message is the same random block with BOARD_STAMPS words
- * changed at places and to values drawn from a key that side A reads only
- * after side B exists: a kernel that does not move the bytes cannot give
- * side B the fold.  The clock is the test's, from side A's start to its
- * exit; the figures are only posted when the item passes.
+ * BOARD_MESSAGES messages of BOARD_MESSAGE bytes, side B reads them and
+ * folds each message's 8-byte words into one value, mixed with the
+ * message's number, which the test compares with its own.  The messages
+ * are BOARD_BLOCKS blocks of random bytes, sent over again in order: no
+ * message follows from the one before (a kernel that sends only what
+ * changed moves nearly everything), and the blocks come from a key that
+ * side A reads only after side B exists, so side B cannot make them
+ * itself.  Side A makes the blocks before the clock starts; the clock is
+ * the test's, from side A's word that the blocks are ready to its exit.
+ * The figures are only posted when the item passes.
  */
-enum { BOARD_MESSAGE = 64 * 1024, BOARD_STAMPS = 8, BOARD_WORDS = BOARD_MESSAGE / 8 };
-#define BOARD_BYTES (256.0 * 1024 * 1024)
-
-/* The j-th stamp of message i: where (a word's index) and what. */
-static void board_stamp(uint64_t key, size_t i, unsigned j, size_t *word, uint64_t *value)
-{
-	uint64_t state = (key ^ ((uint64_t)i << 8 | j)) | 1;
-
-	*value = grader_replay_next(&state);
-	*word = (size_t)(grader_replay_next(&state) % BOARD_WORDS);
-}
-
-/* The words message i changes in the block, and what they held. */
-struct stamps {
-	size_t word[BOARD_STAMPS];
-	uint64_t saved[BOARD_STAMPS];
+enum {
+	BOARD_MESSAGE = 64 * 1024,
+	BOARD_BLOCKS = 1024,          /* 64 MiB of distinct blocks ... */
+	BOARD_MESSAGES = 4 * BOARD_BLOCKS, /* ... sent four times: 256 MiB */
+	BOARD_WORDS = BOARD_MESSAGE / 8,
 };
-
-static void stamp_message(uint64_t *block, uint64_t key, size_t i, struct stamps *st)
-{
-	for (unsigned j = 0; j < BOARD_STAMPS; j++) {
-		uint64_t value;
-
-		board_stamp(key, i, j, &st->word[j], &value);
-		st->saved[j] = block[st->word[j]];
-		block[st->word[j]] = value;
-	}
-}
-
-/* Back to the plain block, last stamp first (two may share a word). */
-static void unstamp_message(uint64_t *block, const struct stamps *st)
-{
-	for (unsigned j = BOARD_STAMPS; j-- > 0;)
-		block[st->word[j]] = st->saved[j];
-}
+#define BOARD_BYTES ((double)BOARD_MESSAGES * BOARD_MESSAGE)
 
 static uint64_t fold_words(const uint64_t *words)
 {
@@ -1334,21 +1309,35 @@ static uint64_t fold_words(const uint64_t *words)
 	return fold;
 }
 
-/* The fold of every message side A sends: the test's own count. */
-static uint64_t board_expected(const struct plan *p, uint64_t key)
+/*
+ * Message i's share of the fold: its words' XOR, mixed with i, so that a
+ * message missed (the buffer still holding an earlier one) never cancels
+ * out with another.
+ */
+static uint64_t board_mix(uint64_t words_xor, size_t i)
 {
-	uint64_t *block = malloc(BOARD_MESSAGE), state = p->seed | 1, all = 0;
+	uint64_t z = words_xor + (uint64_t)(i + 1) * UINT64_C(0x9e3779b97f4a7c15);
 
-	ck_assert_msg(block != NULL, "the grader ran out of memory");
-	grader_replay_fill(&state, block, BOARD_MESSAGE);
-	for (size_t i = 0; i < p->board_messages; i++) {
-		struct stamps st;
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
 
-		stamp_message(block, key, i, &st);
-		all ^= fold_words(block);
-		unstamp_message(block, &st);
+/* The fold of every message side A sends: the test's own count. */
+static uint64_t board_expected(uint64_t key)
+{
+	uint64_t *block = malloc(BOARD_MESSAGE), *block_xor = calloc(BOARD_BLOCKS, 8);
+	uint64_t state = key | 1, all = 0;
+
+	ck_assert_msg(block != NULL && block_xor != NULL, "the grader ran out of memory");
+	for (size_t j = 0; j < BOARD_BLOCKS; j++) {
+		grader_replay_fill(&state, block, BOARD_MESSAGE);
+		block_xor[j] = fold_words(block);
 	}
+	for (size_t i = 0; i < BOARD_MESSAGES; i++)
+		all ^= board_mix(block_xor[i % BOARD_BLOCKS], i);
 	free(block);
+	free(block_xor);
 	return all;
 }
 
@@ -1359,10 +1348,10 @@ static int board_b(const struct plan *p, struct channel *ch)
 	close(p->key_fd);       /* the key is side A's alone */
 	if (block == NULL || p->m->attach(ch, SIDE_B, getppid()) != 0)
 		return 1;
-	for (size_t i = 0; i < p->board_messages; i++) {
+	for (size_t i = 0; i < BOARD_MESSAGES; i++) {
 		if (p->m->recv(ch, block, BOARD_MESSAGE) != 0)
 			return 1;
-		fold ^= fold_words(block);
+		fold ^= board_mix(fold_words(block), i);
 	}
 	page->b_fold = fold;
 	free(block);
@@ -1371,30 +1360,45 @@ static int board_b(const struct plan *p, struct channel *ch)
 
 static int board_a(const struct plan *p)
 {
-	uint64_t *block = malloc(BOARD_MESSAGE), state = p->seed | 1, key = 0;
+	uint64_t key = 0, state;
+	unsigned char *blocks = malloc((size_t)BOARD_BLOCKS * BOARD_MESSAGE);
 	struct channel ch;
 	int status;
 	pid_t b;
 
-	if (block == NULL || open_pair(p, &ch, board_b, &b) != 0)
+	if (blocks == NULL || open_pair(p, &ch, board_b, &b) != 0)
 		return 1;
 	if (read(p->key_fd, &key, sizeof key) != (ssize_t)sizeof key)
 		return 1;
 	close(p->key_fd);
-	grader_replay_fill(&state, block, BOARD_MESSAGE);
-	for (size_t i = 0; i < p->board_messages; i++) {
-		struct stamps st;
-
-		stamp_message(block, key, i, &st);
-		if (p->m->send(&ch, block, BOARD_MESSAGE) != 0)
+	state = key | 1;
+	grader_replay_fill(&state, blocks, (size_t)BOARD_BLOCKS * BOARD_MESSAGE);
+	atomic_store(&page->board_go, 1);   /* the test's clock starts */
+	for (size_t i = 0; i < BOARD_MESSAGES; i++)
+		if (p->m->send(&ch, blocks + (i % BOARD_BLOCKS) * BOARD_MESSAGE,
+			       BOARD_MESSAGE) != 0)
 			return 1;
-		unstamp_message(block, &st);
-	}
 	while (waitpid(b, &status, 0) < 0)
 		if (errno != EINTR)
 			return 1;
-	free(block);
+	free(blocks);
 	return !(WIFEXITED(status) && WEXITSTATUS(status) == 0) || p->m->close(&ch) != 0;
+}
+
+/*
+ * The moment side A says its blocks are ready, on the test's clock, or a
+ * negative number when it ends first or takes longer than until deadline.
+ */
+static double board_start(pid_t a, double deadline)
+{
+	const struct timespec look = { 0, 100 * 1000 };
+
+	while (atomic_load(&page->board_go) == 0) {
+		if (!process_running(a) || monotonic_seconds() > deadline)
+			return -1;
+		nanosleep(&look, NULL);
+	}
+	return monotonic_seconds();
 }
 
 /*
@@ -1408,7 +1412,7 @@ static double board_throughput(const char *name)
 	int key_pipe[2];
 	uint64_t key = ((uint64_t)grader_random() << 32) | grader_random();
 	struct side_a_call call = { &p, board_a };
-	double started, seconds;
+	double started;
 	int status;
 	pid_t a;
 
@@ -1416,26 +1420,24 @@ static double board_throughput(const char *name)
 	if (p.m == NULL || pipe(key_pipe) != 0)
 		return -1;
 	make_dir(&p, name);
-	p.seed = ((uint64_t)grader_random() << 32) | grader_random();
-	p.board_messages = (size_t)(BOARD_BYTES / BOARD_MESSAGE);
 	p.key_fd = key_pipe[0];
 	page->b_fold = 0;
-	started = monotonic_seconds();
+	atomic_store(&page->board_go, 0);
 	a = child_start(side_a_main, &call, NULL);
 	close(key_pipe[0]);
 	/* Side A reads it once side B exists; a full pipe never holds 8 bytes back. */
 	if (write(key_pipe[1], &key, sizeof key) != (ssize_t)sizeof key)
 		key = 0;
 	close(key_pipe[1]);
-	if (!child_wait_until(a, 2.0, &status)) {
+	started = board_start(a, monotonic_seconds() + 2.0 * grader_scale());
+	if (started < 0 || !child_wait_until(a, 2.0, &status)) {
 		child_stop(&a);
 		return -1;
 	}
-	seconds = monotonic_seconds() - started;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || key == 0 ||
-	    page->b_fold != board_expected(&p, key))
+	    page->b_fold != board_expected(key))
 		return -1;
-	return BOARD_BYTES / seconds / 1e6;
+	return BOARD_BYTES / (monotonic_seconds() - started) / 1e6;
 }
 
 /* Posts the figures of the mechanisms a course races on. */
