@@ -37,8 +37,10 @@ static bool path_saved;
 enum { MAX_PROBES = 32, MAX_ANNOUNCED = 128 };
 static char records[MAX_PROBES][1024];
 static int record_count;
-static pid_t announced[MAX_ANNOUNCED]; /* pids seen in the log, looked at or refused */
+static pid_t announced[MAX_ANNOUNCED]; /* every pid the log named */
 static int announced_count;
+static pid_t pending[MAX_ANNOUNCED];   /* those not looked at yet (NOT_YET) */
+static int pending_count;
 static long log_read_at;                /* bytes of the log read so far */
 static const char *const *shadowed;     /* probe_shadow's names, or NULL */
 
@@ -212,15 +214,16 @@ static enum look probe_state(pid_t pid)
 /* Records what the probe pid started with, read from /proc; lets it go on. */
 static enum look look_at(pid_t pid)
 {
-	char label[64], target[256], *line = records[record_count];
+	char label[64], target[256];
 	enum look state = probe_state(pid);
-	int fds[64], n;
-	size_t o;
 
 	if (state != LOOKED)
 		return state;
 	if (record_count < MAX_PROBES && probe_label(pid, label, sizeof label)) {
-		n = fds_list(pid, fds, 64);
+		char *line = records[record_count];
+		int fds[64], n = fds_list(pid, fds, 64);
+		size_t o;
+
 		o = (size_t)snprintf(line, sizeof records[0], "%s %d", label, (int)pid);
 		for (int i = 0; i < n && o < sizeof records[0] - 300; i++) {
 			if (!fd_target(pid, fds[i], target, sizeof target))
@@ -233,10 +236,6 @@ static enum look look_at(pid_t pid)
 	kill(pid, SIGUSR2);
 	return LOOKED;
 }
-
-/* The announced pids not looked at yet (NOT_YET), first to last. */
-static pid_t pending[MAX_ANNOUNCED];
-static int pending_count;
 
 /* Whether pid was announced before. */
 static bool seen_before(pid_t pid)

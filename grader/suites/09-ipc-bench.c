@@ -1403,10 +1403,10 @@ static double board_start(pid_t a, double deadline)
 
 /*
  * One mechanism's throughput in MB/s as the grader's clock saw it, or a
- * negative number when the run failed or took longer than its budget (the
+ * negative number when the run failed or was not over by deadline (the
  * mechanism's own items say why).
  */
-static double board_throughput(const char *name)
+static double board_throughput(const char *name, double deadline)
 {
 	struct plan p = { 0 };
 	int key_pipe[2];
@@ -1429,8 +1429,9 @@ static double board_throughput(const char *name)
 	if (write(key_pipe[1], &key, sizeof key) != (ssize_t)sizeof key)
 		key = 0;
 	close(key_pipe[1]);
-	started = board_start(a, monotonic_seconds() + 2.0 * grader_scale());
-	if (started < 0 || !child_wait_until(a, 2.0, &status)) {
+	started = board_start(a, deadline);
+	if (started < 0 ||
+	    !child_wait_until(a, (deadline - monotonic_seconds()) / grader_scale(), &status)) {
 		child_stop(&a);
 		return -1;
 	}
@@ -1440,8 +1441,12 @@ static double board_throughput(const char *name)
 	return BOARD_BYTES / (monotonic_seconds() - started) / 1e6;
 }
 
-/* Posts the figures of the mechanisms a course races on. */
-static void post_board_figures(void)
+/*
+ * Posts the figures of the mechanisms a course races on, each run given 2
+ * s at most and all of them ending by deadline: a slow kernel costs the
+ * leaderboard its figure, never the item its time.
+ */
+static void post_board_figures(double deadline)
 {
 	static const struct { const char *mechanism, *figure; } board[] = {
 		{ "pipe", "pipe, 64 KiB messages, MB/s" },
@@ -1451,7 +1456,12 @@ static void post_board_figures(void)
 
 	share_page();
 	for (size_t i = 0; i < sizeof board / sizeof board[0]; i++) {
-		double mbps = board_throughput(board[i].mechanism);
+		double now = monotonic_seconds(), mbps;
+
+		if (now >= deadline)
+			break;
+		mbps = board_throughput(board[i].mechanism,
+					fmin(now + 2.0 * grader_scale(), deadline));
 
 		if (mbps > 0)
 			grader_figure(board[i].figure, round(mbps), false);
@@ -1459,14 +1469,18 @@ static void post_board_figures(void)
 	munmap(page, sizeof *page);
 }
 
+/* The leaderboard's runs end this long after the item starts (it has 10 s). */
+#define BOARD_ENDS_AFTER 7.0
+
 START_TEST(bench_figures_are_sane)
 {
+	const double started = monotonic_seconds();
 	char why[300];
 
 	if (figures_judged(why, sizeof why) && figures_judged(why, sizeof why))
 		ck_abort_msg("%s", why);
 	if (grader_figures_wanted())
-		post_board_figures();
+		post_board_figures(started + BOARD_ENDS_AFTER * grader_scale());
 }
 END_TEST
 
